@@ -1,0 +1,186 @@
+"""Classify every page by the phrases printed on it, then group pages into documents.
+
+A page is given a type only when the evidence is clear; an unclear page is left `unknown` and marked for
+review rather than guessed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from intake.model import Classification, DocType, Document, Page
+
+from .templates import DocumentTemplate, Marker, TemplateSet
+
+VERSION_MARKER_CUTOFF = 95.0
+EXCLUDE_CUTOFF = 92.0
+# A title starts a new document only when it is read almost exactly; a loose match may be a phrase that
+# merely shares words with it ("công nhận quyền sử dụng đất" on page 2 of a land certificate).
+START_CUTOFF = 92.0
+# Below this length a one-character OCR slip changes the meaning ("Mẫu CT01" / "Mẫu CT02"): match exactly.
+MIN_FUZZY_LENGTH = 12
+
+
+def match_text(text: str) -> str:
+    """The form in which page text and markers are compared: NFC, case-folded, single spaces."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+@dataclass
+class PageEvidence:
+    scores: dict[DocType, float]
+    matched: dict[DocType, list[str]]
+    starts_document: set[DocType]
+    readable_chars: int
+
+
+def phrase_ratio(phrase: str, text: str, cutoff: float) -> float:
+    """How well `phrase` occurs somewhere in `text` (both in match_text form), 0 below the cutoff."""
+    if len(phrase) < MIN_FUZZY_LENGTH:
+        return 100.0 if phrase in text else 0.0
+    return fuzz.partial_ratio(phrase, text, score_cutoff=cutoff)
+
+
+def _marker_score(marker: Marker, text: str, cutoff: float) -> tuple[float, float]:
+    """The marker's contribution to its type's score, and the raw similarity."""
+    ratio = phrase_ratio(match_text(marker.text), text, cutoff)
+    if not ratio:
+        return 0.0, 0.0
+    return marker.strength * (0.5 + 0.5 * (ratio - cutoff) / (100.0 - cutoff)), ratio
+
+
+def _noisy_or(parts: list[float]) -> float:
+    remaining = 1.0
+    for part in parts:
+        remaining *= 1.0 - part
+    return 1.0 - remaining
+
+
+def gather_evidence(page: Page, templates: TemplateSet, previous_type: DocType | None) -> PageEvidence:
+    rules = templates.classification
+    text = match_text(page.text)
+    scores: dict[DocType, float] = {}
+    matched: dict[DocType, list[str]] = {}
+    starts: set[DocType] = set()
+    for template in templates.documents:
+        if any(phrase_ratio(match_text(phrase), text, EXCLUDE_CUTOFF) for phrase in template.excludes):
+            scores[template.doc_type] = 0.0
+            continue
+        parts: list[float] = []
+        for marker in template.markers:
+            if marker.after_same_type_only and previous_type != template.doc_type:
+                continue
+            score, ratio = _marker_score(marker, text, rules.fuzzy_cutoff)
+            if score:
+                parts.append(score)
+                matched.setdefault(template.doc_type, []).append(marker.text)
+                if marker.starts_document and ratio >= START_CUTOFF:
+                    starts.add(template.doc_type)
+        scores[template.doc_type] = round(_noisy_or(parts), 4)
+    readable = sum(len(line.text) for line in page.lines if line.confidence >= rules.min_line_confidence)
+    return PageEvidence(scores=scores, matched=matched, starts_document=starts, readable_chars=readable)
+
+
+def detect_version(page: Page, template: DocumentTemplate) -> str | None:
+    """The form version named in the header ("… Thông tư số 66/2023/TT-BCA …"), else by version markers."""
+    if not template.versions:
+        return None
+    known = {version.version for version in template.versions}
+    if template.version is not None:
+        for line in page.lines:
+            for number, year in re.findall(template.version.pattern, line.text, flags=re.IGNORECASE):
+                candidate = f"{int(number)}/{year}"
+                if candidate in known:
+                    return candidate
+    text = match_text(page.text)
+    best: tuple[float, str | None] = (0.0, None)
+    runner_up = 0.0
+    for version in template.versions:
+        score = _noisy_or([_marker_score(m, text, VERSION_MARKER_CUTOFF)[0] for m in version.markers])
+        if score > best[0]:
+            best, runner_up = (score, version.version), best[0]
+        elif score > runner_up:
+            runner_up = score
+    if best[0] >= 0.5 and best[0] - runner_up >= 0.2:
+        return best[1]
+    return None
+
+
+def classify_pages(pages: list[Page], templates: TemplateSet) -> list[set[DocType]]:
+    """Classify pages in dossier order; return, per page, the types it starts a document of."""
+    rules = templates.classification
+    previous_type: DocType | None = None
+    starts_per_page: list[set[DocType]] = []
+    for page in pages:
+        evidence = gather_evidence(page, templates, previous_type)
+        ranked = sorted(evidence.scores.items(), key=lambda item: item[1], reverse=True)
+        (best_type, best), runner_up = ranked[0], (ranked[1][1] if len(ranked) > 1 else 0.0)
+        result = Classification(scores={str(k): v for k, v in evidence.scores.items()})
+        reasons: list[str] = []
+        if evidence.readable_chars < rules.min_readable_chars:
+            reasons.append("page_unreadable_or_blank")
+        elif best >= rules.accept and best - runner_up >= rules.margin:
+            result.doc_type, result.confidence, result.by = best_type, best, "markers"
+        elif (
+            previous_type is not None
+            and best_type == previous_type
+            and best >= rules.continuation_accept
+            and best - runner_up >= rules.margin
+        ):
+            result.doc_type, result.confidence, result.by = best_type, best, "continuation"
+        elif best < rules.other_below:
+            result.doc_type, result.confidence, result.by = DocType.OTHER, round(1.0 - best, 4), "markers"
+        else:
+            reasons.append("document_type_unclear")
+        result.matched_markers = evidence.matched.get(result.doc_type, [])
+        if result.doc_type not in (DocType.UNKNOWN, DocType.OTHER):
+            template = templates.document(result.doc_type)
+            if template is not None and template.versions:
+                result.form_version = detect_version(page, template)
+                if result.form_version is None:
+                    reasons.append("form_version_unclear")
+        page.classification = result
+        if reasons:
+            page.needs_review = True
+            page.review_reasons = sorted(set(page.review_reasons) | set(reasons))
+        previous_type = result.doc_type if result.doc_type not in (DocType.UNKNOWN, DocType.OTHER) else None
+        starts_per_page.append(evidence.starts_document)
+    return starts_per_page
+
+
+def group_documents(pages: list[Page], starts_per_page: list[set[DocType]]) -> list[Document]:
+    """Consecutive pages of one type form a document, unless a page starts a new one (its title is on it)."""
+    documents: list[Document] = []
+    for page, starts in zip(pages, starts_per_page, strict=True):
+        doc_type = page.classification.doc_type
+        current = documents[-1] if documents else None
+        previous_page = pages[current.pages[-1]] if current else None
+        continues = (
+            current is not None
+            and previous_page is not None
+            and doc_type == current.doc_type
+            and doc_type != DocType.UNKNOWN
+            and doc_type not in starts
+            and (doc_type != DocType.OTHER or previous_page.file == page.file)
+        )
+        if continues and current is not None:
+            current.pages.append(page.index)
+            current.confidence = min(current.confidence, page.classification.confidence)
+            current.needs_review = current.needs_review or page.needs_review
+        else:
+            documents.append(
+                Document(
+                    index=len(documents),
+                    doc_type=doc_type,
+                    form_version=page.classification.form_version,
+                    pages=[page.index],
+                    confidence=page.classification.confidence,
+                    needs_review=page.needs_review,
+                )
+            )
+        page.document = documents[-1].index
+    return documents

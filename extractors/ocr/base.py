@@ -1,0 +1,73 @@
+"""The one interface every OCR engine implements, and the registry that builds them by name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Protocol
+
+import numpy as np
+
+from intake.config import Settings
+from intake.model import OcrLine
+
+
+class OcrEngineError(RuntimeError):
+    """An engine could not be built or could not read a page (e.g. its model files are missing)."""
+
+
+class OcrEngine(Protocol):
+    name: str
+
+    def read(self, image: np.ndarray) -> list[OcrLine]:
+        """Lines of text on a BGR page image, in reading order, each with its box and confidence."""
+        ...
+
+
+EngineFactory = Callable[[Settings], OcrEngine]
+_REGISTRY: dict[str, EngineFactory] = {}
+
+
+def register_engine(name: str) -> Callable[[EngineFactory], EngineFactory]:
+    def add(factory: EngineFactory) -> EngineFactory:
+        _REGISTRY[name] = factory
+        return factory
+
+    return add
+
+
+def available_engines() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+@lru_cache(maxsize=2)
+def shared_engine(settings: Settings) -> OcrEngine:
+    """One engine per process and settings: loading models costs seconds, reading a page does not."""
+    return create_engine(settings)
+
+
+def create_engine(settings: Settings) -> OcrEngine:
+    try:
+        factory = _REGISTRY[settings.ocr_engine]
+    except KeyError as exc:
+        raise OcrEngineError(
+            f"unknown OCR engine {settings.ocr_engine!r}; available: {', '.join(available_engines())}"
+        ) from exc
+    return factory(settings)
+
+
+def reading_order(lines: list[OcrLine]) -> list[OcrLine]:
+    """Sort lines top to bottom, and left to right among lines that share a row."""
+    ordered = sorted(lines, key=lambda line: (line.box.y0 + line.box.y1) / 2)
+    rows: list[list[OcrLine]] = []
+    for line in ordered:
+        centre = (line.box.y0 + line.box.y1) / 2
+        height = line.box.y1 - line.box.y0
+        if rows:
+            row = rows[-1]
+            row_centre = sum((item.box.y0 + item.box.y1) / 2 for item in row) / len(row)
+            if abs(centre - row_centre) < max(height, 1.0) * 0.5:
+                row.append(line)
+                continue
+        rows.append([line])
+    return [line for row in rows for line in sorted(row, key=lambda item: item.box.x0)]

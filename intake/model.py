@@ -1,0 +1,257 @@
+"""The dossier data model that every pipeline stage reads and extends.
+
+Stages never raise across the pipeline: a stage that fails records a `ProcessingError` on the object it
+was working on and sets its status, and later stages skip what they cannot use.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+NfcStr = Annotated[str, AfterValidator(nfc)]
+
+
+class DocType(StrEnum):
+    CT01 = "ct01"
+    CT02 = "ct02"
+    OWNERSHIP_CERTIFICATE = "ownership_certificate"
+    RENTAL_CONTRACT = "rental_contract"
+    ID_CARD = "id_card"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+class Procedure(StrEnum):
+    DANG_KY_THUONG_TRU = "dang_ky_thuong_tru"
+    DANG_KY_TAM_TRU = "dang_ky_tam_tru"
+    GIA_HAN_TAM_TRU = "gia_han_tam_tru"
+    XOA_DANG_KY_THUONG_TRU = "xoa_dang_ky_thuong_tru"
+    XOA_DANG_KY_TAM_TRU = "xoa_dang_ky_tam_tru"
+    TACH_HO = "tach_ho"
+    DIEU_CHINH_THONG_TIN = "dieu_chinh_thong_tin"
+    KHAI_BAO_TAM_VANG = "khai_bao_tam_vang"
+    XAC_NHAN_THONG_TIN_CU_TRU = "xac_nhan_thong_tin_cu_tru"
+
+
+class Channel(StrEnum):
+    COUNTER = "counter"
+    PORTAL = "portal"
+
+
+class Status(StrEnum):
+    SUCCESS = "success"
+    PARTIAL_SUCCESS = "partial_success"
+    FAILURE = "failure"
+    SKIPPED = "skipped"
+
+
+class DecisionStatus(StrEnum):
+    ACCEPT = "accept"
+    SUPPLEMENT = "supplement"
+    REFUSE = "refuse"
+    REVIEW = "review"
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class ProcessingError(Model):
+    """Something that went wrong, recorded where it happened instead of being raised."""
+
+    stage: str
+    code: str
+    message: NfcStr
+    file: NfcStr | None = None
+    page: int | None = Field(
+        default=None, description="Page index in the dossier, when the error is a page's"
+    )
+
+
+class BoundingBox(Model):
+    """Axis-aligned box in pixels of the normalised page image."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @classmethod
+    def around(cls, points: list[tuple[float, float]]) -> BoundingBox:
+        xs = [p[0] for p in points]
+        ys = [p[1] for p in points]
+        return cls(x0=min(xs), y0=min(ys), x1=max(xs), y1=max(ys))
+
+
+class OcrLine(Model):
+    text: NfcStr
+    confidence: float = Field(ge=0.0, le=1.0)
+    box: BoundingBox
+    polygon: list[tuple[float, float]] | None = None
+    source: Literal["ocr", "text_layer"] = "ocr"
+
+
+class DossierMeta(Model):
+    """What `dossier.json` (or the portal) says about the dossier."""
+
+    procedure: Procedure | None = None
+    channel: Channel = Channel.COUNTER
+    received_at: datetime | None = None
+
+
+class SourceFile(Model):
+    """A file that came in. Every file of a dossier is listed here, whatever happened to it."""
+
+    name: NfcStr = Field(description="Path relative to the dossier folder")
+    sha256: str
+    size: int
+    media_type: str | None = None
+    storage_uri: str | None = None
+    page_count: int = 0
+    status: Status = Status.SUCCESS
+    errors: list[ProcessingError] = Field(default_factory=list)
+
+
+class PageQuality(Model):
+    dpi: float | None = None
+    dpi_estimated: bool = False
+    sharpness: float | None = None
+    contrast: float | None = None
+
+
+class Classification(Model):
+    doc_type: DocType = DocType.UNKNOWN
+    form_version: str | None = None
+    confidence: float = 0.0
+    scores: dict[str, float] = Field(default_factory=dict)
+    matched_markers: list[NfcStr] = Field(default_factory=list)
+    by: Literal["markers", "continuation", "none"] = "none"
+
+
+class Page(Model):
+    index: int = Field(description="0-based page index within the dossier")
+    file: NfcStr = Field(description="Source file name, relative to the dossier folder")
+    file_page: int = Field(description="1-based page number within the source file")
+    kind: Literal["raster", "scanned_pdf", "born_digital_pdf"]
+    width: int
+    height: int
+    rotation_applied: int = Field(default=0, description="Degrees clockwise applied to make the page upright")
+    image_uri: str | None = None
+    quality: PageQuality = Field(default_factory=PageQuality)
+    lines: list[OcrLine] = Field(default_factory=list)
+    ocr_engine: str | None = None
+    ocr_seconds: float | None = None
+    classification: Classification = Field(default_factory=Classification)
+    document: int | None = Field(default=None, description="Index of the document this page belongs to")
+    needs_review: bool = False
+    review_reasons: list[str] = Field(default_factory=list)
+    errors: list[ProcessingError] = Field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+class ExtractedField(Model):
+    key: str
+    value: Any = None
+    raw: NfcStr | None = None
+    confidence: float = 0.0
+    page: int | None = None
+    box: BoundingBox | None = None
+    needs_review: bool = False
+    review_reasons: list[str] = Field(default_factory=list)
+
+
+class Document(Model):
+    index: int
+    doc_type: DocType
+    form_version: str | None = None
+    pages: list[int] = Field(description="Dossier page indices, in order")
+    confidence: float = 0.0
+    fields: dict[str, ExtractedField] = Field(default_factory=dict)
+    needs_review: bool = False
+
+
+class Check(Model):
+    code: str
+    passed: bool
+    severity: Literal["info", "warning", "error"] = "error"
+    message: NfcStr = Field(description="In Vietnamese, for officers and citizens")
+    page: int | None = None
+    field: str | None = None
+
+
+class Decision(Model):
+    status: DecisionStatus
+    reasons: list[str] = Field(default_factory=list)
+    messages: list[NfcStr] = Field(default_factory=list)
+    due_at: datetime | None = None
+    fee_vnd: int | None = None
+
+
+class Dossier(Model):
+    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    dossier_id: str = Field(description="Stable id: SHA-256 over the sorted contents of the dossier's files")
+    name: NfcStr = Field(description="Dossier folder name, or the stem of a file lying at the batch root")
+    batch_id: str | None = None
+    meta: DossierMeta = Field(default_factory=DossierMeta)
+    meta_source: Literal["dossier.json", "default"] = "default"
+    files: list[SourceFile] = Field(default_factory=list)
+    pages: list[Page] = Field(default_factory=list)
+    documents: list[Document] = Field(default_factory=list)
+    checks: list[Check] = Field(default_factory=list)
+    decision: Decision | None = None
+    status: Status = Status.SUCCESS
+    needs_review: bool = False
+    errors: list[ProcessingError] = Field(default_factory=list)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    pipeline_version: str | None = None
+    timings: dict[str, float] = Field(default_factory=dict, description="Seconds spent per stage")
+
+    def all_errors(self) -> list[ProcessingError]:
+        found = list(self.errors)
+        for source in self.files:
+            found.extend(source.errors)
+        for page in self.pages:
+            found.extend(page.errors)
+        return found
+
+
+class DossierOutcome(Model):
+    name: NfcStr
+    dossier_id: str | None = None
+    status: Status
+    record: str | None = Field(default=None, description="Path of the record, relative to the output folder")
+    files: list[NfcStr] = Field(default_factory=list)
+    pages: int = 0
+    doc_types: dict[str, int] = Field(default_factory=dict)
+    needs_review: bool = False
+    errors: list[ProcessingError] = Field(default_factory=list)
+
+
+class BatchSummary(Model):
+    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    batch_id: str
+    source: NfcStr
+    started_at: datetime
+    finished_at: datetime | None = None
+    dossiers: list[DossierOutcome] = Field(default_factory=list)
+    unassigned_files: list[NfcStr] = Field(
+        default_factory=list, description="Files found in the batch that belong to no dossier (none expected)"
+    )
+    totals: dict[str, int] = Field(default_factory=dict)
+    errors: list[ProcessingError] = Field(default_factory=list)

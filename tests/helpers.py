@@ -1,0 +1,49 @@
+"""Small builders of test inputs, rendered on the fly."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+FONT_SERIF = Path("/usr/share/fonts/truetype/freefont/FreeSerif.ttf")
+FONT_SERIF_BOLD = Path("/usr/share/fonts/truetype/freefont/FreeSerifBold.ttf")
+FONT_SANS = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+def text_page(lines: list[str], size: tuple[int, int] = (1240, 1754), font_px: int = 30) -> Image.Image:
+    """A white page (A4 at 150 DPI by default) with the given lines of text."""
+    image = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(str(FONT_SERIF), font_px)
+    y = 80
+    for line in lines:
+        draw.text((80, y), line, font=font, fill="black")
+        y += int(font_px * 1.8)
+    return image
+
+
+def encode(image: Image.Image, fmt: str, **params: object) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format=fmt, **params)
+    return buffer.getvalue()
+
+
+def born_digital_pdf(lines: list[str]) -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("TestSans", str(FONT_SANS)))
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    pdf.setFont("TestSans", 12)
+    y = A4[1] - 72
+    for line in lines:
+        pdf.drawString(72, y, line)
+        y -= 20
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()

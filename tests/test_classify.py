@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import pytest
+
+from extractors.classify import classify_pages, group_documents, phrase_ratio
+from extractors.templates import load_templates
+from intake.config import Settings
+from intake.model import BoundingBox, DocType, OcrLine, Page
+
+CT01_HEADER = "Mẫu CT01 ban hành kèm theo Thông tư số {circular} ngày 17/11/2023 của Bộ trưởng Bộ Công an"
+CT01_BODY = [
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "Độc lập - Tự do - Hạnh phúc",
+    "TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ",
+    "Kính gửi(1): Công an phường Đống Đa",
+    "1. Họ, chữ đệm và tên: Lê Thị Mai",
+    "7. Họ, chữ đệm và tên chủ hộ: Lê Văn Nam 8. Mối quan hệ với chủ hộ: Con",
+    "10. Nội dung đề nghị(2): Đăng ký thường trú",
+    "Ý KIẾN CỦA CHỦ HỘ Ý KIẾN CỦA CHỦ SỞ HỮU CHỖ Ở HỢP PHÁP NGƯỜI KÊ KHAI",
+]
+GCN_PAGE_1 = [
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU NHÀ Ở VÀ TÀI SẢN KHÁC GẮN LIỀN VỚI ĐẤT",
+    "I. Người sử dụng đất, chủ sở hữu nhà ở và tài sản khác gắn liền với đất",
+    "Ông: Trần Văn Hùng Năm sinh: 1970",
+    "Số vào sổ cấp GCN: CS 01234",
+]
+GCN_PAGE_2 = [
+    "II. Thửa đất, nhà ở và tài sản khác gắn liền với đất",
+    "1. Thửa đất: a) Thửa đất số: 112; b) Tờ bản đồ số: 07;",
+    "e) Mục đích sử dụng: Đất ở tại đô thị; g) Thời hạn sử dụng: Lâu dài",
+    "h) Nguồn gốc sử dụng: Nhà nước công nhận quyền sử dụng đất",
+]
+CONTRACT_1 = ["HỢP ĐỒNG THUÊ NHÀ Ở", "BÊN CHO THUÊ (Bên A): Ông Phạm Văn Tú", "BÊN THUÊ (Bên B): Bà Lê Thị Mai"]
+CONTRACT_2 = ["Điều 2. Giá thuê và phương thức thanh toán", "Điều 3. Thời hạn thuê: từ ngày 01/03/2026",
+              "Điều 4. Quyền và nghĩa vụ của các bên"]
+NOTARY = ["LỜI CHỨNG CỦA CÔNG CHỨNG VIÊN", "Văn phòng công chứng Hoàn Kiếm",
+          "Số công chứng: 1234, quyển số 02/2026 TP/CC-SCC/HĐGD"]
+LETTER = ["CÔNG TY TNHH AN PHÁT", "GIẤY GIỚI THIỆU", "Kính gửi: Ngân hàng Thương mại cổ phần",
+          "Công ty trân trọng giới thiệu ông Nguyễn Văn Bình đến liên hệ công tác về hồ sơ vay vốn"]
+
+
+def make_page(index: int, lines: list[str], file: str = "a.pdf", confidence: float = 0.95) -> Page:
+    ocr = [
+        OcrLine(text=text, confidence=confidence, box=BoundingBox(x0=100, y0=100 + 60 * i, x1=2000, y1=150 + 60 * i))
+        for i, text in enumerate(lines)
+    ]
+    return Page(index=index, file=file, file_page=index + 1, kind="raster", width=2480, height=3508, lines=ocr)
+
+
+@pytest.fixture(scope="module")
+def templates(settings: Settings):
+    return load_templates(settings.templates_dir)
+
+
+def classify(templates, pages: list[Page]):
+    starts = classify_pages(pages, templates)
+    return group_documents(pages, starts)
+
+
+@pytest.mark.parametrize("circular", ["56/2021/TT-BCA", "66/2023/TT-BCA", "53/2025/TT-BCA", "116/2026/TT-BCA"])
+def test_ct01_version_comes_from_the_header(templates, circular: str) -> None:
+    page = make_page(0, [CT01_HEADER.format(circular=circular), *CT01_BODY])
+    [document] = classify(templates, [page])
+    assert page.classification.doc_type == DocType.CT01
+    assert document.form_version == circular.split("/TT")[0]
+    assert not page.needs_review
+
+
+def test_ct01_version_from_label_wording_when_header_is_unreadable(templates) -> None:
+    body = [line.replace("1. Họ, chữ đệm và tên:", "1. Họ, chữ đệm và tên khai sinh:") for line in CT01_BODY]
+    page = make_page(0, ["Mẫu CT01 ban hành kèm theo Thông tư số ..../20../TT-BCA", *body])
+    classify(templates, [page])
+    assert page.classification.form_version == "53/2025"
+
+
+def test_unknown_ct01_version_is_flagged_not_guessed(templates) -> None:
+    page = make_page(0, [CT01_HEADER.format(circular="99/2030/TT-BCA"), *CT01_BODY])
+    classify(templates, [page])
+    assert page.classification.doc_type == DocType.CT01
+    assert page.classification.form_version is None
+    assert "form_version_unclear" in page.review_reasons
+
+
+def test_ct02_is_not_taken_for_ct01(templates) -> None:
+    page = make_page(0, [
+        "Mẫu CT02 ban hành kèm theo Thông tư số 66/2023/TT-BCA",
+        "TỜ KHAI THAY ĐỔI THÔNG TIN VỀ CƯ TRÚ",
+        "(Dùng cho người Việt Nam định cư ở nước ngoài không có hộ chiếu Việt Nam còn giá trị sử dụng)",
+        "1. Họ, chữ đệm và tên: Lê Thị Mai",
+    ])
+    classify(templates, [page])
+    assert page.classification.doc_type == DocType.CT02
+
+
+def test_multi_page_documents_are_grouped_and_split_by_titles(templates) -> None:
+    pages = [
+        make_page(0, [CT01_HEADER.format(circular="66/2023/TT-BCA"), *CT01_BODY], file="ct01.jpg"),
+        make_page(1, GCN_PAGE_1, file="gcn_1.jpg"),
+        make_page(2, GCN_PAGE_2, file="gcn_2.jpg"),
+        make_page(3, CONTRACT_1, file="hd.pdf"),
+        make_page(4, CONTRACT_2, file="hd.pdf"),
+        make_page(5, NOTARY, file="hd.pdf"),
+        make_page(6, CONTRACT_1, file="hd2.pdf"),
+        make_page(7, LETTER, file="thu.png"),
+    ]
+    documents = classify(templates, pages)
+    assert [p.classification.doc_type for p in pages] == [
+        DocType.CT01, DocType.OWNERSHIP_CERTIFICATE, DocType.OWNERSHIP_CERTIFICATE,
+        DocType.RENTAL_CONTRACT, DocType.RENTAL_CONTRACT, DocType.RENTAL_CONTRACT, DocType.RENTAL_CONTRACT,
+        DocType.OTHER,
+    ]
+    assert [(d.doc_type, d.pages) for d in documents] == [
+        (DocType.CT01, [0]), (DocType.OWNERSHIP_CERTIFICATE, [1, 2]), (DocType.RENTAL_CONTRACT, [3, 4, 5]),
+        (DocType.RENTAL_CONTRACT, [6]), (DocType.OTHER, [7]),
+    ]
+    assert [p.document for p in pages] == [0, 1, 1, 2, 2, 2, 3, 4]
+    assert not any(p.needs_review for p in pages)
+
+
+def test_notary_page_alone_is_not_a_contract(templates) -> None:
+    page = make_page(0, NOTARY)
+    classify(templates, [page])
+    assert page.classification.doc_type != DocType.RENTAL_CONTRACT
+
+
+def test_unreadable_page_goes_to_review(templates) -> None:
+    page = make_page(0, ["TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ", "...", "Họ"], confidence=0.3)
+    [document] = classify(templates, [page])
+    assert page.classification.doc_type == DocType.UNKNOWN
+    assert page.needs_review and "page_unreadable_or_blank" in page.review_reasons
+    assert document.needs_review
+
+
+def test_ambiguous_page_goes_to_review(templates) -> None:
+    page = make_page(0, [*LETTER, "Thửa đất số 12", "Thời hạn thuê 12 tháng"])
+    classify(templates, [page])
+    assert page.classification.doc_type == DocType.UNKNOWN
+    assert "document_type_unclear" in page.review_reasons
+
+
+def test_ocr_slips_in_long_markers_are_tolerated(templates) -> None:
+    page = make_page(0, ["T0 KHAI THAY ĐÔI THÔNG TIN CU TRÚ", "Mẫu CT01 ban hành kèm theo Thông tư số 66/2023/TT-BCA",
+                         "Họ, chữ đệm và tên chù hộ: Lê Văn Nam", "Nội dung đề nghi: Đăng ký tạm trú"])
+    classify(templates, [page])
+    assert page.classification.doc_type == DocType.CT01
+
+
+def test_short_markers_match_exactly() -> None:
+    assert phrase_ratio("mẫu ct02", "mẫu ct01 ban hành kèm theo", 84) == 0
+    assert phrase_ratio("mẫu ct01", "mẫu ct01 ban hành kèm theo", 84) == 100
