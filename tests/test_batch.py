@@ -33,8 +33,9 @@ def test_every_file_lands_in_exactly_one_dossier(tmp_path: Path) -> None:
 
 def test_meta_is_parsed_and_bad_meta_is_recorded() -> None:
     meta, error = read_meta(
-        json.dumps({"procedure": "gia_han_tam_tru", "channel": "portal",
-                    "received_at": "2026-11-16T17:45:00+07:00"}).encode()
+        json.dumps(
+            {"procedure": "gia_han_tam_tru", "channel": "portal", "received_at": "2026-11-16T17:45:00+07:00"}
+        ).encode()
     )
     assert error is None
     assert meta.procedure == Procedure.GIA_HAN_TAM_TRU and meta.channel == Channel.PORTAL
@@ -69,5 +70,5 @@ def test_missing_or_wrong_batch_is_a_clear_error(tmp_path: Path) -> None:
         pass
     text = tmp_path / "batch.txt"
     text.write_text("x")
-    with pytest.raises(BatchError, match="folder or a .zip"), open_batch(text):
+    with pytest.raises(BatchError, match=r"folder or a \.zip"), open_batch(text):
         pass

@@ -31,21 +31,41 @@ GCN_PAGE_2 = [
     "e) Mục đích sử dụng: Đất ở tại đô thị; g) Thời hạn sử dụng: Lâu dài",
     "h) Nguồn gốc sử dụng: Nhà nước công nhận quyền sử dụng đất",
 ]
-CONTRACT_1 = ["HỢP ĐỒNG THUÊ NHÀ Ở", "BÊN CHO THUÊ (Bên A): Ông Phạm Văn Tú", "BÊN THUÊ (Bên B): Bà Lê Thị Mai"]
-CONTRACT_2 = ["Điều 2. Giá thuê và phương thức thanh toán", "Điều 3. Thời hạn thuê: từ ngày 01/03/2026",
-              "Điều 4. Quyền và nghĩa vụ của các bên"]
-NOTARY = ["LỜI CHỨNG CỦA CÔNG CHỨNG VIÊN", "Văn phòng công chứng Hoàn Kiếm",
-          "Số công chứng: 1234, quyển số 02/2026 TP/CC-SCC/HĐGD"]
-LETTER = ["CÔNG TY TNHH AN PHÁT", "GIẤY GIỚI THIỆU", "Kính gửi: Ngân hàng Thương mại cổ phần",
-          "Công ty trân trọng giới thiệu ông Nguyễn Văn Bình đến liên hệ công tác về hồ sơ vay vốn"]
+CONTRACT_1 = [
+    "HỢP ĐỒNG THUÊ NHÀ Ở",
+    "BÊN CHO THUÊ (Bên A): Ông Phạm Văn Tú",
+    "BÊN THUÊ (Bên B): Bà Lê Thị Mai",
+]
+CONTRACT_2 = [
+    "Điều 2. Giá thuê và phương thức thanh toán",
+    "Điều 3. Thời hạn thuê: từ ngày 01/03/2026",
+    "Điều 4. Quyền và nghĩa vụ của các bên",
+]
+NOTARY = [
+    "LỜI CHỨNG CỦA CÔNG CHỨNG VIÊN",
+    "Văn phòng công chứng Hoàn Kiếm",
+    "Số công chứng: 1234, quyển số 02/2026 TP/CC-SCC/HĐGD",
+]
+LETTER = [
+    "CÔNG TY TNHH AN PHÁT",
+    "GIẤY GIỚI THIỆU",
+    "Kính gửi: Ngân hàng Thương mại cổ phần",
+    "Công ty trân trọng giới thiệu ông Nguyễn Văn Bình đến liên hệ công tác về hồ sơ vay vốn",
+]
 
 
 def make_page(index: int, lines: list[str], file: str = "a.pdf", confidence: float = 0.95) -> Page:
     ocr = [
-        OcrLine(text=text, confidence=confidence, box=BoundingBox(x0=100, y0=100 + 60 * i, x1=2000, y1=150 + 60 * i))
+        OcrLine(
+            text=text,
+            confidence=confidence,
+            box=BoundingBox(x0=100, y0=100 + 60 * i, x1=2000, y1=150 + 60 * i),
+        )
         for i, text in enumerate(lines)
     ]
-    return Page(index=index, file=file, file_page=index + 1, kind="raster", width=2480, height=3508, lines=ocr)
+    return Page(
+        index=index, file=file, file_page=index + 1, kind="raster", width=2480, height=3508, lines=ocr
+    )
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +78,9 @@ def classify(templates, pages: list[Page]):
     return group_documents(pages, starts)
 
 
-@pytest.mark.parametrize("circular", ["56/2021/TT-BCA", "66/2023/TT-BCA", "53/2025/TT-BCA", "116/2026/TT-BCA"])
+@pytest.mark.parametrize(
+    "circular", ["56/2021/TT-BCA", "66/2023/TT-BCA", "53/2025/TT-BCA", "116/2026/TT-BCA"]
+)
 def test_ct01_version_comes_from_the_header(templates, circular: str) -> None:
     page = make_page(0, [CT01_HEADER.format(circular=circular), *CT01_BODY])
     [document] = classify(templates, [page])
@@ -83,12 +105,15 @@ def test_unknown_ct01_version_is_flagged_not_guessed(templates) -> None:
 
 
 def test_ct02_is_not_taken_for_ct01(templates) -> None:
-    page = make_page(0, [
-        "Mẫu CT02 ban hành kèm theo Thông tư số 66/2023/TT-BCA",
-        "TỜ KHAI THAY ĐỔI THÔNG TIN VỀ CƯ TRÚ",
-        "(Dùng cho người Việt Nam định cư ở nước ngoài không có hộ chiếu Việt Nam còn giá trị sử dụng)",
-        "1. Họ, chữ đệm và tên: Lê Thị Mai",
-    ])
+    page = make_page(
+        0,
+        [
+            "Mẫu CT02 ban hành kèm theo Thông tư số 66/2023/TT-BCA",
+            "TỜ KHAI THAY ĐỔI THÔNG TIN VỀ CƯ TRÚ",
+            "(Dùng cho người Việt Nam định cư ở nước ngoài không có hộ chiếu Việt Nam còn giá trị sử dụng)",
+            "1. Họ, chữ đệm và tên: Lê Thị Mai",
+        ],
+    )
     classify(templates, [page])
     assert page.classification.doc_type == DocType.CT02
 
@@ -106,13 +131,21 @@ def test_multi_page_documents_are_grouped_and_split_by_titles(templates) -> None
     ]
     documents = classify(templates, pages)
     assert [p.classification.doc_type for p in pages] == [
-        DocType.CT01, DocType.OWNERSHIP_CERTIFICATE, DocType.OWNERSHIP_CERTIFICATE,
-        DocType.RENTAL_CONTRACT, DocType.RENTAL_CONTRACT, DocType.RENTAL_CONTRACT, DocType.RENTAL_CONTRACT,
+        DocType.CT01,
+        DocType.OWNERSHIP_CERTIFICATE,
+        DocType.OWNERSHIP_CERTIFICATE,
+        DocType.RENTAL_CONTRACT,
+        DocType.RENTAL_CONTRACT,
+        DocType.RENTAL_CONTRACT,
+        DocType.RENTAL_CONTRACT,
         DocType.OTHER,
     ]
     assert [(d.doc_type, d.pages) for d in documents] == [
-        (DocType.CT01, [0]), (DocType.OWNERSHIP_CERTIFICATE, [1, 2]), (DocType.RENTAL_CONTRACT, [3, 4, 5]),
-        (DocType.RENTAL_CONTRACT, [6]), (DocType.OTHER, [7]),
+        (DocType.CT01, [0]),
+        (DocType.OWNERSHIP_CERTIFICATE, [1, 2]),
+        (DocType.RENTAL_CONTRACT, [3, 4, 5]),
+        (DocType.RENTAL_CONTRACT, [6]),
+        (DocType.OTHER, [7]),
     ]
     assert [p.document for p in pages] == [0, 1, 1, 2, 2, 2, 3, 4]
     assert not any(p.needs_review for p in pages)
@@ -140,8 +173,15 @@ def test_ambiguous_page_goes_to_review(templates) -> None:
 
 
 def test_ocr_slips_in_long_markers_are_tolerated(templates) -> None:
-    page = make_page(0, ["T0 KHAI THAY ĐÔI THÔNG TIN CU TRÚ", "Mẫu CT01 ban hành kèm theo Thông tư số 66/2023/TT-BCA",
-                         "Họ, chữ đệm và tên chù hộ: Lê Văn Nam", "Nội dung đề nghi: Đăng ký tạm trú"])
+    page = make_page(
+        0,
+        [
+            "T0 KHAI THAY ĐÔI THÔNG TIN CU TRÚ",
+            "Mẫu CT01 ban hành kèm theo Thông tư số 66/2023/TT-BCA",
+            "Họ, chữ đệm và tên chù hộ: Lê Văn Nam",
+            "Nội dung đề nghi: Đăng ký tạm trú",
+        ],
+    )
     classify(templates, [page])
     assert page.classification.doc_type == DocType.CT01
 

@@ -59,7 +59,11 @@ def test_scanned_pdf_uses_the_embedded_image() -> None:
 
 
 def test_born_digital_pdf_keeps_its_text_layer_in_nfc() -> None:
-    lines = [*LINES, "Nội dung đề nghị: Đăng ký thường trú vào hộ gia đình", "Số định danh cá nhân: 001187012345"]
+    lines = [
+        *LINES,
+        "Nội dung đề nghị: Đăng ký thường trú vào hộ gia đình",
+        "Số định danh cá nhân: 001187012345",
+    ]
     [page] = pages_of(born_digital_pdf(lines), LoadOptions(raster_dpi=150))
     assert page.kind == "born_digital_pdf"
     texts = [line.text for line in page.text_lines or []]
@@ -73,7 +77,9 @@ def test_born_digital_pdf_keeps_its_text_layer_in_nfc() -> None:
 
 
 def test_very_high_resolution_is_brought_down() -> None:
-    [page] = pages_of(encode(text_page(LINES, size=(4960, 7016)), "PNG", dpi=(600, 600)), LoadOptions(max_dpi=300))
+    [page] = pages_of(
+        encode(text_page(LINES, size=(4960, 7016)), "PNG", dpi=(600, 600)), LoadOptions(max_dpi=300)
+    )
     assert page.dpi == 300
     assert page.image.shape[:2] == (3508, 2480)
 

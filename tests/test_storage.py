@@ -44,13 +44,6 @@ S3_KINDS = ("s3", "s3-prefixed")
 
 
 @pytest.fixture(scope="session")
-def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Endpoint]:
-    with run_s3_server(tmp_path_factory.mktemp("seaweedfs")) as endpoint:
-        print(f"\nSeaweedFS S3 ready at {endpoint.endpoint} in {endpoint.startup_seconds:.2f} s")
-        yield endpoint
-
-
-@pytest.fixture(scope="session")
 def s3_client(s3_server: S3Endpoint) -> minio.Minio:
     return s3_server.client()
 
