@@ -1,4 +1,4 @@
-"""The dossier flow with its originals, page images and records in a real S3 server (SeaweedFS on loopback)."""
+"""The dossier flow with originals, page images and records in a real S3 server (SeaweedFS on loopback)."""
 
 from __future__ import annotations
 
