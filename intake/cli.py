@@ -63,6 +63,9 @@ def process(
     from intake.progress import set_reporter
 
     from .models import missing_models
+    from .privacy import install_log_masking
+
+    install_log_masking()
 
     settings = get_settings()
     missing = missing_models(settings.models_dir)
