@@ -18,9 +18,10 @@ from .templates import DocumentTemplate, Marker, TemplateSet
 
 VERSION_MARKER_CUTOFF = 95.0
 EXCLUDE_CUTOFF = 92.0
-# A title starts a new document only when it is read almost exactly; a loose match may be a phrase that
-# merely shares words with it ("công nhận quyền sử dụng đất" on page 2 of a land certificate).
-START_CUTOFF = 92.0
+# A title starts a new document only when a line begins with it, read almost exactly: the same words inside
+# running text ("… chứng thực hợp đồng thuê nhà ở giữa …") or a phrase sharing words with it ("công nhận
+# quyền sử dụng đất" on page 2 of a land certificate) must not split a document.
+START_CUTOFF = 90.0
 # Below this length a one-character OCR slip changes the meaning ("Mẫu CT01" / "Mẫu CT02"): match exactly.
 MIN_FUZZY_LENGTH = 12
 
@@ -45,12 +46,31 @@ def phrase_ratio(phrase: str, text: str, cutoff: float) -> float:
     return fuzz.partial_ratio(phrase, text, score_cutoff=cutoff)
 
 
-def _marker_score(marker: Marker, text: str, cutoff: float) -> tuple[float, float]:
-    """The marker's contribution to its type's score, and the raw similarity."""
+def _marker_score(marker: Marker, text: str, cutoff: float) -> float:
+    """The marker's contribution to its type's score: its strength, scaled down for a loose match."""
     ratio = phrase_ratio(match_text(marker.text), text, cutoff)
     if not ratio:
-        return 0.0, 0.0
-    return marker.strength * (0.5 + 0.5 * (ratio - cutoff) / (100.0 - cutoff)), ratio
+        return 0.0
+    return marker.strength * (0.5 + 0.5 * (ratio - cutoff) / (100.0 - cutoff))
+
+
+def _mostly_upper(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and sum(ch.isupper() for ch in letters) >= 0.7 * len(letters)
+
+
+def opens_a_line(title: str, lines: list[str]) -> bool:
+    """Whether some line (or a line and the next, for wrapped titles) begins with the title, printed as a
+    title: in capitals when the title is in capitals."""
+    phrase = match_text(title)
+    for first, second in zip(lines, [*lines[1:], ""], strict=True):
+        for candidate in (first, f"{first} {second}".strip()):
+            head = " ".join(candidate.split())[: len(phrase)]
+            if title.isupper() and not _mostly_upper(head):
+                continue
+            if fuzz.ratio(phrase, head.casefold()) >= START_CUTOFF:
+                return True
+    return False
 
 
 def _noisy_or(parts: list[float]) -> float:
@@ -63,6 +83,7 @@ def _noisy_or(parts: list[float]) -> float:
 def gather_evidence(page: Page, templates: TemplateSet, previous_type: DocType | None) -> PageEvidence:
     rules = templates.classification
     text = match_text(page.text)
+    lines = [line.text for line in page.lines]
     scores: dict[DocType, float] = {}
     matched: dict[DocType, list[str]] = {}
     starts: set[DocType] = set()
@@ -74,11 +95,11 @@ def gather_evidence(page: Page, templates: TemplateSet, previous_type: DocType |
         for marker in template.markers:
             if marker.after_same_type_only and previous_type != template.doc_type:
                 continue
-            score, ratio = _marker_score(marker, text, rules.fuzzy_cutoff)
+            score = _marker_score(marker, text, rules.fuzzy_cutoff)
             if score:
                 parts.append(score)
                 matched.setdefault(template.doc_type, []).append(marker.text)
-                if marker.starts_document and ratio >= START_CUTOFF:
+                if marker.starts_document and opens_a_line(marker.text, lines):
                     starts.add(template.doc_type)
         scores[template.doc_type] = round(_noisy_or(parts), 4)
     readable = sum(len(line.text) for line in page.lines if line.confidence >= rules.min_line_confidence)
@@ -100,7 +121,7 @@ def detect_version(page: Page, template: DocumentTemplate) -> str | None:
     best: tuple[float, str | None] = (0.0, None)
     runner_up = 0.0
     for version in template.versions:
-        score = _noisy_or([_marker_score(m, text, VERSION_MARKER_CUTOFF)[0] for m in version.markers])
+        score = _noisy_or([_marker_score(m, text, VERSION_MARKER_CUTOFF) for m in version.markers])
         if score > best[0]:
             best, runner_up = (score, version.version), best[0]
         elif score > runner_up:

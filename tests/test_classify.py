@@ -41,6 +41,13 @@ CONTRACT_2 = [
     "Điều 3. Thời hạn thuê: từ ngày 01/03/2026",
     "Điều 4. Quyền và nghĩa vụ của các bên",
 ]
+CERTIFIED_LAST_PAGE = [
+    "Điều 5. Cam kết chung",
+    "LỜI CHỨNG THỰC",
+    "Ngày 29/09/2026, tại Ủy ban nhân dân phường Bến Thành. Chứng thực hợp đồng thuê",
+    "Hợp đồng thuê nhà ở giữa bà Lê Thu Ngọc và bà Trần Thùy Dung; các bên tự nguyện giao kết",
+    "Số chứng thực: 711, quyển số 03/2026-SCT/HĐ,GD",
+]
 NOTARY = [
     "LỜI CHỨNG CỦA CÔNG CHỨNG VIÊN",
     "Văn phòng công chứng Hoàn Kiếm",
@@ -126,8 +133,9 @@ def test_multi_page_documents_are_grouped_and_split_by_titles(templates) -> None
         make_page(3, CONTRACT_1, file="hd.pdf"),
         make_page(4, CONTRACT_2, file="hd.pdf"),
         make_page(5, NOTARY, file="hd.pdf"),
-        make_page(6, CONTRACT_1, file="hd2.pdf"),
-        make_page(7, LETTER, file="thu.png"),
+        make_page(6, CONTRACT_1, file="hd2_trang_1.jpg"),
+        make_page(7, CERTIFIED_LAST_PAGE, file="hd2_trang_2.jpg"),
+        make_page(8, LETTER, file="thu.png"),
     ]
     documents = classify(templates, pages)
     assert [p.classification.doc_type for p in pages] == [
@@ -138,16 +146,17 @@ def test_multi_page_documents_are_grouped_and_split_by_titles(templates) -> None
         DocType.RENTAL_CONTRACT,
         DocType.RENTAL_CONTRACT,
         DocType.RENTAL_CONTRACT,
+        DocType.RENTAL_CONTRACT,
         DocType.OTHER,
     ]
     assert [(d.doc_type, d.pages) for d in documents] == [
         (DocType.CT01, [0]),
         (DocType.OWNERSHIP_CERTIFICATE, [1, 2]),
         (DocType.RENTAL_CONTRACT, [3, 4, 5]),
-        (DocType.RENTAL_CONTRACT, [6]),
-        (DocType.OTHER, [7]),
+        (DocType.RENTAL_CONTRACT, [6, 7]),
+        (DocType.OTHER, [8]),
     ]
-    assert [p.document for p in pages] == [0, 1, 1, 2, 2, 2, 3, 4]
+    assert [p.document for p in pages] == [0, 1, 1, 2, 2, 2, 3, 3, 4]
     assert not any(p.needs_review for p in pages)
 
 

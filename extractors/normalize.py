@@ -1,0 +1,197 @@
+"""Normalisers: raw text as read → canonical value, or a reason it could not be normalised.
+
+Each returns a `Normalized`; a failure is not an exception, because a value that does not normalise is
+flagged for review rather than dropped or guessed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from intake.model import nfc
+
+
+@dataclass(frozen=True)
+class Normalized:
+    value: Any
+    ok: bool
+    problem: str | None = None
+
+    @classmethod
+    def fail(cls, problem: str, value: Any = None) -> Normalized:
+        return cls(value=value, ok=False, problem=problem)
+
+
+# Letters OCR confuses with digits inside a field that can only hold digits.
+DIGIT_LOOKALIKES = str.maketrans(
+    {
+        "O": "0",
+        "o": "0",
+        "D": "0",
+        "Q": "0",
+        "I": "1",
+        "l": "1",
+        "i": "1",
+        "!": "1",
+        "Z": "2",
+        "z": "2",
+        "S": "5",
+        "s": "5",
+        "B": "8",
+        "G": "6",
+        "b": "6",
+        "g": "9",
+        "q": "9",
+        "T": "7",
+    }
+)
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+
+
+def clean_text(raw: str) -> str:
+    return nfc(" ".join(raw.replace("\u00a0", " ").split())).strip(" .:;,-_…")
+
+
+def digits_only(raw: str) -> str:
+    return re.sub(r"\D", "", raw.translate(DIGIT_LOOKALIKES))
+
+
+def text(raw: str) -> Normalized:
+    value = clean_text(raw)
+    return Normalized(value, bool(value), None if value else "empty")
+
+
+def name(raw: str) -> Normalized:
+    """Vietnamese personal names in title case ("NGUYỄN THỊ HƯỜNG" → "Nguyễn Thị Hường")."""
+    value = re.sub(r"^(?:ông|bà|anh|chị)\s*[:.]?\s+", "", clean_text(raw), flags=re.IGNORECASE)
+    if not value:
+        return Normalized.fail("empty")
+    if re.search(r"\d", value):
+        return Normalized.fail("digits_in_name", value)
+    words = [word.capitalize() for word in value.split()]
+    return Normalized(" ".join(words), len(words) >= 2, None if len(words) >= 2 else "single_word_name")
+
+
+def _valid_date(day: int, month: int, year: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def date_value(raw: str) -> Normalized:
+    """dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy, "ngày dd tháng mm năm yyyy", or a year alone ("Sinh năm yyyy")."""
+    value = clean_text(raw)
+    plain = strip_accents(value).casefold()
+    match = re.search(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})", plain)
+    if not match:
+        match = re.search(
+            r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)",
+            value.translate(DIGIT_LOOKALIKES),
+        )
+    if match:
+        day, month, year = (int(group) for group in match.groups())
+        parsed = _valid_date(day, month, year)
+        if parsed is None:
+            return Normalized.fail("impossible_date", value)
+        return Normalized(parsed.isoformat(), True)
+    year_only = re.fullmatch(r"(?:sinh\s*)?(?:nam\s*)?(\d{4})", plain)
+    if year_only:
+        return Normalized(year_only.group(1), True)
+    return Normalized.fail("unrecognised_date", value)
+
+
+def personal_id(raw: str) -> Normalized:
+    """12-digit personal ID (số định danh cá nhân / CCCD) or 9-digit CMND."""
+    value = digits_only(raw)
+    if len(value) in (9, 12):
+        return Normalized(value, True)
+    return Normalized.fail("id_wrong_length", value or None)
+
+
+def gender(raw: str) -> Normalized:
+    plain = strip_accents(clean_text(raw)).casefold()
+    if re.fullmatch(r"nam|male|m", plain):
+        return Normalized("male", True)
+    if re.fullmatch(r"nu|female|f|n[uư]", plain):
+        return Normalized("female", True)
+    return Normalized.fail("unrecognised_gender", clean_text(raw) or None)
+
+
+def phone(raw: str) -> Normalized:
+    """Domestic 10-digit form: 03/05/07/08/09 then 8 digits; +84 numbers are brought to it."""
+    value = digits_only(raw.replace("+84", "0", 1)) if raw.strip().startswith("+84") else digits_only(raw)
+    if value.startswith("84") and len(value) == 11:
+        value = "0" + value[2:]
+    if re.fullmatch(r"0[35789]\d{8}", value):
+        return Normalized(value, True)
+    return Normalized.fail("invalid_phone", value or None)
+
+
+def email(raw: str) -> Normalized:
+    value = clean_text(raw).replace(" ", "").casefold()
+    if re.fullmatch(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+", value):
+        return Normalized(value, True)
+    return Normalized.fail("invalid_email", value or None)
+
+
+def _vietnamese_number(number: str) -> float | None:
+    """ "1.250,5" → 1250.5; "68,5" → 68.5; "68.5" → 68.5 (a lone dot before 1–2 digits is a decimal point)."""
+    number = number.strip()
+    if "," in number:
+        number = number.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"\d{1,3}(?:\.\d{3})+", number):
+        number = number.replace(".", "")
+    try:
+        return float(number)
+    except ValueError:
+        return None
+
+
+def area(raw: str) -> Normalized:
+    """ "68,5 m²" → 68.5."""
+    match = re.search(r"\d[\d.,]*", clean_text(raw))
+    value = _vietnamese_number(match.group(0).rstrip(".,")) if match else None
+    if value is None or value <= 0:
+        return Normalized.fail("invalid_area", clean_text(raw) or None)
+    return Normalized(value, True)
+
+
+def money(raw: str) -> Normalized:
+    """ "4.500.000 đồng/tháng (Bốn triệu …)" → 4500000."""
+    match = re.search(r"\d{1,3}(?:[.,\s]\d{3})+|\d+", clean_text(raw))
+    if not match:
+        return Normalized.fail("invalid_amount", clean_text(raw) or None)
+    return Normalized(int(re.sub(r"\D", "", match.group(0))), True)
+
+
+def boolean(raw: str) -> Normalized:
+    plain = strip_accents(clean_text(raw)).casefold()
+    if plain in {"co", "yes", "true", "x", "1"}:
+        return Normalized(True, True)
+    if plain in {"khong", "no", "false", "0", ""}:
+        return Normalized(False, True)
+    return Normalized.fail("unrecognised_boolean", plain)
+
+
+NORMALIZERS: dict[str, Callable[[str], Normalized]] = {
+    "text": text,
+    "name": name,
+    "date": date_value,
+    "personal_id": personal_id,
+    "gender": gender,
+    "phone": phone,
+    "email": email,
+    "area": area,
+    "money": money,
+    "boolean": boolean,
+}

@@ -1,0 +1,1 @@
+"""Synthetic sample dossiers and the generator that renders them."""

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import pytest
+
+from extractors import normalize as n
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("12/04/1987", "1987-04-12"),
+        ("2/4/1987", "1987-04-02"),
+        ("12-04-1987", "1987-04-12"),
+        ("12.04.1987", "1987-04-12"),
+        ("Hà Nội, ngày 12 tháng 3 năm 2019", "2019-03-12"),
+        ("ngày 01 tháng 7 năm 2025", "2025-07-01"),
+        ("Sinh năm 1970", "1970"),
+        ("1970", "1970"),
+        ("l2/O4/1987", "1987-04-12"),
+    ],
+)
+def test_dates(raw: str, expected: str) -> None:
+    assert n.date_value(raw) == n.Normalized(expected, True)
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"), [("31/02/2020", "impossible_date"), ("hôm qua", "unrecognised_date")]
+)
+def test_bad_dates_are_reported(raw: str, problem: str) -> None:
+    result = n.date_value(raw)
+    assert not result.ok and result.problem == problem
+
+
+def test_ids() -> None:
+    assert n.personal_id("0 0 1 1 8 7 0 1 2 3 4 5") == n.Normalized("001187012345", True)
+    assert n.personal_id("|0|0|1|1|8|7|O|1|2|3|4|5|").value == "001187012345"
+    assert n.personal_id("123456789").value == "123456789"
+    assert n.personal_id("0011870123").problem == "id_wrong_length"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("Nam", "male"), ("Nữ", "female"), ("NỮ", "female"), ("nu", "female")]
+)
+def test_gender(raw: str, expected: str) -> None:
+    assert n.gender(raw).value == expected
+
+
+def test_gender_unrecognised() -> None:
+    assert not n.gender("Khác").ok
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("0912345678", "0912345678"),
+        ("0912 345 678", "0912345678"),
+        ("+84 912 345 678", "0912345678"),
+        ("84912345678", "0912345678"),
+    ],
+)
+def test_phones(raw: str, expected: str) -> None:
+    assert n.phone(raw) == n.Normalized(expected, True)
+
+
+@pytest.mark.parametrize("raw", ["0212345678", "091234567", "abc"])
+def test_bad_phones(raw: str) -> None:
+    assert not n.phone(raw).ok
+
+
+def test_email() -> None:
+    assert n.email("Le.Mai87 @gmail.com").value == "le.mai87@gmail.com"
+    assert not n.email("le.mai87gmail.com").ok
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("68,5 m²", 68.5), ("68.5m2", 68.5), ("1.250,5 m2", 1250.5), ("120 m²", 120.0)]
+)
+def test_area(raw: str, expected: float) -> None:
+    assert n.area(raw).value == pytest.approx(expected)
+
+
+def test_money() -> None:
+    assert n.money("4.500.000 đồng/tháng (Bốn triệu năm trăm nghìn đồng)").value == 4_500_000
+    assert n.money("3,000,000 VNĐ").value == 3_000_000
+    assert not n.money("thỏa thuận").ok
+
+
+def test_names_are_nfc_title_case() -> None:
+    assert n.name("NGUYỄN THỊ HƯỜNG").value == "Nguyễn Thị Hường"
+    assert n.name("Ông: TRẦN VĂN HÙNG").value == "Trần Văn Hùng"
+    assert n.name("Nguye\u0302\u0303n Văn A").value == "Nguyễn Văn A"
+    assert not n.name("Nguyễn 1234").ok
