@@ -186,20 +186,37 @@ class Document(Model):
 
 
 class Check(Model):
-    code: str
+    """One rule applied to the dossier. A failed check names its reason code and what it leads to."""
+
+    code: str = Field(description="Reason code (domain.md §5) when failed; the rule's name when passed")
     passed: bool
     severity: Literal["info", "warning", "error"] = "error"
+    outcome: DecisionStatus | None = Field(default=None, description="What a failure leads to")
     message: NfcStr = Field(description="In Vietnamese, for officers and citizens")
+    document: int | None = None
     page: int | None = None
     field: str | None = None
 
 
+class Slip(Model):
+    """The citizen-facing slip: CT04 receipt, CT05 request to complete, CT06 refusal."""
+
+    form: Literal["CT04", "CT05", "CT06"]
+    uri: str | None = None
+
+
 class Decision(Model):
     status: DecisionStatus
-    reasons: list[str] = Field(default_factory=list)
-    messages: list[NfcStr] = Field(default_factory=list)
+    reasons: list[str] = Field(default_factory=list, description="Reason codes, every one found")
+    messages: list[NfcStr] = Field(default_factory=list, description="In Vietnamese, one per reason or item")
+    procedure: Procedure | None = None
+    received_at: datetime | None = None
+    counted_from: datetime | None = Field(default=None, description="First working time at or after receipt")
     due_at: datetime | None = None
+    time_limit_working_days: float | None = None
     fee_vnd: int | None = None
+    fee_exemption: str | None = None
+    slip: Slip | None = None
 
 
 class Dossier(Model):
