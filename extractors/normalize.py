@@ -70,6 +70,18 @@ def text(raw: str) -> Normalized:
     return Normalized(value, bool(value), None if value else "empty")
 
 
+def address(raw: str) -> Normalized:
+    """An address as written, without a following sentence ("… Hải Phòng. Nhà ở thuộc quyền …")."""
+    value = re.split(r"\.\s+(?=[A-ZĐÀ-Ỹ])", clean_text(raw), maxsplit=1)[0]
+    return Normalized(value, bool(value), None if value else "empty")
+
+
+def relationship(raw: str) -> Normalized:
+    """Relationship to the household head as written, first letter capital ("vợ" → "Vợ")."""
+    value = clean_text(raw)
+    return Normalized(value[:1].upper() + value[1:], bool(value), None if value else "empty")
+
+
 def name(raw: str) -> Normalized:
     """Vietnamese personal names in title case ("NGUYỄN THỊ HƯỜNG" → "Nguyễn Thị Hường")."""
     value = re.sub(r"^(?:ông|bà|anh|chị)\s*[:.]?\s+", "", clean_text(raw), flags=re.IGNORECASE)
@@ -174,6 +186,15 @@ def money(raw: str) -> Normalized:
     return Normalized(int(re.sub(r"\D", "", match.group(0))), True)
 
 
+def code(raw: str) -> Normalized:
+    """Letters-and-digits codes such as certificate serials and registry numbers: "cs27973" → "CS 27973"."""
+    value = re.sub(r"\s+", "", clean_text(raw)).upper()
+    match = re.fullmatch(r"([A-ZĐ]{1,4})[-.]?(\d{3,8})", value)
+    if not match:
+        return Normalized.fail("invalid_code", value or None)
+    return Normalized(f"{match.group(1)} {match.group(2)}", True)
+
+
 def boolean(raw: str) -> Normalized:
     plain = strip_accents(clean_text(raw)).casefold()
     if plain in {"co", "yes", "true", "x", "1"}:
@@ -185,6 +206,9 @@ def boolean(raw: str) -> Normalized:
 
 NORMALIZERS: dict[str, Callable[[str], Normalized]] = {
     "text": text,
+    "address": address,
+    "relationship": relationship,
+    "code": code,
     "name": name,
     "date": date_value,
     "personal_id": personal_id,

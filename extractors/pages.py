@@ -19,6 +19,7 @@ from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
+from extractors.ocr.base import reading_order
 from intake.model import (
     BoundingBox,
     Dossier,
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 A4_LONG_SIDE_INCHES = 11.69
 MIN_TEXT_LAYER_CHARS = 40
 SCAN_COVERAGE = 0.85
+TEXT_LAYER_JOIN_GAP = 3.0  # in line heights: farther apart, segments on a row stay separate lines (columns)
 
 PageKind = Literal["raster", "scanned_pdf", "born_digital_pdf"]
 
@@ -293,40 +295,41 @@ def _full_page_scan(page: object, width_pt: float, height_pt: float) -> Image.Im
 
 
 def _text_layer_lines(pdf_page: pdfium.PdfPage, scale: float, height_pt: float) -> list[OcrLine]:
-    """Text-layer segments as lines in image pixels; segments on one baseline close together are joined."""
+    """Text-layer segments as lines in image pixels, in reading order; a label and its value drawn as separate
+    segments on one row are joined, as OCR would see them."""
     text_page = pdf_page.get_textpage()
     try:
-        segments: list[tuple[float, float, float, float, str]] = []
+        segments: list[OcrLine] = []
         for i in range(text_page.count_rects()):
             left, bottom, right, top = text_page.get_rect(i)
-            content = text_page.get_text_bounded(left, bottom, right, top).strip()
+            content = " ".join(text_page.get_text_bounded(left, bottom, right, top).split())
             if content:
-                segments.append((left, height_pt - top, right, height_pt - bottom, " ".join(content.split())))
+                box = BoundingBox(
+                    x0=left * scale,
+                    y0=(height_pt - top) * scale,
+                    x1=right * scale,
+                    y1=(height_pt - bottom) * scale,
+                )
+                segments.append(OcrLine(text=nfc(content), confidence=1.0, source="text_layer", box=box))
     finally:
         text_page.close()
-    segments.sort(key=lambda s: (round((s[1] + s[3]) / 2), s[0]))
-    merged: list[list] = []
-    for seg in segments:
+    merged: list[OcrLine] = []
+    for segment in reading_order(segments):
         if merged:
             last = merged[-1]
-            height = max(last[3] - last[1], seg[3] - seg[1], 1.0)
-            same_line = abs((last[1] + last[3]) / 2 - (seg[1] + seg[3]) / 2) < height * 0.5
-            if same_line and 0 <= seg[0] - last[2] < height * 1.5:
-                last[2] = max(last[2], seg[2])
-                last[1] = min(last[1], seg[1])
-                last[3] = max(last[3], seg[3])
-                last[4] = f"{last[4]} {seg[4]}"
+            height = max(last.box.y1 - last.box.y0, segment.box.y1 - segment.box.y0, 1.0)
+            same_row = abs((last.box.y0 + last.box.y1) - (segment.box.y0 + segment.box.y1)) / 2 < height * 0.5
+            if same_row and 0 <= segment.box.x0 - last.box.x1 < height * TEXT_LAYER_JOIN_GAP:
+                box = BoundingBox(
+                    x0=last.box.x0,
+                    y0=min(last.box.y0, segment.box.y0),
+                    x1=segment.box.x1,
+                    y1=max(last.box.y1, segment.box.y1),
+                )
+                merged[-1] = last.model_copy(update={"text": f"{last.text} {segment.text}", "box": box})
                 continue
-        merged.append(list(seg))
-    return [
-        OcrLine(
-            text=nfc(text),
-            confidence=1.0,
-            source="text_layer",
-            box=BoundingBox(x0=x0 * scale, y0=y0 * scale, x1=x1 * scale, y1=y1 * scale),
-        )
-        for x0, y0, x1, y1, text in merged
-    ]
+        merged.append(segment)
+    return merged
 
 
 def add_pages(dossier: Dossier, source: SourceFile, data: bytes, options: LoadOptions) -> list[PageImage]:

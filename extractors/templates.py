@@ -30,9 +30,84 @@ class VersionRule(BaseModel):
     pattern: str
 
 
-class VersionTemplate(BaseModel):
-    model_config = ConfigDict(extra="allow")
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
 
+
+class FieldSpec(Strict):
+    """Where a field's value is and how to read it. Exactly one of labels / pattern / any_of / present_if."""
+
+    labels: list[NfcStr] = Field(default_factory=list)
+    pattern: str | None = None
+    any_of: list[NfcStr] = Field(default_factory=list)
+    present_if: list[NfcStr] = Field(default_factory=list)
+    one_of: dict[str, list[NfcStr]] = Field(
+        default_factory=dict,
+        description="value: the first key whose phrases occur on the document, else null",
+    )
+    normalizer: str = "text"
+    line_start: bool = False
+    colon: bool = Field(default=False, description="the label must be followed by a colon (short labels)")
+    wraps: bool = False
+    repeat: bool = False
+    last: bool = False
+    section: str | None = None
+    digit_boxes: int | None = None
+    required: bool = True
+
+
+class ColumnSpec(Strict):
+    key: str
+    header: NfcStr
+    normalizer: str = "text"
+    keep: bool = Field(default=True, description="False: locate the column, but leave it out of the record")
+
+
+class TableSpec(Strict):
+    title: NfcStr
+    end_markers: list[NfcStr] = Field(default_factory=list)
+    columns: list[ColumnSpec]
+
+
+class BlockSpec(Strict):
+    header: NfcStr
+    last: bool = False
+
+
+class SectionSpec(Strict):
+    start: NfcStr
+    end: list[NfcStr] = Field(default_factory=list)
+
+
+class DerivedSpec(Strict):
+    source: str | None = Field(default=None, alias="from")
+    map: str | None = None
+    all_of: list[str] = Field(default_factory=list)
+
+
+class ExtractionSpec(Strict):
+    fields: dict[str, FieldSpec] = Field(default_factory=dict)
+    stop_labels: list[NfcStr] = Field(default_factory=list)
+    tables: dict[str, TableSpec] = Field(default_factory=dict)
+    blocks: dict[str, BlockSpec] = Field(default_factory=dict)
+    block_printed_text: list[NfcStr] = Field(default_factory=list)
+    sections: dict[str, SectionSpec] = Field(default_factory=dict)
+    derived: dict[str, DerivedSpec] = Field(default_factory=dict)
+
+    def overridden_by(self, other: ExtractionSpec) -> ExtractionSpec:
+        """This spec with a form version's additions and replacements (per field, table, block …)."""
+        return ExtractionSpec(
+            fields={**self.fields, **other.fields},
+            stop_labels=[*self.stop_labels, *other.stop_labels],
+            tables={**self.tables, **other.tables},
+            blocks={**self.blocks, **other.blocks},
+            block_printed_text=[*self.block_printed_text, *other.block_printed_text],
+            sections={**self.sections, **other.sections},
+            derived={**self.derived, **other.derived},
+        )
+
+
+class VersionTemplate(ExtractionSpec):
     doc_type: DocType
     version: str
     circular: str | None = None
@@ -40,15 +115,25 @@ class VersionTemplate(BaseModel):
     markers: list[Marker] = Field(default_factory=list)
 
 
-class DocumentTemplate(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
+class DocumentTemplate(ExtractionSpec):
     doc_type: DocType
     name: NfcStr
     markers: list[Marker]
     excludes: list[NfcStr] = Field(default_factory=list)
     version: VersionRule | None = None
     versions: list[VersionTemplate] = Field(default_factory=list)
+
+    def extraction(self, form_version: str | None) -> ExtractionSpec:
+        base = ExtractionSpec.model_validate(
+            self.model_dump(include=set(ExtractionSpec.model_fields), by_alias=True)
+        )
+        chosen = next((v for v in self.versions if v.version == form_version), None)
+        if chosen is None:
+            return base
+        own = ExtractionSpec.model_validate(
+            chosen.model_dump(include=set(ExtractionSpec.model_fields), by_alias=True)
+        )
+        return base.overridden_by(own)
 
 
 class ClassificationRules(BaseModel):
@@ -63,9 +148,23 @@ class ClassificationRules(BaseModel):
     min_line_confidence: float
 
 
+class ExtractionRules(Strict):
+    label_cutoff: float
+    review_below: float
+    ink_fraction: float
+    digit_box_min_confidence: float
+
+
+class RequestType(Strict):
+    phrase: NfcStr
+    type: str
+
+
 class TemplateSet(BaseModel):
     documents: list[DocumentTemplate]
     classification: ClassificationRules
+    extraction: ExtractionRules
+    request_types: list[RequestType]
 
     def document(self, doc_type: DocType) -> DocumentTemplate | None:
         return next((item for item in self.documents if item.doc_type == doc_type), None)
@@ -103,5 +202,17 @@ def load_templates(templates_dir: Path) -> TemplateSet:
         except ValueError as exc:
             raise TemplateError(f"{type_dir}: {exc}") from exc
         documents.append(document)
-    rules = ClassificationRules.model_validate(_read_yaml(templates_dir / "classification.yaml"))
-    return TemplateSet(documents=documents, classification=rules)
+    try:
+        return TemplateSet(
+            documents=documents,
+            classification=ClassificationRules.model_validate(
+                _read_yaml(templates_dir / "classification.yaml")
+            ),
+            extraction=ExtractionRules.model_validate(_read_yaml(templates_dir / "extraction.yaml")),
+            request_types=[
+                RequestType.model_validate(item)
+                for item in _read_yaml(templates_dir / "request_types.yaml")["request_types"]
+            ],
+        )
+    except (ValueError, KeyError) as exc:
+        raise TemplateError(f"{templates_dir}: {exc}") from exc

@@ -14,6 +14,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from extractors.classify import classify_pages, group_documents
+from extractors.extract import extract_dossier
 from extractors.ocr.stage import read_page
 from extractors.pages import LoadOptions, add_pages
 from extractors.templates import load_templates
@@ -76,6 +77,11 @@ def classify_task(dossier: Dossier, settings: Settings) -> None:
     dossier.documents = group_documents(dossier.pages, starts)
 
 
+@task(name="extract", cache_policy=NO_CACHE)
+def extract_task(dossier: Dossier, images: list[np.ndarray], settings: Settings) -> None:
+    extract_dossier(dossier, images, settings)
+
+
 @task(name="emit", cache_policy=NO_CACHE)
 def emit_task(dossier: Dossier, out_dir: Path, storage: Storage) -> Path:
     emit.finalize(dossier)
@@ -129,8 +135,9 @@ def process_dossier(
         updated = _stage(dossier, "ocr", lambda p=page, i=image: ocr_page_task(p, i, settings), page)
         dossier.pages[page.index] = updated
         progress.page_done(dossier.name, page.index)
-    del images
     _stage(dossier, "classify", lambda: classify_task(dossier, settings), None)
+    _stage(dossier, "extract", lambda: extract_task(dossier, images, settings), None)
+    images.clear()
     record = emit_task(dossier, out_dir, storage)
     progress.dossier_finished(dossier.name, str(dossier.status))
     return emit.outcome(dossier, record, out_dir)

@@ -23,6 +23,10 @@ class OcrEngine(Protocol):
         """Lines of text on a BGR page image, in reading order, each with its box and confidence."""
         ...
 
+    def read_text(self, image: np.ndarray, charset: str | None = None) -> tuple[str, float]:
+        """Read one line of text from a crop (greyscale or BGR), optionally limited to `charset`."""
+        ...
+
 
 EngineFactory = Callable[[Settings], OcrEngine]
 _REGISTRY: dict[str, EngineFactory] = {}

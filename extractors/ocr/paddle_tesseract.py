@@ -76,6 +76,25 @@ class PaddleTesseractEngine:
                 )
             return reading_order(lines)
 
+    def read_text(self, image: np.ndarray, charset: str | None = None) -> tuple[str, float]:
+        gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+        binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
+        padded = cv2.copyMakeBorder(
+            binary, CROP_PADDING, CROP_PADDING, CROP_PADDING, CROP_PADDING, cv2.BORDER_CONSTANT, value=255
+        )
+        import tesserocr
+
+        # Block mode: a crop may hold stray marks above or below the text (dotted leaders of the next row),
+        # which single-line mode takes for part of the line and then reads nothing.
+        with self._lock:
+            self._tesseract.SetVariable("tessedit_char_whitelist", charset or "")
+            self._tesseract.SetPageSegMode(tesserocr.PSM.SINGLE_BLOCK)
+            try:
+                return self._recognise(padded)
+            finally:
+                self._tesseract.SetVariable("tessedit_char_whitelist", "")
+                self._tesseract.SetPageSegMode(tesserocr.PSM.SINGLE_LINE)
+
     def _recognise(self, crop: np.ndarray) -> tuple[str, float]:
         from PIL import Image
 

@@ -1,0 +1,49 @@
+"""The extraction stage: fill every classified document's fields from its template."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from intake.config import Settings
+from intake.model import DocType, Dossier, ExtractedField
+
+from . import marks
+from .fields import extract_document
+from .ocr.base import OcrEngine, OcrEngineError, shared_engine
+from .templates import load_templates
+
+SEAL_DOCUMENTS = (DocType.OWNERSHIP_CERTIFICATE, DocType.RENTAL_CONTRACT)
+
+
+def _engine(settings: Settings) -> OcrEngine | None:
+    try:
+        return shared_engine(settings)
+    except OcrEngineError:
+        return None
+
+
+def extract_dossier(dossier: Dossier, images: list[np.ndarray], settings: Settings) -> None:
+    templates = load_templates(settings.templates_dir)
+    engine = _engine(settings)
+    for document in dossier.documents:
+        template = templates.document(document.doc_type)
+        if template is None or not (template.extraction(document.form_version).fields):
+            continue
+        page_images = {index: images[index] for index in document.pages if index < len(images)}
+        fields = extract_document(
+            document,
+            dossier.pages,
+            page_images,
+            template,
+            templates.extraction,
+            templates.request_types,
+            engine,
+        )
+        if document.doc_type in SEAL_DOCUMENTS:
+            found = [marks.red_seal_present(page_images[i]) for i in document.pages if i in page_images]
+            known = [value for value in found if value is not None]
+            fields["seal_present"] = ExtractedField(
+                key="seal_present", value=any(known) if known else None, confidence=0.9 if known else 0.0
+            )
+        document.fields = fields
+        document.needs_review = document.needs_review or any(f.needs_review for f in fields.values())

@@ -1,0 +1,699 @@
+"""Field extraction by label anchoring over a document's OCR lines, driven by the templates.
+
+Every value says where it came from (page, box), what was read (raw), what it means (value) and how sure we
+are (confidence). A value that is unsure, fails to normalise or cannot be found is flagged for review.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from intake.model import BoundingBox, Document, ExtractedField, Page
+
+from . import marks
+from .classify import match_text
+from .normalize import NORMALIZERS, Normalized, clean_text, strip_accents
+from .ocr.base import OcrEngine
+from .templates import DocumentTemplate, ExtractionRules, ExtractionSpec, FieldSpec, RequestType, TableSpec
+
+LEADING_NOISE = re.compile(r"^[^\w(+]*(?:\(\d\)[^\w(+]*)?")
+TRAILING_NOISE = re.compile(r"(?:[\s.,;:…_\-–|]*\b\d{1,2}\s*[.,])?[\s.,;:…_\-–|]*$")
+CELL_NOISE = re.compile(r"^[|\[\]!]+|^[lI](?=[A-ZĐÀ-Ỹ0-9])|[|\[\]]+$")
+DIGITS = "0123456789"
+
+
+@dataclass
+class Line:
+    """An OCR line of a document, with the forms used for matching (both the same length as the text)."""
+
+    page: int
+    text: str
+    key: str
+    box: BoundingBox
+    confidence: float
+    from_text_layer: bool
+
+
+@dataclass
+class Hit:
+    label: str
+    owners: frozenset[str]  # the fields this label belongs to; empty for a stop label
+    line: int
+    start: int
+    end: int
+    ratio: float
+
+
+@dataclass
+class Context:
+    lines: list[Line]
+    hits: dict[int, list[Hit]] = field(default_factory=dict)
+    images: dict[int, np.ndarray] = field(default_factory=dict)
+
+
+def document_lines(document: Document, pages: list[Page]) -> list[Line]:
+    lines: list[Line] = []
+    for index in document.pages:
+        for ocr in pages[index].lines:
+            lines.append(
+                Line(
+                    page=index,
+                    text=ocr.text,
+                    key=ocr.text.lower(),
+                    box=ocr.box,
+                    confidence=ocr.confidence,
+                    from_text_layer=ocr.source == "text_layer",
+                )
+            )
+    return lines
+
+
+EXACT_LABEL_LENGTH = 5  # "Ông", "Bà", "TT": any slip makes another word
+SHORT_LABEL_LENGTH = 20
+SHORT_LABEL_CUTOFF = 90.0
+
+
+def _locate_short(key: str, text: str, cutoff: float) -> tuple[int, int, float] | None:
+    """Best match of a short label starting at a word, with windows one character shorter or longer than
+    the label, so that a dropped or inserted character ("Kính sgửi") still matches."""
+    best: tuple[int, int, float] | None = None
+    for word in re.finditer(r"\w+", text):
+        start = word.start()
+        for length in range(len(key) - 1, len(key) + 3):
+            ratio = fuzz.ratio(key, text[start : start + length], score_cutoff=cutoff)
+            if ratio and (best is None or ratio > best[2]):
+                best = (start, start + length, ratio)
+    return best
+
+
+def _find(
+    label: str, line: Line, cutoff: float, line_start: bool, followed_by_colon: bool = False
+) -> tuple[int, int, float] | None:
+    key = label.lower()
+    if len(key) <= EXACT_LABEL_LENGTH:
+        pattern = rf"(?<!\w){re.escape(key)}(?!\w)"
+        match = re.match(r"[\s\d.)(-]*" + pattern, line.key) if line_start else re.search(pattern, line.key)
+        if match is None or (followed_by_colon and not re.match(r"\s*:", line.key[match.end() :])):
+            return None
+        return match.end() - len(key), match.end(), 100.0
+    if len(line.key) < len(key):
+        # partial_ratio would slide the shorter line along the label: a fragment is not the label.
+        ratio = fuzz.ratio(key, line.key, score_cutoff=cutoff)
+        return (0, len(line.key), ratio) if ratio else None
+    if len(key) < SHORT_LABEL_LENGTH:
+        return _locate_short(key, line.key, max(cutoff, SHORT_LABEL_CUTOFF))
+    alignment = fuzz.partial_ratio_alignment(key, line.key, score_cutoff=cutoff)
+    if alignment is None:
+        return None
+    return alignment.dest_start, alignment.dest_end, alignment.score
+
+
+# A long label read almost exactly beats a shorter one it contains ("Họ, chữ đệm và tên chủ hộ" over "Họ,
+# chữ đệm và tên"); read loosely, it must not steal the shorter label's line.
+NEAR_EXACT = 92.0
+
+
+def find_hits(lines: list[Line], spec: ExtractionSpec, cutoff: float) -> dict[int, list[Hit]]:
+    """Every label of the spec found in every line; where two overlap, the better (then longer) one wins."""
+    owners: dict[tuple[str, bool, bool], set[str]] = {}
+    for key, item in spec.fields.items():
+        for label in item.labels:
+            owners.setdefault((label, item.line_start, item.colon), set()).add(key)
+    for label in spec.stop_labels:
+        owners.setdefault((label, False, False), set())
+    found: dict[int, list[Hit]] = {}
+    for number, line in enumerate(lines):
+        candidates: list[Hit] = []
+        for (label, line_start, colon), keys in owners.items():
+            located = _find(label, line, cutoff, line_start, colon)
+            if located is not None:
+                candidates.append(Hit(label, frozenset(keys), number, located[0], located[1], located[2]))
+        kept: list[Hit] = []
+        for hit in sorted(candidates, key=lambda h: (h.ratio < NEAR_EXACT, -len(h.label), -h.ratio)):
+            if all(hit.end <= other.start or hit.start >= other.end for other in kept):
+                kept.append(hit)
+        if kept:
+            found[number] = sorted(kept, key=lambda hit: hit.start)
+    return found
+
+
+def _sub_box(line: Line, start: int, end: int) -> BoundingBox:
+    width = line.box.x1 - line.box.x0
+    length = max(len(line.text), 1)
+    return BoundingBox(
+        x0=line.box.x0 + width * start / length,
+        y0=line.box.y0,
+        x1=line.box.x0 + width * end / length,
+        y1=line.box.y1,
+    )
+
+
+def _union(boxes: list[BoundingBox]) -> BoundingBox:
+    return BoundingBox(
+        x0=min(b.x0 for b in boxes),
+        y0=min(b.y0 for b in boxes),
+        x1=max(b.x1 for b in boxes),
+        y1=max(b.y1 for b in boxes),
+    )
+
+
+def _clean_value(raw: str, final: bool = True) -> str:
+    """Drop leaders, colons and footnote marks around a value; a wrapped line keeps its closing comma."""
+    value = LEADING_NOISE.sub("", raw)
+    value = TRAILING_NOISE.sub("", value) if final else re.sub(r"[\s.…_]*$", "", value)
+    return value.strip()
+
+
+@dataclass
+class Reading:
+    raw: str
+    page: int
+    box: BoundingBox
+    confidence: float
+    from_text_layer: bool
+    line: int
+    start: int
+
+
+def _value_after(context: Context, hit: Hit, spec: FieldSpec) -> Reading:
+    lines = context.lines
+    line = lines[hit.line]
+    following = [other for other in context.hits.get(hit.line, []) if other.start >= hit.end]
+    end = following[0].start if following else len(line.text)
+    pieces = [(line.text[hit.end : end], _sub_box(line, hit.end, end))]
+    confidence = line.confidence
+    number = hit.line
+    height = line.box.y1 - line.box.y0
+    while number + 1 < len(lines) and (spec.wraps or not _clean_value(pieces[0][0])):
+        candidate = lines[number + 1]
+        if candidate.page != line.page or (number + 1) in context.hits:
+            break
+        if candidate.box.y0 - lines[number].box.y1 > 1.5 * height:
+            break
+        pieces.append((candidate.text, candidate.box))
+        confidence = min(confidence, candidate.confidence)
+        number += 1
+        if not spec.wraps:
+            break
+    texts = [_clean_value(text, final=i == len(pieces) - 1) for i, (text, _) in enumerate(pieces)]
+    boxes = [box for text, (_, box) in zip(texts, pieces, strict=True) if text]
+    raw = _clean_value(" ".join(text for text in texts if text))
+    box = _union(boxes) if boxes else _sub_box(line, hit.start, hit.end)
+    return Reading(raw, line.page, box, confidence, line.from_text_layer, hit.line, hit.end)
+
+
+def _section_lines(context: Context, spec: ExtractionSpec, name: str | None) -> range:
+    if name is None or name not in spec.sections:
+        return range(len(context.lines))
+    section = spec.sections[name]
+    start_key = section.start.lower()
+    start = next(
+        (i for i, line in enumerate(context.lines) if line.key.lstrip(" -").startswith(start_key)), None
+    )
+    if start is None:
+        return range(0)
+    end_keys = [marker.lower() for marker in section.end]
+    end = next(
+        (
+            i
+            for i in range(start + 1, len(context.lines))
+            if any(context.lines[i].key.lstrip(" -").startswith(key) for key in end_keys)
+        ),
+        len(context.lines),
+    )
+    return range(start, end)
+
+
+def _readings_for(context: Context, key: str, item: FieldSpec, spec: ExtractionSpec) -> list[Reading]:
+    allowed = _section_lines(context, spec, item.section)
+    readings: list[Reading] = []
+    if item.labels:
+        ranked: list[tuple[int, Reading]] = []
+        for number in allowed:
+            for hit in context.hits.get(number, []):
+                if key in hit.owners:
+                    reading = _value_after(context, hit, item)
+                    reading.confidence = min(reading.confidence, hit.ratio / 100.0)
+                    ranked.append((item.labels.index(hit.label), reading))
+        # Labels are listed most specific first: "Giá thuê nhà ở là" before "Giá thuê".
+        readings = [reading for _, reading in sorted(ranked, key=lambda item: item[0])]
+    elif item.pattern:
+        for number in allowed:
+            line = context.lines[number]
+            for match in re.finditer(item.pattern, line.text):
+                group = match.lastindex or 0
+                box = _sub_box(line, match.start(group), match.end(group))
+                readings.append(
+                    Reading(
+                        match.group(group),
+                        line.page,
+                        box,
+                        line.confidence,
+                        line.from_text_layer,
+                        number,
+                        match.start(group),
+                    )
+                )
+    elif item.any_of:
+        for number in allowed:
+            line = context.lines[number]
+            for phrase in item.any_of:
+                if fuzz.partial_ratio(phrase.lower(), line.key) >= 90:
+                    readings.append(
+                        Reading(
+                            line.text, line.page, line.box, line.confidence, line.from_text_layer, number, 0
+                        )
+                    )
+                    break
+    return readings
+
+
+def _judge(
+    key: str,
+    value: Normalized,
+    raw: str | None,
+    confidence: float,
+    rules: ExtractionRules,
+    reading: Reading | None,
+) -> ExtractedField:
+    reasons = []
+    if not value.ok:
+        reasons.append(value.problem or "not_normalised")
+    if confidence < rules.review_below:
+        reasons.append("low_confidence")
+    return ExtractedField(
+        key=key,
+        value=value.value,
+        raw=raw,
+        confidence=round(confidence, 4),
+        page=reading.page if reading else None,
+        box=reading.box if reading else None,
+        needs_review=bool(reasons),
+        review_reasons=reasons,
+    )
+
+
+def _not_found(key: str) -> ExtractedField:
+    return ExtractedField(
+        key=key, value=None, confidence=0.0, needs_review=True, review_reasons=["not_found"]
+    )
+
+
+def _digit_box_reading(
+    context: Context, reading: Reading, engine: OcrEngine | None, expected: int
+) -> Reading | None:
+    """Re-read a row of printed digit boxes from the image: find the boxes, drop their borders, read."""
+    image = context.images.get(reading.page)
+    if engine is None or image is None:
+        return None
+    line = context.lines[reading.line]
+    height = line.box.y1 - line.box.y0
+    pad = height * 0.35
+    x0 = max(0, int(_sub_box(line, reading.start, len(line.text)).x0 - 2 * height))
+    x1 = image.shape[1]  # the detector may have cut the row of boxes short
+    y0, y1 = max(0, int(line.box.y0 - pad)), min(image.shape[0], int(line.box.y1 + pad))
+    if x1 - x0 < 10 or y1 - y0 < 10:
+        return None
+    band = image[y0:y1, x0:x1]
+    cells = marks.box_grid_columns(band, expected, height)
+    if cells is None:
+        return None
+    grid = marks.remove_ruling(band[:, cells[0][0] : cells[-1][1]])
+    text, confidence = engine.read_text(grid, charset=DIGITS)
+    digits = re.sub(r"\D", "", text)
+    if len(digits) != expected and len(cells) == expected:
+        read = [engine.read_text(marks.remove_ruling(band[:, a:b]), charset=DIGITS) for a, b in cells]
+        digits = "".join(re.sub(r"\D", "", t)[:1] for t, _ in read)
+        confidence = min((c for _, c in read), default=0.0)
+    if len(digits) != expected:
+        return None
+    box = BoundingBox(x0=x0 + cells[0][0], y0=y0, x1=x0 + cells[-1][1], y1=y1)
+    return Reading(digits, reading.page, box, confidence, False, reading.line, reading.start)
+
+
+def _phrase_line(context: Context, phrases: list[str]) -> Line | None:
+    return next(
+        (
+            line
+            for line in context.lines
+            if any(fuzz.partial_ratio(p.lower(), line.key) >= 90 for p in phrases)
+        ),
+        None,
+    )
+
+
+def _one_of(context: Context, key: str, item: FieldSpec) -> ExtractedField:
+    for value, phrases in item.one_of.items():
+        line = _phrase_line(context, phrases)
+        if line is not None:
+            return ExtractedField(
+                key=key,
+                value=value,
+                raw=line.text,
+                confidence=round(line.confidence, 4),
+                page=line.page,
+                box=line.box,
+            )
+    return ExtractedField(key=key, value=None, confidence=1.0)
+
+
+def extract_fields(
+    context: Context, spec: ExtractionSpec, rules: ExtractionRules, engine: OcrEngine | None
+) -> dict[str, ExtractedField]:
+    results: dict[str, ExtractedField] = {}
+    for key, item in spec.fields.items():
+        normalizer = NORMALIZERS[item.normalizer]
+        if item.one_of:
+            results[key] = _one_of(context, key, item)
+            continue
+        if item.present_if:
+            line = _phrase_line(context, item.present_if)
+            results[key] = ExtractedField(
+                key=key,
+                value=line is not None,
+                raw=line.text if line else None,
+                confidence=round(line.confidence, 4) if line else 1.0,
+                page=line.page if line else None,
+                box=line.box if line else None,
+            )
+            continue
+        readings = _readings_for(context, key, item, spec)
+        if item.repeat:
+            readings.sort(key=lambda r: (r.line, r.start))
+        if item.last:
+            readings = readings[::-1]
+        if item.repeat:
+            judged = [(normalizer(r.raw), r) for r in readings]
+            judged = [(value, r) for value, r in judged if value.value not in (None, "")]
+            if not judged:
+                results[key] = _not_found(key)
+                continue
+            confidence = min(r.confidence for _, r in judged)
+            failed = [value for value, _ in judged if not value.ok]
+            combined = Normalized(
+                [value.value for value, _ in judged], not failed, failed[0].problem if failed else None
+            )
+            results[key] = _judge(
+                key, combined, " | ".join(r.raw for _, r in judged), confidence, rules, judged[0][1]
+            )
+            continue
+        if not readings:
+            results[key] = _not_found(key) if item.required else ExtractedField(key=key, confidence=0.0)
+            continue
+        reading = readings[0]
+        if item.digit_boxes and not (reading.from_text_layer and normalizer(reading.raw).ok):
+            # Box borders garble line OCR ("0[9[2[+[s…"): only a re-read of the boxes themselves counts.
+            reread = _digit_box_reading(context, reading, engine, item.digit_boxes)
+            if reread is None:
+                value = normalizer(reading.raw)
+                results[key] = _judge(
+                    key,
+                    Normalized(value.value, False, "digit_boxes_unread"),
+                    reading.raw,
+                    reading.confidence,
+                    rules,
+                    reading,
+                )
+                continue
+            reading = reread
+        if not reading.raw:
+            if item.required:
+                results[key] = _judge(key, Normalized.fail("empty"), "", reading.confidence, rules, reading)
+            else:
+                results[key] = ExtractedField(
+                    key=key,
+                    value=None,
+                    raw="",
+                    confidence=reading.confidence,
+                    page=reading.page,
+                    box=reading.box,
+                )
+            continue
+        results[key] = _judge(key, normalizer(reading.raw), reading.raw, reading.confidence, rules, reading)
+    return results
+
+
+def extract_table(context: Context, table: TableSpec, rules: ExtractionRules) -> ExtractedField | None:
+    """Rows of a ruled table: columns located by their headers, cells by the x-centre of each OCR line."""
+    lines = context.lines
+    title_at = next(
+        (
+            i
+            for i, line in enumerate(lines)
+            if fuzz.partial_ratio(table.title.lower(), line.key) >= rules.label_cutoff
+        ),
+        None,
+    )
+    if title_at is None:
+        return None
+    title = lines[title_at]
+    band = [
+        i
+        for i in range(title_at + 1, len(lines))
+        if lines[i].page == title.page and lines[i].box.y0 < title.box.y1 + 6 * (title.box.y1 - title.box.y0)
+    ]
+    centres: dict[str, float] = {}
+    used: set[int] = set()
+    header_bottom = title.box.y1
+    pairs = []
+    for column in table.columns:
+        header = column.header.lower()
+        for i in band:
+            key = lines[i].key.strip()
+            if len(key) < 2 or (len(key) < 3 and key != header):
+                continue
+            score = (
+                100.0 if key == header else fuzz.partial_ratio(key, header) if len(key) <= len(header) else 0
+            )
+            pairs.append((score, column.key, i))
+    for score, column_key, i in sorted(pairs, reverse=True):
+        if score < 90 or column_key in centres or i in used:
+            continue
+        centres[column_key] = (lines[i].box.x0 + lines[i].box.x1) / 2
+        used.add(i)
+        header_bottom = max(header_bottom, lines[i].box.y1)
+    for i in band:  # the other pieces of wrapped headers ("năm sinh" under "Ngày, tháng,")
+        if (
+            i not in used
+            and len(lines[i].key.strip()) >= 3
+            and any(fuzz.partial_ratio(lines[i].key.strip(), c.header.lower()) >= 90 for c in table.columns)
+        ):
+            header_bottom = max(header_bottom, lines[i].box.y1)
+    if len(centres) < 2:
+        return None
+    order = sorted(centres, key=centres.get)
+    bounds = [(centres[a] + centres[b]) / 2 for a, b in pairwise(order)]
+    end_keys = [marker.lower() for marker in table.end_markers]
+    body = []
+    for i in range(title_at + 1, len(lines)):
+        line = lines[i]
+        if line.page != title.page or i in used or (line.box.y0 + line.box.y1) / 2 < header_bottom:
+            continue
+        if any(key in line.key for key in end_keys) or re.search(r"ngày\s*\S*\s*tháng", line.key):
+            break
+        body.append(line)
+    rows: list[list[Line]] = []
+    for line in sorted(body, key=lambda item: (item.box.y0 + item.box.y1) / 2):
+        centre = (line.box.y0 + line.box.y1) / 2
+        if rows and abs(centre - sum((x.box.y0 + x.box.y1) / 2 for x in rows[-1]) / len(rows[-1])) < 0.6 * (
+            line.box.y1 - line.box.y0
+        ):
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    specs = {column.key: column for column in table.columns}
+    members: list[dict[str, object]] = []
+    confidences: list[float] = []
+    problems: list[str] = []
+    for row in rows:
+        cells: dict[str, list[str]] = {}
+        for line in row:
+            x = (line.box.x0 + line.box.x1) / 2
+            column_key = order[sum(x > bound for bound in bounds)]
+            cells.setdefault(column_key, []).append(CELL_NOISE.sub("", line.text).strip())
+        name_text = " ".join(cells.get("full_name", [])).strip()
+        if not name_text or len([key for key in cells if key != "index"]) < 2:
+            continue
+        member: dict[str, object] = {}
+        for column_key, texts in cells.items():
+            if column_key == "index" or not specs[column_key].keep:
+                continue
+            result = NORMALIZERS[specs[column_key].normalizer](" ".join(texts))
+            member[column_key] = result.value
+            if not result.ok:
+                problems.append(f"{column_key}:{result.problem}")
+        members.append(member)
+        confidences.extend(line.confidence for line in row)
+    confidence = min(confidences) if confidences else 1.0
+    reasons = sorted(set(problems))
+    if confidence < rules.review_below:
+        reasons.append("low_confidence")
+    box = _union([title.box]) if not members else _union([line.box for row in rows for line in row])
+    return ExtractedField(
+        key="",
+        value=members,
+        raw=None,
+        confidence=round(confidence, 4),
+        page=title.page,
+        box=box,
+        needs_review=bool(reasons),
+        review_reasons=reasons,
+    )
+
+
+def extract_blocks(
+    context: Context, spec: ExtractionSpec, pages: list[Page], rules: ExtractionRules
+) -> dict[str, ExtractedField]:
+    """Signature / consent blocks: given when the block holds ink, a written name or filled VNeID lines."""
+    lines = context.lines
+    results: dict[str, ExtractedField] = {}
+    pairs = []
+    for key, block in spec.blocks.items():
+        header = block.header.lower()
+        for i, line in enumerate(lines):
+            text = line.key.strip()
+            if len(text) < 6:
+                continue
+            score = fuzz.ratio(text, header[: len(text)])
+            if score >= 85:
+                pairs.append((score, i if not block.last else -i, key, i))
+    assigned: dict[str, int] = {}
+    taken: set[int] = set()
+    for _, _, key, i in sorted(pairs, key=lambda item: (-item[0], item[1])):
+        if key not in assigned and i not in taken:
+            assigned[key] = i
+            taken.add(i)
+    printed = [
+        match_text(text) for text in [*spec.block_printed_text, *(b.header for b in spec.blocks.values())]
+    ]
+    headers = {key: lines[i] for key, i in assigned.items()}
+    for key in spec.blocks:
+        header = headers.get(key)
+        if header is None:
+            results[key] = _not_found(key)
+            continue
+        same_row = sorted(
+            (
+                h
+                for h in headers.values()
+                if h.page == header.page
+                and abs(h.box.y0 - header.box.y0) < 3 * (header.box.y1 - header.box.y0)
+            ),
+            key=lambda h: h.box.x0,
+        )
+        centre = (header.box.x0 + header.box.x1) / 2
+        neighbours = [(h.box.x0 + h.box.x1) / 2 for h in same_row]
+        left = max(
+            [(c + centre) / 2 for c in neighbours if c < centre - 1], default=max(0.0, header.box.x0 - 150)
+        )
+        right = min([(c + centre) / 2 for c in neighbours if c > centre + 1], default=header.box.x1 + 150)
+        page = pages[header.page]
+        top = header.box.y1
+        bottom = min(page.height, top + 0.14 * page.height)
+        region = BoundingBox(x0=left, y0=top, x1=right, y1=bottom)
+        inside = [
+            line
+            for line in lines
+            if line.page == header.page
+            and left <= (line.box.x0 + line.box.x1) / 2 < right
+            and top <= (line.box.y0 + line.box.y1) / 2 < bottom
+        ]
+        names = []
+        ids = []
+        for line in inside:
+            if line.confidence < 0.6 or any(
+                fuzz.partial_ratio(p, match_text(line.text)) >= 85 for p in printed
+            ):
+                continue
+            if re.search(r"(?<!\d)\d{12}(?!\d)|(?<!\d)\d{9}(?!\d)", line.text):
+                ids.append(line.text)
+            elif NORMALIZERS["name"](line.text).ok:
+                names.append(NORMALIZERS["name"](line.text).value)
+        ink = 0.0
+        image = context.images.get(header.page)
+        if image is not None:
+            confident = [line.box for line in inside if line.confidence >= 0.6]
+            ink = marks.ink_fraction(image, region, confident)
+        has_ink = ink >= rules.ink_fraction
+        given = has_ink or bool(names) or bool(ids)
+        evidence = [*(["ink"] if has_ink else []), *names[:1], *(["vneid"] if ids else [])]
+        confidence = 0.95 if (has_ink and names) or ids or not given else 0.8
+        results[key] = ExtractedField(
+            key=key,
+            value=given,
+            raw=", ".join(evidence) or None,
+            confidence=confidence,
+            page=header.page,
+            box=region,
+            needs_review=confidence < rules.review_below,
+            review_reasons=["low_confidence"] if confidence < rules.review_below else [],
+        )
+    return results
+
+
+def request_type(request: str | None, request_types: list[RequestType]) -> str | None:
+    if not request:
+        return None
+    plain = strip_accents(clean_text(request)).casefold()
+    for item in request_types:
+        if strip_accents(item.phrase).casefold() in plain:
+            return item.type
+    return "other"
+
+
+def extract_document(
+    document: Document,
+    pages: list[Page],
+    images: dict[int, np.ndarray],
+    template: DocumentTemplate,
+    rules: ExtractionRules,
+    request_types: list[RequestType],
+    engine: OcrEngine | None,
+) -> dict[str, ExtractedField]:
+    spec = template.extraction(document.form_version)
+    context = Context(lines=document_lines(document, pages), images=images)
+    context.hits = find_hits(context.lines, spec, rules.label_cutoff)
+    fields = extract_fields(context, spec, rules, engine)
+    for key, table in spec.tables.items():
+        extracted = extract_table(context, table, rules)
+        fields[key] = (
+            extracted.model_copy(update={"key": key})
+            if extracted
+            else ExtractedField(
+                key=key, value=[], confidence=0.0, needs_review=True, review_reasons=["not_found"]
+            )
+        )
+    fields.update(extract_blocks(context, spec, pages, rules))
+    for key, derived in spec.derived.items():
+        if derived.map == "request_types" and derived.source:
+            source = fields.get(derived.source)
+            value = request_type(source.value if source else None, request_types)
+            fields[key] = ExtractedField(
+                key=key,
+                value=value,
+                raw=source.raw if source else None,
+                confidence=source.confidence if source else 0.0,
+                page=source.page if source else None,
+                box=source.box if source else None,
+                needs_review=value in (None, "other"),
+                review_reasons=["unrecognised_request"] if value in (None, "other") else [],
+            )
+        elif derived.all_of:
+            parts = [fields[name] for name in derived.all_of if name in fields]
+            fields[key] = ExtractedField(
+                key=key,
+                value=all(bool(p.value) for p in parts) if parts else None,
+                confidence=min((p.confidence for p in parts), default=0.0),
+                needs_review=any(p.needs_review for p in parts) or not parts,
+                review_reasons=sorted({r for p in parts for r in p.review_reasons}),
+            )
+    if document.form_version:
+        fields["form_version"] = ExtractedField(
+            key="form_version", value=document.form_version, confidence=1.0
+        )
+    return fields

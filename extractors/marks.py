@@ -1,0 +1,119 @@
+"""Marks on the page that are not text: ruled lines, ink of signatures, red seals."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import cv2
+import numpy as np
+
+from intake.model import BoundingBox
+
+DARK = 110
+
+
+def _gray(image: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+
+
+def remove_ruling(crop: np.ndarray) -> np.ndarray:
+    """Greyscale crop with long horizontal and vertical strokes (box borders, table rules) painted white."""
+    gray = _gray(crop)
+    ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+    height, width = gray.shape
+    vertical = cv2.morphologyEx(
+        ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, int(height * 0.4))))
+    )
+    horizontal = cv2.morphologyEx(
+        ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(width * 0.25)), 1))
+    )
+    rules = cv2.dilate(cv2.bitwise_or(vertical, horizontal), np.ones((3, 3), np.uint8))
+    cleaned = gray.copy()
+    cleaned[rules > 0] = 255
+    return cleaned
+
+
+def ink_fraction(image: np.ndarray, region: BoundingBox, exclude: list[BoundingBox]) -> float:
+    """Share of the region covered by ink that is not printed text: coloured (blue/violet pen) strokes, or
+    dark strokes outside the excluded (confidently read) text boxes."""
+    x0, y0 = max(0, int(region.x0)), max(0, int(region.y0))
+    x1, y1 = min(image.shape[1], int(region.x1)), min(image.shape[0], int(region.y1))
+    if x1 <= x0 or y1 <= y0:
+        return 0.0
+    crop = image[y0:y1, x0:x1]
+    mask = np.ones(crop.shape[:2], dtype=bool)
+    for box in exclude:
+        bx0, by0 = max(0, int(box.x0) - x0 - 4), max(0, int(box.y0) - y0 - 4)
+        bx1, by1 = max(0, int(box.x1) - x0 + 4), max(0, int(box.y1) - y0 + 4)
+        mask[by0:by1, bx0:bx1] = False
+    area = crop.shape[0] * crop.shape[1]
+    dark = (_gray(crop) < DARK) & mask
+    coloured = np.zeros_like(dark)
+    if crop.ndim == 3:
+        hsv = cv2.cvtColor(crop, cv2.COLOR_BGR2HSV)
+        hue, saturation, value = hsv[..., 0], hsv[..., 1], hsv[..., 2]
+        coloured = (hue >= 95) & (hue <= 150) & (saturation > 70) & (value < 235) & mask
+    return float(max(dark.sum(), coloured.sum())) / area
+
+
+def red_seal_present(image: np.ndarray, min_area_fraction: float = 0.002) -> bool | None:
+    """Whether a red, roughly round stamp is on the page; None when the image carries no colour."""
+    if image.ndim != 3:
+        return None
+    hsv = cv2.cvtColor(image, cv2.COLOR_BGR2HSV)
+    if float(np.median(hsv[..., 1])) < 1 and float(hsv[..., 1].max()) < 20:
+        return None
+    hue, saturation, value = hsv[..., 0], hsv[..., 1], hsv[..., 2]
+    red = (((hue <= 10) | (hue >= 165)) & (saturation > 90) & (value > 60)).astype(np.uint8) * 255
+    red = cv2.morphologyEx(red, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
+    contours, _ = cv2.findContours(red, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    page_area = image.shape[0] * image.shape[1]
+    for contour in contours:
+        area = cv2.contourArea(contour)
+        if area < min_area_fraction * page_area:
+            continue
+        (_, _), radius = cv2.minEnclosingCircle(contour)
+        if area / (np.pi * radius * radius + 1e-6) > 0.5:
+            return True
+    return False
+
+
+def box_grid_columns(
+    band: np.ndarray, expected_cells: int, line_height: float
+) -> list[tuple[int, int]] | None:
+    """The cells of a row of printed boxes (one digit each): x-ranges between the box borders, or None.
+
+    Box borders are the vertical strokes about as tall as the text line; letters are shorter."""
+    gray = _gray(band)
+    ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+    height = line_height
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, int(line_height * 0.75))))
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
+    columns = np.flatnonzero(vertical.sum(axis=0) > 0)
+    if columns.size == 0:
+        return None
+    borders: list[int] = []
+    run_start = previous = int(columns[0])
+    for x in columns[1:]:
+        if x - previous > 2:
+            borders.append((run_start + previous) // 2)
+            run_start = int(x)
+        previous = int(x)
+    borders.append((run_start + previous) // 2)
+    best: list[int] = []
+    for start in range(len(borders)):
+        run = [borders[start]]
+        for x in borders[start + 1 :]:
+            gap = x - run[-1]
+            reference = run[1] - run[0] if len(run) > 1 else gap
+            if abs(gap - reference) <= 0.25 * reference and gap > height * 0.3:
+                run.append(x)
+            elif len(run) == 1 and gap > height * 0.3:
+                run = [run[0], x]
+            else:
+                break
+        if len(run) > len(best):
+            best = run
+    if len(best) - 1 < expected_cells * 0.75:
+        return None
+    return list(pairwise(best))
