@@ -323,11 +323,15 @@ def _digit_box_reading(
     cells = marks.box_grid_columns(band, expected, height)
     if cells is None:
         return None
-    grid = marks.remove_ruling(band[:, cells[0][0] : cells[-1][1]])
+    left = cells[0][0]
+    borders = [a - left for a, _ in cells] + [cells[-1][1] - left]
+    grid = marks.remove_ruling(band[:, left : cells[-1][1]], borders)
     text, confidence = engine.read_text(grid, charset=DIGITS)
     digits = re.sub(r"\D", "", text)
     if len(digits) != expected and len(cells) == expected:
-        read = [engine.read_text(marks.remove_ruling(band[:, a:b]), charset=DIGITS) for a, b in cells]
+        read = [
+            engine.read_text(marks.remove_ruling(band[:, a:b], [0, b - a]), charset=DIGITS) for a, b in cells
+        ]
         digits = "".join(re.sub(r"\D", "", t)[:1] for t, _ in read)
         confidence = min((c for _, c in read), default=0.0)
     if len(digits) != expected:

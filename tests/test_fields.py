@@ -1,0 +1,297 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from extractors.fields import extract_document
+from extractors.ocr import shared_engine
+from extractors.templates import TemplateSet, load_templates
+from intake.config import Settings
+from intake.model import BoundingBox, DocType, Document, OcrLine, Page
+
+Row = tuple[str, float, float] | tuple[str, float, float, float]
+
+
+def make_page(rows: list[Row], index: int = 0, width: int = 2480, height: int = 3508) -> Page:
+    """Lines given as (text, x0, y0[, confidence]); each is 50 px tall and 24 px a character wide."""
+    lines = []
+    for row in rows:
+        text, x0, y0 = row[0], row[1], row[2]
+        confidence = row[3] if len(row) == 4 else 0.95
+        box = BoundingBox(x0=x0, y0=y0, x1=x0 + 24 * len(text), y1=y0 + 50)
+        lines.append(OcrLine(text=text, confidence=confidence, box=box))
+    return Page(
+        index=index, file="f.jpg", file_page=1, kind="raster", width=width, height=height, lines=lines
+    )
+
+
+@pytest.fixture(scope="module")
+def templates(settings: Settings) -> TemplateSet:
+    return load_templates(settings.templates_dir)
+
+
+def extract(
+    templates: TemplateSet,
+    doc_type: DocType,
+    version: str | None,
+    pages: list[Page],
+    images: dict[int, np.ndarray] | None = None,
+    engine=None,
+):
+    document = Document(index=0, doc_type=doc_type, form_version=version, pages=[p.index for p in pages])
+    template = templates.document(doc_type)
+    assert template is not None
+    return extract_document(
+        document, pages, images or {}, template, templates.extraction, templates.request_types, engine
+    )
+
+
+CT01_ROWS: list[Row] = [
+    ("Mẫu CT01 ban hành kèm theo Thông tư số 66/2023/TT-BCA", 240, 110),
+    ("TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ", 680, 400),
+    ("Kính sgửi(1): Công an phường Thanh Xuân, Thành phố Hà Nội.", 490, 530),
+    ("1. Họ, chữ đệm và tên: Lê Phương Huyền...", 240, 630),
+    ("2. Ngày, tháng, năm sinh: 21/01/1990..", 240, 715),
+    ("... 3, Giới tính: Nữ.,", 1540, 730),
+    ("5. Số điện thoại liên hệ: 0541206803...", 240, 900),
+    ("...Ó, Email: phuonghuyen90@outlook.com....", 1275, 914),
+    (
+        "7. Họ, chữ đệm và tên chủ hộ: Nguyễn Diệu Hường...... 8. Mối quan hệ với chủ hộ: con..........",
+        240,
+        985,
+    ),
+    ("10. Nội dung đề nghị(2): Đăng ký thường trú vào hộ gia đình bà Nguyễn Diệu Hường tại Số...", 240, 1177),
+    ("113 ngõ 121 đường Nguyễn Trãi, phường Thanh Xuân,", 240, 1240),
+    ("Thành phố Hà Nội...", 240, 1300),
+    ("11. Những thành viên trong hộ gia đình cùng thay đổi:", 240, 1360),
+]
+
+
+def test_ct01_fields_by_label(templates: TemplateSet) -> None:
+    fields = extract(templates, DocType.CT01, "66/2023", [make_page(CT01_ROWS)])
+    values = {key: field.value for key, field in fields.items()}
+    assert values["recipient"] == "Công an phường Thanh Xuân, Thành phố Hà Nội"
+    assert values["full_name"] == "Lê Phương Huyền"
+    assert values["date_of_birth"] == "1990-01-21"
+    assert values["gender"] == "female"
+    assert values["phone"] == "0541206803"
+    assert values["email"] == "phuonghuyen90@outlook.com"
+    assert values["household_head_name"] == "Nguyễn Diệu Hường"
+    assert values["relationship_to_head"] == "Con"
+    assert values["request"] == (
+        "Đăng ký thường trú vào hộ gia đình bà Nguyễn Diệu Hường tại Số 113 ngõ 121 đường Nguyễn Trãi, "
+        "phường Thanh Xuân, Thành phố Hà Nội"
+    )
+    assert values["request_type"] == "thuong_tru"
+    assert values["form_version"] == "66/2023"
+    name = fields["full_name"]
+    assert name.page == 0 and name.box is not None and name.box.y0 == 630
+    assert not name.needs_review and name.raw == "Lê Phương Huyền"
+
+
+def test_missing_and_unnormalisable_values_are_flagged(templates: TemplateSet) -> None:
+    rows = [r for r in CT01_ROWS if "Email" not in r[0]]
+    rows = [("2. Ngày, tháng, năm sinh: 31/02/1990", 240, 715) if "năm sinh" in r[0] else r for r in rows]
+    rows = [(r[0], r[1], r[2], 0.5) if "Họ, chữ đệm và tên:" in r[0] else r for r in rows]
+    fields = extract(templates, DocType.CT01, "66/2023", [make_page(rows)])
+    assert fields["email"].needs_review and fields["email"].review_reasons == ["not_found"]
+    assert fields["date_of_birth"].review_reasons == ["impossible_date"]
+    assert fields["full_name"].value == "Lê Phương Huyền"
+    assert fields["full_name"].review_reasons == ["low_confidence"]
+
+
+def test_garbled_digit_boxes_are_never_taken_from_the_line(templates: TemplateSet) -> None:
+    rows = [*CT01_ROWS, ("4. Số định danh cá nhân: 0[9[2[+[s[o[3[z[s[3[5Ƒs", 240, 800)]
+    fields = extract(templates, DocType.CT01, "66/2023", [make_page(rows)])
+    assert fields["personal_id"].needs_review
+    assert "digit_boxes_unread" in fields["personal_id"].review_reasons
+
+
+def draw_digit_boxes(digits: str) -> tuple[np.ndarray, Row]:
+    image = Image.new("RGB", (2480, 400), (238, 238, 238))
+    draw = ImageDraw.Draw(image)
+    label_font = ImageFont.truetype("/usr/share/fonts/truetype/freefont/FreeSerif.ttf", 50)
+    digit_font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 46)
+    draw.text((240, 150), "4. Số định danh cá nhân:", font=label_font, fill="black")
+    x = 820
+    for digit in digits:
+        draw.rectangle((x, 140, x + 58, 215), outline="black", width=3)
+        draw.text((x + 15, 150), digit, font=digit_font, fill="black")
+        x += 58
+    return np.asarray(image)[:, :, ::-1].copy(), (
+        "4. Số định danh cá nhân: 0[4[2|o[s[ø[o|8[1[5[5[o",
+        240,
+        150,
+    )
+
+
+def test_digit_boxes_are_re_read_from_the_image(templates: TemplateSet, settings: Settings) -> None:
+    image, row = draw_digit_boxes("042086081550")
+    page = make_page([*CT01_ROWS[:4], row], height=400)
+    fields = extract(templates, DocType.CT01, "66/2023", [page], {0: image}, shared_engine(settings))
+    assert fields["personal_id"].value == "042086081550"
+    assert "digit_boxes_unread" not in fields["personal_id"].review_reasons
+    assert fields["personal_id"].confidence > 0.5
+    assert fields["personal_id"].box is not None and fields["personal_id"].box.x0 >= 800
+
+
+def test_household_members_table(templates: TemplateSet) -> None:
+    rows: list[Row] = [
+        ("11. Những thành viên trong hộ gia đình cùng thay đổi:", 240, 1350),
+        ("TT", 250, 1458),
+        ("Họ, chữ đệm và tên", 440, 1467),
+        ("Ngày, tháng,", 925, 1444),
+        ("Giới tính", 1211, 1478),
+        ("Số định danh cá nhân", 1435, 1477),
+        ("Mối quan hệ với chủ", 1893, 1460),
+        ("năm sinh", 954, 1502),
+        ("hộ", 2047, 1512),
+        ("l", 272, 1574, 0.71),
+        ("|Trần Duy Việt", 336, 1565),
+        ("15/04/1997", 903, 1581),
+        ("|Nam", 1198, 1583),
+        ("022097399495", 1399, 1587),
+        ("lChồng", 1893, 1585),
+        ("2", 272, 1660),
+        ("Trần Gia Bảo", 336, 1660),
+        ("02/10/2019", 903, 1660),
+        ("Nam", 1198, 1660),
+        ("001219012345", 1399, 1660),
+        ("Con", 1893, 1660),
+        ("Hà Nội, ngày 13 tháng 11 năm 2026", 257, 1907),
+    ]
+    fields = extract(templates, DocType.CT01, "66/2023", [make_page(rows)])
+    assert fields["household_members"].value == [
+        {
+            "full_name": "Trần Duy Việt",
+            "date_of_birth": "1997-04-15",
+            "gender": "male",
+            "personal_id": "022097399495",
+            "relationship_to_head": "Chồng",
+        },
+        {
+            "full_name": "Trần Gia Bảo",
+            "date_of_birth": "2019-10-02",
+            "gender": "male",
+            "personal_id": "001219012345",
+            "relationship_to_head": "Con",
+        },
+    ]
+
+
+def test_consent_blocks_from_names_and_vneid(templates: TemplateSet) -> None:
+    rows: list[Row] = [
+        *CT01_ROWS,
+        ("Ý KIẾN CỦA CHỦ HỘ", 290, 1962),
+        ("Ý KIẾN CỦA CHỦ SỞ", 801, 1967),
+        ("Ý KIẾN CỦA CHA, MẸ", 1306, 1969),
+        ("NGƯỜI KÊ KHAI", 1869, 1975),
+        ("HỮU CHỖ Ở HỢP PHÁP", 781, 2015),
+        ("HOẶC NGƯỜI GIÁM HỘ", 1289, 2019),
+        ("(Ký, ghi rõ họ tên)", 354, 2065),
+        ("(Ký, ghi rõ họ tên)", 870, 2074),
+        ("(Ký, ghi rõ họ tên)", 1379, 2074),
+        ("(Ký, ghi rõ họ tên)", 1898, 2083),
+        ("Nguyễn Diệu Hường", 330, 2359),
+        ("Họ và tên:", 790, 2200),
+        ("Nguyễn Diệu Hường", 790, 2260),
+        ("Số định danh cá nhân:", 790, 2330),
+        ("074159763999", 790, 2390),
+    ]
+    fields = extract(templates, DocType.CT01, "66/2023", [make_page(rows)])
+    assert fields["consent_household_head"].value is True
+    assert fields["consent_owner"].value is True
+    assert fields["consent_guardian"].value is False
+    assert fields["declarant_signed"].value is False
+
+
+CONTRACT_1: list[Row] = [
+    ("HỢP ĐỒNG THUÊ NHÀ Ở", 586, 271),
+    ("Hôm nay, ngày 25 tháng 02 năm 2026, tại Số 142/32 phố Lê Lai, phường Gia Viên,", 198, 521),
+    ("BÊN CHO THUÊ (Bên A):", 158, 620),
+    ("Bà: VŨ NGỌC NGỌC", 198, 667),
+    ("Sinh năm: 1966", 1025, 673),
+    ("CCCD số: 002166934037 cấp ngày: 04/05/2021", 198, 719),
+    ("BÊN THUÊ (Bên B):", 158, 915),
+    ("Ông: NGUYỄN GIA ĐẠT", 198, 963),
+    ("Sinh năm: 1986", 1025, 968),
+    ("CCCD số: 042086081550 cấp ngày: 15/02/2023", 198, 1014),
+    ("Hai bên thống nhất ký kết hợp đồng thuê nhà ở với các điều khoản sau đây:", 198, 1213),
+    ("Điều 1. Đối tượng của hợp đồng", 158, 1265),
+    (
+        "Bên A đồng ý cho Bên B thuê nhà ở tại địa chỉ: Số 142/32 phố Lê Lai, phường Gia Viên, Thành phố Hải",
+        198,
+        1315,
+    ),
+    ("Phòng. Nhà ở thuộc quyền sở hữu hợp pháp của Bên A.", 158, 1363),
+    ("Diện tích sử dụng: 18,5 m²; gồm 01 phòng ngủ", 198, 1410),
+]
+CONTRACT_2: list[Row] = [
+    ("Điều 2. Giá thuê và phương thức thanh toán", 158, 126),
+    ("1. Giá thuê nhà ở là 6.000.000 đồng/tháng (Sáu triệu đồng).", 201, 176),
+    ("Thời hạn thuê là 12 tháng, từ ngày 01/03/2026 đến ngày 28/02/2027. Bên A bàn giao", 198, 424),
+    ("LỜI CHỨNG THỰC", 600, 1500),
+    ("Ngày 29/09/2026, tại Ủy ban nhân dân phường Bến Thành. Chứng thực hợp đồng thuê", 198, 1560),
+    ("Số chứng thực: 711, quyển số 03/2026-SCT/HĐ,GD", 198, 1700),
+]
+
+
+def test_rental_contract_parties_terms_and_certification(templates: TemplateSet) -> None:
+    pages = [make_page(CONTRACT_1, 0), make_page(CONTRACT_2, 1)]
+    values = {k: f.value for k, f in extract(templates, DocType.RENTAL_CONTRACT, None, pages).items()}
+    assert values["lessor_name"] == "Vũ Ngọc Ngọc" and values["lessor_id"] == "002166934037"
+    assert values["lessee_name"] == "Nguyễn Gia Đạt" and values["lessee_id"] == "042086081550"
+    assert values["property_address"] == "Số 142/32 phố Lê Lai, phường Gia Viên, Thành phố Hải Phòng"
+    assert values["area_m2"] == 18.5
+    assert values["monthly_rent_vnd"] == 6_000_000
+    assert (values["start_date"], values["end_date"]) == ("2026-03-01", "2027-02-28")
+    assert values["signing_date"] == "2026-02-25"
+    assert values["notarized"] is True and values["certification"] == "certified"
+    assert values["certification_number"] == "711, quyển số 03/2026-SCT/HĐ,GD"
+
+
+def test_ownership_certificate_fields(templates: TemplateSet) -> None:
+    page_1 = make_page(
+        [
+            ("GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ", 308, 542),
+            ("Ông: NGUYỄN THÀNH QUÂN", 319, 1002),
+            ("Năm sinh: 1975", 1605, 1011),
+            ("CCCD số: 035075493075", 319, 1092),
+            ("Và vợ - Bà: NGÔ THÙY HUYỀN", 314, 1190),
+            ("CCCD số: 027176774265", 317, 1285),
+            ("Địa chỉ thường trú: Số 29/16 đường Lý Tự Trọng, phường Thạch Thang", 310, 1364),
+            ("Số vào sổ cấp GCN: CS 33015", 259, 3131),
+            ("BV 954942", 1855, 3102),
+        ],
+        0,
+    )
+    page_2 = make_page(
+        [
+            ("a) Thửa đất số: 332", 312, 463),
+            ("b) Tờ bản đồ số: 36", 314, 544),
+            ("c) Địa chỉ: Số 29/16 đường Lý Tự Trọng, phường Thạch Thang, quận Hải Châu,", 312, 623),
+            ("thành phố Đà Nẵng", 317, 690),
+            ("d) Diện tích: 98,0 m? (bằng chữ: Chín mươi tám mét vuông)", 312, 783),
+            ("ø) Thời hạn sử dụng: Lâu dài", 312, 1022),
+            ("c) Diện tích sàn: 176,0 m2", 312, 1504),
+            ("Đà Nẵng, ngày 14 tháng 2 năm 2023", 1355, 2197),
+            ("SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG", 1271, 2267),
+        ],
+        1,
+    )
+    values = {
+        k: f.value
+        for k, f in extract(templates, DocType.OWNERSHIP_CERTIFICATE, None, [page_1, page_2]).items()
+    }
+    assert values["owner_names"] == ["Nguyễn Thành Quân", "Ngô Thùy Huyền"]
+    assert values["owner_ids"] == ["035075493075", "027176774265"]
+    assert values["certificate_serial"] == "BV 954942" and values["registry_number"] == "CS 33015"
+    assert (values["parcel_number"], values["map_sheet"]) == ("332", "36")
+    assert (
+        values["address"]
+        == "Số 29/16 đường Lý Tự Trọng, phường Thạch Thang, quận Hải Châu, thành phố Đà Nẵng"
+    )
+    assert values["area_m2"] == 98.0 and values["floor_area_m2"] == 176.0
+    assert values["usage_term"] == "Lâu dài"
+    assert values["issue_date"] == "2023-02-14" and values["issuer"] == "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG"
