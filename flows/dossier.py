@@ -66,7 +66,7 @@ def store_page_image_task(page: Page, image: np.ndarray, storage: Storage, dossi
 
 
 @task(name="ocr-page", cache_policy=NO_CACHE, task_run_name="ocr-page-{page.index}")
-def ocr_page_task(page: Page, image: np.ndarray, settings: Settings) -> Page:
+def ocr_page_task(page: Page, image: np.ndarray, settings: Settings) -> np.ndarray:
     return read_page(page, image, settings)
 
 
@@ -126,14 +126,16 @@ def process_dossier(
     ingested.clear()  # the file bytes are stored; free them before OCR
     progress.pages_found(dossier.name, len(dossier.pages))
     for page, image in zip(dossier.pages, images, strict=True):
+        # OCR turns the page upright first; the upright image is the one kept and extracted from.
+        images[page.index] = _stage(
+            dossier, "ocr", lambda p=page, i=image: ocr_page_task(p, i, settings), image
+        )
         _stage(
             dossier,
             "store_page_image",
-            lambda p=page, i=image: store_page_image_task(p, i, storage, dossier.dossier_id),
+            lambda p=page, i=images[page.index]: store_page_image_task(p, i, storage, dossier.dossier_id),
             None,
         )
-        updated = _stage(dossier, "ocr", lambda p=page, i=image: ocr_page_task(p, i, settings), page)
-        dossier.pages[page.index] = updated
         progress.page_done(dossier.name, page.index)
     _stage(dossier, "classify", lambda: classify_task(dossier, settings), None)
     _stage(dossier, "extract", lambda: extract_task(dossier, images, settings), None)

@@ -148,6 +148,9 @@ class Page(Model):
     width: int
     height: int
     rotation_applied: int = Field(default=0, description="Degrees clockwise applied to make the page upright")
+    deskew_degrees: float = Field(
+        default=0.0, description="Small rotation applied to straighten the text lines"
+    )
     image_uri: str | None = None
     quality: PageQuality = Field(default_factory=PageQuality)
     lines: list[OcrLine] = Field(default_factory=list)

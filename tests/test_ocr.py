@@ -60,9 +60,43 @@ def test_unknown_engine_name_lists_the_known_ones(settings: Settings) -> None:
     assert "paddle-tesseract" in available_engines()
 
 
+@pytest.mark.parametrize(
+    ("turn", "expected"),
+    [(None, 0), (cv2.ROTATE_90_CLOCKWISE, 270), (cv2.ROTATE_180, 180), (cv2.ROTATE_90_COUNTERCLOCKWISE, 90)],
+)
+def test_pages_are_turned_upright(settings: Settings, turn: int | None, expected: int) -> None:
+    upright_page = cv2.cvtColor(
+        np.asarray(text_page(LINES * 3, size=(1240, 1754), font_px=26)), cv2.COLOR_RGB2BGR
+    )
+    image = upright_page if turn is None else cv2.rotate(upright_page, turn)
+    result = shared_engine(settings).read_upright(image)
+    assert result.rotation == expected
+    assert result.image.shape == upright_page.shape
+    assert result.lines[0].text == LINES[0]
+
+
+@pytest.mark.parametrize("degrees", [1.5, -2.5])
+def test_skew_is_straightened_and_straight_pages_are_left_alone(settings: Settings, degrees: float) -> None:
+    from extractors.ocr.paddle_tesseract import _rotate_small
+
+    straight = cv2.cvtColor(
+        np.asarray(text_page(LINES * 3, size=(1240, 1754), font_px=26)), cv2.COLOR_RGB2BGR
+    )
+    engine = shared_engine(settings)
+    untouched = engine.read_upright(straight)
+    assert untouched.skew == 0.0 and untouched.image is straight
+    tilted = engine.read_upright(_rotate_small(straight, degrees))
+    assert tilted.skew == pytest.approx(-degrees, abs=0.4)
+    # Resampling may split a long digit run into two words; the characters themselves must all be right.
+    assert ["".join(line.text.split()) for line in tilted.lines[: len(LINES)]] == [
+        "".join(x.split()) for x in LINES
+    ]
+
+
 def test_ocr_stage_records_engine_failure_on_the_page(settings: Settings, tmp_path: Path) -> None:
     page = Page(index=0, file="a.jpg", file_page=1, kind="raster", width=900, height=1200)
-    read_page(page, to_bgr(LINES), dataclasses.replace(settings, models_dir=tmp_path))
+    image = to_bgr(LINES)
+    assert read_page(page, image, dataclasses.replace(settings, models_dir=tmp_path)) is image
     assert page.lines == []
     assert [error.code for error in page.errors] == ["ocr_engine_unavailable"]
     assert page.needs_review

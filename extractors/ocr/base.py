@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
@@ -16,11 +17,25 @@ class OcrEngineError(RuntimeError):
     """An engine could not be built or could not read a page (e.g. its model files are missing)."""
 
 
+@dataclass
+class Upright:
+    """A page turned upright and straightened, with what was done to it and the lines read from it."""
+
+    image: np.ndarray
+    rotation: int
+    skew: float
+    lines: list[OcrLine]
+
+
 class OcrEngine(Protocol):
     name: str
 
     def read(self, image: np.ndarray) -> list[OcrLine]:
         """Lines of text on a BGR page image, in reading order, each with its box and confidence."""
+        ...
+
+    def read_upright(self, image: np.ndarray) -> Upright:
+        """Correct rotation (90/180/270) and skew, then read; straight pages are left untouched."""
         ...
 
     def read_text(self, image: np.ndarray, charset: str | None = None) -> tuple[str, float]:

@@ -15,13 +15,16 @@ import numpy as np
 from intake.config import Settings
 from intake.model import BoundingBox, OcrLine, nfc
 
-from .base import OcrEngineError, reading_order, register_engine
+from .base import OcrEngineError, Upright, reading_order, register_engine
 
 # Never let PaddleX probe model hosts: models come from the local folder only.
 os.environ.setdefault("PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK", "True")
 
 CROP_PADDING = 6
 MIN_LINE_HEIGHT = 6
+ORIENTATION_SAMPLE_LINES = 6
+MIN_SKEW_DEGREES = 0.4
+MAX_SKEW_DEGREES = 10.0
 
 
 class PaddleTesseractEngine:
@@ -53,28 +56,69 @@ class PaddleTesseractEngine:
 
     def read(self, image: np.ndarray) -> list[OcrLine]:
         with self._lock:
-            result = next(iter(self._detector.predict(image)))
-            polygons = result["dt_polys"]
-            scores = result["dt_scores"]
-            gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
-            lines: list[OcrLine] = []
-            for polygon, det_score in zip(polygons, scores, strict=True):
-                points = np.asarray(polygon, dtype=np.float32)
-                crop = _line_crop(gray, points)
-                if crop is None:
-                    continue
-                text, confidence = self._recognise(crop)
-                if not text:
-                    continue
-                lines.append(
-                    OcrLine(
-                        text=text,
-                        confidence=round(min(1.0, confidence * min(1.0, float(det_score) + 0.2)), 4),
-                        box=BoundingBox.around([(float(x), float(y)) for x, y in points]),
-                        polygon=[(float(x), float(y)) for x, y in points],
-                    )
+            return self._read(image, self._detect(image))
+
+    def read_upright(self, image: np.ndarray) -> Upright:
+        """Turn the page upright (90/180/270) and straighten a skew, then read it. A straight page is left
+        exactly as it is: small angles below MIN_SKEW_DEGREES are not corrected."""
+        with self._lock:
+            detected = self._detect(image)
+            rotation = 0
+            if _mostly_vertical(detected[0]):
+                image = cv2.rotate(image, cv2.ROTATE_90_CLOCKWISE)
+                rotation = 90
+                detected = self._detect(image)
+            if self._upside_down(image, detected[0]):
+                image = cv2.rotate(image, cv2.ROTATE_180)
+                rotation = (rotation + 180) % 360
+                detected = self._detect(image)
+            skew = _skew_degrees(detected[0])
+            if MIN_SKEW_DEGREES <= abs(skew) <= MAX_SKEW_DEGREES:
+                image = _rotate_small(image, skew)
+                detected = self._detect(image)
+            else:
+                skew = 0.0
+            return Upright(
+                image=image, rotation=rotation, skew=round(skew, 2), lines=self._read(image, detected)
+            )
+
+    def _detect(self, image: np.ndarray) -> tuple[list[np.ndarray], list[float]]:
+        result = next(iter(self._detector.predict(image)))
+        polygons = [np.asarray(polygon, dtype=np.float32) for polygon in result["dt_polys"]]
+        return polygons, [float(score) for score in result["dt_scores"]]
+
+    def _upside_down(self, image: np.ndarray, polygons: list[np.ndarray]) -> bool:
+        """Read the longest lines both ways up; the page is upside down when rotated crops read better."""
+        gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+        longest = sorted(polygons, key=lambda p: -cv2.minAreaRect(p)[1][0] * cv2.minAreaRect(p)[1][1])
+        upright = flipped = 0.0
+        for points in longest[:ORIENTATION_SAMPLE_LINES]:
+            crop = _line_crop(gray, points)
+            if crop is None:
+                continue
+            upright += self._recognise(crop)[1]
+            flipped += self._recognise(cv2.rotate(crop, cv2.ROTATE_180))[1]
+        return flipped > upright + 0.05 * ORIENTATION_SAMPLE_LINES
+
+    def _read(self, image: np.ndarray, detected: tuple[list[np.ndarray], list[float]]) -> list[OcrLine]:
+        gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+        lines: list[OcrLine] = []
+        for points, det_score in zip(*detected, strict=True):
+            crop = _line_crop(gray, points)
+            if crop is None:
+                continue
+            text, confidence = self._recognise(crop)
+            if not text:
+                continue
+            lines.append(
+                OcrLine(
+                    text=text,
+                    confidence=round(min(1.0, confidence * min(1.0, det_score + 0.2)), 4),
+                    box=BoundingBox.around([(float(x), float(y)) for x, y in points]),
+                    polygon=[(float(x), float(y)) for x, y in points],
                 )
-            return reading_order(lines)
+            )
+        return reading_order(lines)
 
     def read_text(self, image: np.ndarray, charset: str | None = None) -> tuple[str, float]:
         gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
@@ -103,6 +147,34 @@ class PaddleTesseractEngine:
         confidences = self._tesseract.AllWordConfidences()
         confidence = (sum(confidences) / len(confidences) / 100.0) if confidences else 0.0
         return text, confidence
+
+
+def _long_rects(polygons: list[np.ndarray]) -> list[tuple[tuple[float, float], tuple[float, float], float]]:
+    rects = [cv2.minAreaRect(p) for p in polygons]
+    return [r for r in rects if max(r[1]) > 3 * max(1.0, min(r[1]))]
+
+
+def _mostly_vertical(polygons: list[np.ndarray]) -> bool:
+    """Text lines run top to bottom: the page lies on its side."""
+    boxes = [cv2.boundingRect(p) for p in polygons]
+    long_boxes = [(w, h) for _, _, w, h in boxes if max(w, h) > 3 * max(1, min(w, h))]
+    return bool(long_boxes) and sum(h > w for w, h in long_boxes) > len(long_boxes) / 2
+
+
+def _skew_degrees(polygons: list[np.ndarray]) -> float:
+    """Median angle of the long text lines in degrees, as `_rotate_small` takes it to straighten them."""
+    angles = []
+    for (_, _), (w, h), angle in _long_rects(polygons):
+        if w < h:
+            angle -= 90
+        angles.append(((angle + 45) % 90) - 45)
+    return float(np.median(angles)) if len(angles) >= 3 else 0.0
+
+
+def _rotate_small(image: np.ndarray, degrees: float) -> np.ndarray:
+    height, width = image.shape[:2]
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), degrees, 1.0)
+    return cv2.warpAffine(image, matrix, (width, height), flags=cv2.INTER_CUBIC, borderValue=(255, 255, 255))
 
 
 def _line_crop(gray: np.ndarray, points: np.ndarray) -> np.ndarray | None:

@@ -15,14 +15,20 @@ from .base import OcrEngineError, shared_engine
 log = logging.getLogger(__name__)
 
 
-def read_page(page: Page, image: np.ndarray, settings: Settings) -> Page:
-    """OCR one page unless its born-digital text layer already gave its lines. Failures stay on the page."""
+def read_page(page: Page, image: np.ndarray, settings: Settings) -> np.ndarray:
+    """OCR one page unless its born-digital text layer already gave its lines; the page is turned upright
+    and straightened first. Returns the image the lines refer to. Failures stay on the page."""
     if page.ocr_engine == "text_layer":
-        return page
+        return image
     started = time.perf_counter()
     try:
         engine = shared_engine(settings)
-        page.lines = engine.read(image)
+        upright = engine.read_upright(image)
+        image = upright.image
+        page.lines = upright.lines
+        page.rotation_applied = (page.rotation_applied + upright.rotation) % 360
+        page.deskew_degrees = upright.skew
+        page.height, page.width = image.shape[:2]
         page.ocr_engine = engine.name
     except OcrEngineError as exc:
         page.errors.append(
@@ -45,4 +51,4 @@ def read_page(page: Page, image: np.ndarray, settings: Settings) -> Page:
     if page.errors:
         page.needs_review = True
         page.review_reasons = sorted({*page.review_reasons, "ocr_failed"})
-    return page
+    return image
