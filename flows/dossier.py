@@ -25,6 +25,7 @@ from intake.ingest import IngestedFile, ingest
 from intake.model import Dossier, DossierOutcome, Page, ProcessingError, Status
 from intake.progress import reporter
 from intake.storage import Storage, StorageError, open_storage
+from validators import validate_dossier, write_slip
 from validators.quality import measure
 
 log = logging.getLogger(__name__)
@@ -82,9 +83,20 @@ def extract_task(dossier: Dossier, images: list[np.ndarray], settings: Settings)
     extract_dossier(dossier, images, settings)
 
 
+@task(name="validate", cache_policy=NO_CACHE)
+def validate_task(dossier: Dossier, images: list[np.ndarray], settings: Settings) -> None:
+    validate_dossier(dossier, images, settings)
+
+
 @task(name="emit", cache_policy=NO_CACHE)
 def emit_task(dossier: Dossier, out_dir: Path, storage: Storage) -> Path:
     emit.finalize(dossier)
+    if dossier.decision is not None and dossier.decision.slip is not None:
+        slip = write_slip(dossier, emit.slip_path(dossier, out_dir))
+        if slip is not None:
+            storage.put_bytes(
+                f"slips/{dossier.dossier_id}.pdf", slip.read_bytes(), content_type="application/pdf"
+            )
     path = emit.write_record(dossier, out_dir)
     storage.put_bytes(
         f"records/{dossier.dossier_id}.json", path.read_bytes(), content_type="application/json"
@@ -139,6 +151,7 @@ def process_dossier(
         progress.page_done(dossier.name, page.index)
     _stage(dossier, "classify", lambda: classify_task(dossier, settings), None)
     _stage(dossier, "extract", lambda: extract_task(dossier, images, settings), None)
+    _stage(dossier, "validate", lambda: validate_task(dossier, images, settings), None)
     images.clear()
     record = emit_task(dossier, out_dir, storage)
     progress.dossier_finished(dossier.name, str(dossier.status))

@@ -57,6 +57,12 @@ def record_json(dossier: Dossier) -> str:
     return to_json(document)
 
 
+def slip_path(dossier: Dossier, out_dir: Path) -> Path:
+    """The citizen-facing slip goes next to the record: records/<name>.CT04.pdf (or CT05, CT06)."""
+    form = dossier.decision.slip.form if dossier.decision and dossier.decision.slip else "slip"
+    return out_dir / RECORDS_DIR / f"{dossier.name}.{form}.pdf"
+
+
 def write_record(dossier: Dossier, out_dir: Path) -> Path:
     path = out_dir / RECORDS_DIR / f"{dossier.name}.json"
     _write_atomically(path, record_json(dossier))

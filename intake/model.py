@@ -125,10 +125,19 @@ class SourceFile(Model):
 
 
 class PageQuality(Model):
+    """Legibility measures of a page, each normalised for resolution (see validators/legibility.py)."""
+
     dpi: float | None = None
     dpi_estimated: bool = False
     sharpness: float | None = None
     contrast: float | None = None
+    line_height_px: float | None = None
+    text_height_pt: float | None = None
+    glare_fraction: float | None = None
+    skew_degrees: float | None = None
+    cut_edges: list[str] = Field(default_factory=list)
+    blank: bool = False
+    failures: list[str] = Field(default_factory=list, description="Legibility thresholds the page fails")
 
 
 class Classification(Model):
@@ -199,6 +208,9 @@ class Check(Model):
     document: int | None = None
     page: int | None = None
     field: str | None = None
+    details: dict[str, Any] | None = Field(
+        default=None, description="Machine-readable values behind the check"
+    )
 
 
 class Slip(Model):

@@ -151,3 +151,24 @@ def test_bad_input_is_recorded_and_the_batch_goes_on(tmp_path: Path) -> None:
     assert [e["code"] for e in record["errors"]] == ["invalid_dossier_json"]
     assert [p["classification"]["doc_type"] for p in record["pages"]] == ["ct01"]
     assert load_record(out, "rong")["files"] == []
+
+
+def test_every_dossier_is_decided_and_slips_sit_next_to_records(processed, sample_batch: Path) -> None:
+    summary, out = processed
+    statuses = []
+    for item in summary.dossiers:
+        record = load_record(out, item.name)
+        decision = record["decision"]
+        assert decision is not None, item.name
+        statuses.append(decision["status"])
+        if decision["status"] == "review":
+            assert decision["slip"] is None
+            continue
+        form = decision["slip"]["form"]
+        assert form == {"accept": "CT04", "supplement": "CT05", "refuse": "CT06"}[decision["status"]]
+        slip = out / "records" / f"{item.name}.{form}.pdf"
+        assert slip.read_bytes().startswith(b"%PDF")
+        assert decision["slip"]["uri"] == slip.as_uri()
+        if decision["status"] == "accept":
+            assert decision["due_at"] and decision["fee_vnd"] is not None
+    assert "accept" in statuses

@@ -1,0 +1,184 @@
+"""Legibility measures on committed sample pages and on the generator's degradations of them.
+
+No OCR here: text lines come from `find_lines`, a morphological stand-in for the OCR detector that, like
+the detector, finds no line where glare or blur has erased the text.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from intake.config import PROJECT_ROOT
+from intake.model import BoundingBox, OcrLine, Page, PageQuality
+
+BATCH = PROJECT_ROOT / "samples" / "batch"
+
+
+def find_lines(image: np.ndarray, dpi: float) -> list[OcrLine]:
+    """Text-line boxes and rotated polygons from dark-pixel runs (a stand-in for OCR line detection)."""
+    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    if float(np.median(gray)) - float(_) < 60:  # no clear ink/paper split: nothing legible to find
+        return []
+    scale = dpi / 300.0
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(31 * scale)), max(1, int(5 * scale))))
+    joined = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, kernel)
+    count, labels, stats, _c = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    lines: list[OcrLine] = []
+    for label in range(1, count):
+        x, y, w, h, _area = stats[label]
+        if not (18 * scale <= h <= 160 * scale and w >= 80 * scale and w > 2 * h):
+            continue
+        ys, xs = np.nonzero(labels[y : y + h, x : x + w] == label)
+        rect = cv2.minAreaRect(np.column_stack([xs + x, ys + y]).astype(np.float32))
+        pts = cv2.boxPoints(rect)
+        order = pts[np.argsort(pts[:, 0])]
+        left, right = order[:2], order[2:]
+        tl, bl = left[np.argsort(left[:, 1])]
+        tr, br = right[np.argsort(right[:, 1])]
+        polygon = [(float(p[0]), float(p[1])) for p in (tl, tr, br, bl)]
+        lines.append(
+            OcrLine(
+                text="chữ " * 3,
+                confidence=0.9,
+                box=BoundingBox(x0=float(x), y0=float(y), x1=float(x + w), y1=float(y + h)),
+                polygon=polygon,
+            )
+        )
+    return lines
+
+
+def page_for(image: np.ndarray, dpi: float, index: int = 0, name: str = "trang.jpg") -> Page:
+    h, w = image.shape[:2]
+    return Page(
+        index=index,
+        file=name,
+        file_page=1,
+        kind="raster",
+        width=w,
+        height=h,
+        quality=PageQuality(dpi=dpi),
+        lines=find_lines(image, dpi),
+    )
+
+
+# --- committed samples: every clean / scan / photo page must pass --------------------------------------
+
+from extractors.pages import LoadOptions, load_pages  # noqa: E402
+from samples.generator.degrade import DEGRADATIONS  # noqa: E402
+from validators.config import load_rules  # noqa: E402
+from validators.legibility import check_legibility, measure_page  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def legibility_config(settings) -> dict:
+    return load_rules(settings.templates_dir).legibility
+
+
+def _sample_pages() -> list[tuple[str, int, np.ndarray, float]]:
+    found = []
+    for path in sorted(BATCH.rglob("*")):
+        if not path.is_file() or path.name == "dossier.json":
+            continue
+        for item in load_pages(path.read_bytes(), LoadOptions()):
+            if getattr(item, "kind", None) in ("raster", "scanned_pdf"):
+                found.append((path.name, item.file_page, item.image, item.dpi or 300.0))
+    return found
+
+
+def test_every_committed_sample_page_is_legible(legibility_config: dict) -> None:
+    pages = _sample_pages()
+    assert len(pages) >= 20
+    failures = {}
+    for name, number, image, dpi in pages:
+        measures = measure_page(page_for(image, dpi, name=name), image, legibility_config)
+        if measures.failures:
+            failures[f"{name} p{number}"] = measures.failures
+    assert failures == {}
+
+
+# --- the sample generator's degradations of a clean CT01 page -----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def clean_page() -> Image.Image:
+    return Image.open(BATCH / "04_thuong_tru_thue_cong_chung" / "ct01.png").convert("RGB")
+
+
+def _degraded(clean: Image.Image, name: str, seed: int = 1) -> tuple[np.ndarray, float]:
+    degraded = DEGRADATIONS[name](clean, np.random.default_rng(seed))
+    image = cv2.cvtColor(np.asarray(degraded.image.convert("RGB")), cv2.COLOR_RGB2BGR)
+    return image, float(degraded.dpi)
+
+
+@pytest.mark.parametrize(
+    ("degradation", "expected"),
+    [
+        ("clean", set()),
+        ("scan", set()),
+        ("photo", set()),
+        ("blur_heavy", {"blurry"}),
+        ("cut_off", {"cut_off"}),
+        ("glare", {"glare"}),
+        ("low_dpi", {"low_resolution"}),
+    ],
+)
+def test_generator_degradations(
+    clean_page: Image.Image, legibility_config: dict, degradation: str, expected: set[str]
+) -> None:
+    image, dpi = _degraded(clean_page, degradation)
+    measures = measure_page(page_for(image, dpi), image, legibility_config)
+    if expected:
+        assert expected <= set(measures.failures)
+    else:
+        assert measures.failures == []
+
+
+def test_residual_skew_and_faded_print_fail(clean_page: Image.Image, legibility_config: dict) -> None:
+    image, dpi = _degraded(clean_page, "scan")
+    h, w = image.shape[:2]
+    turned = cv2.warpAffine(
+        image, cv2.getRotationMatrix2D((w / 2, h / 2), 9, 1.0), (w, h), borderValue=(240, 240, 240)
+    )
+    measures = measure_page(page_for(turned, dpi), turned, legibility_config)
+    assert "skewed" in measures.failures and abs(measures.skew_degrees or 0) > 7
+    faded = (255 - (255 - image.astype(np.float32)) * 0.2).astype(np.uint8)
+    assert "low_contrast" in measure_page(page_for(faded, dpi), faded, legibility_config).failures
+
+
+def test_measures_do_not_depend_on_resolution(clean_page: Image.Image, legibility_config: dict) -> None:
+    image, _ = _degraded(clean_page, "scan")
+    at_300 = measure_page(page_for(image, 300), image, legibility_config)
+    small = cv2.resize(image, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    at_150 = measure_page(page_for(small, 150), small, legibility_config)
+    assert at_150.failures == at_300.failures == []
+    assert at_150.text_height_pt == pytest.approx(at_300.text_height_pt, rel=0.1)
+
+
+def test_blank_page_is_not_illegible(legibility_config: dict) -> None:
+    blank = np.full((3508, 2480, 3), 236, np.uint8)
+    blank += np.random.default_rng(0).integers(0, 3, blank.shape, dtype=np.uint8)
+    measures = measure_page(page_for(blank, 300), blank, legibility_config)
+    assert measures.blank and measures.failures == []
+
+
+def test_illegible_page_check_names_file_and_page(clean_page: Image.Image, settings) -> None:
+    from test_validators_factory import make_dossier
+
+    from validators.common import DossierView
+
+    rules = load_rules(settings.templates_dir)
+    dossier = make_dossier([("ct01", {}), ("rental_contract", {})])
+    sharp, dpi = _degraded(clean_page, "clean")
+    blurred, _ = _degraded(clean_page, "blur_heavy")
+    dossier.pages[1] = page_for(blurred, dpi, index=1, name="hop_dong.pdf").model_copy(
+        update={"file_page": 2, "document": 1}
+    )
+    dossier.pages[0] = page_for(sharp, dpi, index=0, name="ct01.png").model_copy(update={"document": 0})
+    view = DossierView(dossier, rules, rules.procedure("dang_ky_tam_tru"))
+    checks = check_legibility(view, [sharp, blurred])
+    assert [(c.code, c.page, str(c.outcome)) for c in checks] == [("illegible_page", 1, "supplement")]
+    assert checks[0].message.startswith("Trang 2 của tệp hop_dong.pdf bị mờ, không đọc được")

@@ -1,0 +1,302 @@
+"""Field checks, completeness rules, consistency and the decision, on hand-made dossiers."""
+
+from __future__ import annotations
+
+import pytest
+from test_validators_factory import dossier_from_truth, drop_field, make_dossier, set_field, truth_names
+
+from intake.model import DecisionStatus, Dossier, ExtractedField
+from validators import validate_dossier
+from validators.completeness import PREDICATES, validate_rule_table
+from validators.config import load_rules
+from validators.consistency import addresses_agree, names_match
+from validators.fields import id_birth_mismatch, id_problems
+
+
+def run(dossier: Dossier, settings) -> Dossier:
+    validate_dossier(dossier, None, settings)
+    return dossier
+
+
+def failed(dossier: Dossier) -> dict[str, str]:
+    return {c.code: str(c.outcome) for c in dossier.checks if not c.passed}
+
+
+# --- the committed samples are complete, valid dossiers -----------------------------------------------
+
+
+@pytest.mark.parametrize("name", truth_names())
+def test_sample_truth_is_accepted_with_due_date_and_fee(name: str, settings) -> None:
+    dossier = run(dossier_from_truth(name), settings)
+    assert dossier.errors == []
+    assert failed(dossier) == {}
+    decision = dossier.decision
+    assert decision.status == DecisionStatus.ACCEPT and decision.slip.form == "CT04"
+    assert decision.due_at > decision.counted_from >= decision.received_at
+    assert decision.fee_vnd in (7000, 15000, 20000)
+
+
+def test_every_rule_table_names_known_predicates(settings) -> None:
+    rules = load_rules(settings.templates_dir)
+    assert {"dang_ky_thuong_tru", "dang_ky_tam_tru", "gia_han_tam_tru"} <= set(rules.procedures)
+    assert len(rules.procedures) == 9
+    for table in rules.procedures.values():
+        validate_rule_table(table)
+        assert table["time_limit"]["working_days"] > 0
+    assert len(PREDICATES) >= 15
+    with pytest.raises(ValueError):
+        validate_rule_table({"rules": [{"id": "x", "require": "no_such_thing", "reason": "x"}]})
+
+
+def test_province_table_has_the_63_legacy_codes(settings) -> None:
+    provinces = load_rules(settings.templates_dir).provinces
+    assert len(provinces) == 63
+    assert provinces["001"] == "Hà Nội" and provinces["079"] == "Thành phố Hồ Chí Minh"
+    assert provinces["096"] == "Cà Mau" and provinces["048"] == "Đà Nẵng" and provinces["092"] == "Cần Thơ"
+    assert "003" not in provinces and "097" not in provinces
+
+
+# --- field checks -------------------------------------------------------------------------------------
+
+
+def test_id_structure(settings) -> None:
+    provinces = load_rules(settings.templates_dir).provinces
+    assert id_problems("036095419915", provinces, allow_cmnd=False) is None
+    assert id_problems("123456789", provinces, allow_cmnd=True) is None
+    assert "12 chữ số" in id_problems("123456789", provinces, allow_cmnd=False)
+    assert "mã tỉnh 003" in id_problems("003095419915", provinces, allow_cmnd=False)
+    assert "thế kỷ" in id_problems("001795419915", provinces, allow_cmnd=False)
+    assert id_birth_mismatch("036095419915", "1995-06-11", "male") is None
+    assert id_birth_mismatch("044320574882", "2020-01-08", "female") is None
+    assert "2020" in id_birth_mismatch("044320574882", "2019-01-08", "female")
+    assert "nữ" in id_birth_mismatch("036095419915", "1995", "female")
+
+
+def test_id_inconsistent_with_birth_data_goes_to_review(settings) -> None:
+    dossier = dossier_from_truth("02_tam_tru_thue_nha")
+    set_field(dossier, "ct01", "date_of_birth", "1987-01-07")  # the ID says 1986
+    run(dossier, settings)
+    assert failed(dossier) == {"id_inconsistent_with_birth_data": "review"}
+    assert dossier.decision.status == DecisionStatus.REVIEW and dossier.decision.slip is None
+    message = next(c.message for c in dossier.checks if c.code == "id_inconsistent_with_birth_data")
+    assert "042086081550" not in message and "*********550" in message
+
+
+def test_member_id_is_checked_too(settings) -> None:
+    dossier = dossier_from_truth("04_thuong_tru_thue_cong_chung")
+    members = dossier.documents[0].fields["household_members"].value
+    members[1]["gender"] = "male"  # the ID's digit says female
+    set_field(dossier, "ct01", "household_members", members)
+    run(dossier, settings)
+    assert failed(dossier) == {"id_inconsistent_with_birth_data": "review"}
+
+
+def test_cmnd_only_on_56_2021_forms(settings) -> None:
+    dossier = dossier_from_truth("02_tam_tru_thue_nha")  # a 56/2021 CT01
+    set_field(dossier, "ct01", "personal_id", "186123456")
+    set_field(dossier, "rental_contract", "lessee_id", "186123456")
+    assert failed(run(dossier, settings)) == {}
+    dossier = dossier_from_truth("06_chung_thuc_va_giay_khac")  # a 66/2023 CT01
+    set_field(dossier, "ct01", "personal_id", "186123456")
+    set_field(dossier, "rental_contract", "lessee_id", "186123456")
+    assert failed(run(dossier, settings)) == {"invalid_field_format": "supplement"}
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("phone", "012345678"),
+        ("phone", "0212345678"),
+        ("email", "dung.tran99@gmail"),
+        ("date_of_birth", "2027-01-01"),
+        ("date_of_birth", "1880-01-01"),
+        ("gender", "unknown"),
+    ],
+)
+def test_invalid_formats(settings, key: str, value: str) -> None:
+    dossier = dossier_from_truth("06_chung_thuc_va_giay_khac")
+    set_field(dossier, "ct01", key, value)
+    codes = failed(run(dossier, settings))
+    assert codes.get("invalid_field_format") == "supplement"
+    assert dossier.decision.status in (DecisionStatus.SUPPLEMENT, DecisionStatus.REVIEW)
+
+
+@pytest.mark.parametrize("phone", ["0865 466 221", "+84865466221", "0912.345.678"])
+def test_valid_phones(settings, phone: str) -> None:
+    dossier = dossier_from_truth("06_chung_thuc_va_giay_khac")
+    set_field(dossier, "ct01", "phone", phone)
+    assert failed(run(dossier, settings)) == {}
+
+
+def test_low_confidence_invalid_value_is_review_not_supplement(settings) -> None:
+    dossier = dossier_from_truth("06_chung_thuc_va_giay_khac")
+    set_field(dossier, "ct01", "phone", "08654662", confidence=0.5)
+    assert failed(run(dossier, settings)) == {"invalid_field_format": "review"}
+
+
+# --- completeness -------------------------------------------------------------------------------------
+
+
+def test_supplement_lists_every_missing_item(settings) -> None:
+    dossier = dossier_from_truth("07_khong_co_dossier_json")  # a minor moving in with her parents
+    dossier.documents = dossier.documents[:1]  # no certificate
+    dossier.pages = dossier.pages[:1]
+    set_field(dossier, "ct01", "consent_guardian", False)
+    set_field(dossier, "ct01", "consent_household_head", False)
+    set_field(dossier, "ct01", "consent_owner", False)
+    run(dossier, settings)
+    assert dossier.decision.status == DecisionStatus.SUPPLEMENT
+    assert set(dossier.decision.reasons) == {
+        "missing_residence_proof",
+        "missing_household_head_consent",
+        "missing_owner_consent",
+        "missing_guardian_consent",
+    }
+    assert len(dossier.decision.messages) == 4 and dossier.decision.slip.form == "CT05"
+    assert dossier.decision.due_at is None and dossier.decision.fee_vnd is None
+
+
+def test_missing_declaration(settings) -> None:
+    dossier = dossier_from_truth("02_tam_tru_thue_nha")
+    dossier.documents = dossier.documents[1:]
+    run(dossier, settings)
+    assert dossier.decision.status == DecisionStatus.SUPPLEMENT
+    assert dossier.decision.reasons == ["missing_declaration"]
+
+
+def test_relative_joining_household_needs_no_residence_paper(settings) -> None:
+    dossier = dossier_from_truth("01_thuong_tru_chu_so_huu")  # Con, head and owner consented
+    dossier.documents = dossier.documents[:1]
+    assert run(dossier, settings).decision.status == DecisionStatus.ACCEPT
+
+
+def test_permanent_registration_by_rental(settings) -> None:
+    dossier = dossier_from_truth("04_thuong_tru_thue_cong_chung")
+    set_field(dossier, "rental_contract", "notarized", False)
+    set_field(dossier, "rental_contract", "end_date", "2026-10-31")
+    run(dossier, settings)
+    assert dossier.decision.reasons == ["rental_not_notarized", "contract_expired"]
+    assert dossier.decision.status == DecisionStatus.SUPPLEMENT
+    assert any("31/10/2026" in m for m in dossier.decision.messages)
+
+
+def test_temporary_registration_needs_no_notarised_contract(settings) -> None:
+    dossier = dossier_from_truth("02_tam_tru_thue_nha")
+    assert dossier.documents[1].fields["notarized"].value is False
+    assert run(dossier, settings).decision.status == DecisionStatus.ACCEPT
+
+
+def test_floor_area_below_minimum_refuses_and_beats_everything(settings) -> None:
+    dossier = dossier_from_truth("04_thuong_tru_thue_cong_chung")  # 3 people
+    set_field(dossier, "rental_contract", "area_m2", 20.0)  # 6.7 m² each
+    set_field(dossier, "ct01", "phone", "0865466", confidence=0.4)  # a review finding as well
+    set_field(dossier, "ct01", "declarant_signed", False)  # and a supplement one
+    run(dossier, settings)
+    decision = dossier.decision
+    assert decision.status == DecisionStatus.REFUSE and decision.slip.form == "CT06"
+    assert decision.reasons[0] == "floor_area_below_minimum"
+    assert {"invalid_field_format", "declaration_not_signed"} <= set(decision.reasons)
+    assert "6.7 m²/người" in decision.messages[0] and "8 m²/người" in decision.messages[0]
+
+
+def test_floor_area_counts_existing_residents(settings) -> None:
+    dossier = dossier_from_truth("04_thuong_tru_thue_cong_chung")  # 48 m², 3 people: 16 each
+    set_field(dossier, "rental_contract", "existing_residents", 4)  # 48 / 7 = 6.9
+    assert run(dossier, settings).decision.status == DecisionStatus.REFUSE
+
+
+def test_missing_floor_area_proof(settings) -> None:
+    dossier = dossier_from_truth("04_thuong_tru_thue_cong_chung")
+    set_field(dossier, "rental_contract", "area_m2", None)
+    run(dossier, settings)
+    assert dossier.decision.reasons == ["missing_floor_area_proof"]
+
+
+def test_not_extracted_field_sends_rule_to_review(settings) -> None:
+    dossier = dossier_from_truth("04_thuong_tru_thue_cong_chung")
+    drop_field(dossier, "rental_contract", "area_m2")
+    drop_field(dossier, "ct01", "consent_owner")
+    run(dossier, settings)
+    assert dossier.decision.status == DecisionStatus.REVIEW
+    assert failed(dossier) == {"field_missing": "review"}
+    assert len([c for c in dossier.checks if c.code == "field_missing"]) == 3  # consent, area proof, minimum
+
+
+def test_low_confidence_field_a_rule_depends_on_goes_to_review(settings) -> None:
+    dossier = dossier_from_truth("02_tam_tru_thue_nha")
+    dossier.documents[0].fields["consent_owner"] = ExtractedField(
+        key="consent_owner", value=True, confidence=0.4, needs_review=True, review_reasons=["low_confidence"]
+    )
+    run(dossier, settings)
+    assert dossier.decision.status == DecisionStatus.REVIEW
+    assert failed(dossier) == {"field_needs_review": "review"}
+
+
+def test_foreign_paper_must_be_legalised(settings) -> None:
+    dossier = dossier_from_truth("06_chung_thuc_va_giay_khac")
+    set_field(dossier, "other", "foreign_issued", True)
+    set_field(dossier, "other", "legalized", False)
+    assert run(dossier, settings).decision.reasons == ["foreign_document_not_legalised"]
+
+
+def test_unsigned_declaration_only_matters_at_the_counter(settings) -> None:
+    dossier = dossier_from_truth("05_portal_tam_tru")  # online: the declarant does not sign
+    assert run(dossier, settings).decision.status == DecisionStatus.ACCEPT
+    dossier = dossier_from_truth("05_portal_tam_tru")
+    dossier.meta.channel = "counter"
+    assert run(dossier, settings).decision.reasons == ["declaration_not_signed"]
+
+
+def test_unknown_procedure_and_empty_dossier_do_not_crash(settings) -> None:
+    dossier = run(make_dossier([], procedure=None, received_at=None), settings)
+    assert dossier.decision.status == DecisionStatus.REVIEW
+    assert dossier.decision.reasons == ["unknown_procedure"]
+    weird = make_dossier([("ct01", {"full_name": 42, "date_of_birth": ["x"], "household_members": "?"})])
+    run(weird, settings)
+    assert weird.errors == [] and weird.decision is not None
+
+
+# --- consistency --------------------------------------------------------------------------------------
+
+
+def test_names_match_without_diacritics_but_not_other_people() -> None:
+    assert names_match("Nguyễn Công Long", "NGUYEN CONG LONG")
+    assert names_match("Nguyễn Công Long", "Nguyễn Cong Long")
+    assert names_match("Trần Thùy Dung", "TRẦN THUỲ DUNG")  # old/new tone placement (NFC differs)
+    assert not names_match("Nguyễn Công Long", "Nguyễn Công Lương")
+    assert not names_match("Nguyễn Công Long", "Nguyễn Văn Long")
+    assert not names_match("Nguyễn Công Long", "Hoàng Ngọc Nguyệt")
+
+
+def test_lessee_who_is_someone_else_goes_to_review(settings) -> None:
+    dossier = dossier_from_truth("02_tam_tru_thue_nha")
+    set_field(dossier, "rental_contract", "lessee_name", "Phạm Thị Hoa")
+    set_field(dossier, "rental_contract", "lessee_id", "001190123456")
+    run(dossier, settings)
+    assert failed(dossier) == {"name_mismatch_across_documents": "review"}
+
+
+def test_lessee_read_without_diacritics_still_matches(settings) -> None:
+    dossier = dossier_from_truth("02_tam_tru_thue_nha")
+    set_field(dossier, "rental_contract", "lessee_name", "NGUYEN GIA DAT")
+    drop_field(dossier, "rental_contract", "lessee_id")
+    assert failed(run(dossier, settings)) == {}
+
+
+def test_same_id_different_name_on_certificate(settings) -> None:
+    dossier = dossier_from_truth("01_thuong_tru_chu_so_huu")
+    set_field(dossier, "ownership_certificate", "owner_names", ["Nguyễn Diệu Hương Giang"])
+    assert failed(run(dossier, settings)) == {"name_mismatch_across_documents": "review"}
+
+
+def test_addresses_old_and_new_units_agree_but_other_streets_warn(settings) -> None:
+    assert addresses_agree(
+        "Đăng ký thường trú tại Số 113 ngõ 121 đường Nguyễn Trãi, phường Thanh Xuân, Thành phố Hà Nội",
+        "Số 113 ngõ 121 đường Nguyễn Trãi, phường Thanh Xuân Trung, quận Thanh Xuân, thành phố Hà Nội",
+    )
+    dossier = dossier_from_truth("02_tam_tru_thue_nha")
+    set_field(dossier, "rental_contract", "property_address", "Số 7 phố Hàng Bông, phường Hoàn Kiếm, Hà Nội")
+    run(dossier, settings)
+    warning = next(c for c in dossier.checks if c.code == "address_mismatch")
+    assert warning.severity == "warning"
+    assert dossier.decision.status == DecisionStatus.ACCEPT  # advisory only

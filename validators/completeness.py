@@ -1,0 +1,319 @@
+"""Completeness rules per procedure, as data (`templates/procedures/<procedure>.yaml`).
+
+A rule says which condition must hold (`require`), when it applies (`when`, `unless`) and which reason code
+its failure carries. Conditions are the named predicates below; the YAML combines them, so adding a case
+is a YAML change. The requirement is evaluated first: when it holds, the rule passes whatever the
+conditions. Otherwise the rule fails only when every `when` holds and no `unless` does. A predicate that
+needs a field the extraction did not produce, or read with low confidence, sends the rule to review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from intake.model import Check, DocType, Document
+
+from .common import DossierView, Reading, Unknown, age_on, fold, parse_date
+from .consistency import Person, _id, names_match, owners, same_person
+
+ADULT_AGE = 18
+
+
+@dataclass
+class RuleContext:
+    view: DossierView
+    declaration: Document | None
+    reading: Reading = field(default_factory=Reading)
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def decl(self) -> Document:
+        if self.declaration is None:
+            raise Unknown(None, "declaration")
+        return self.declaration
+
+
+Predicate = Callable[[RuleContext, dict[str, Any]], bool]
+PREDICATES: dict[str, Predicate] = {}
+
+
+def predicate(name: str) -> Callable[[Predicate], Predicate]:
+    def register(fn: Predicate) -> Predicate:
+        PREDICATES[name] = fn
+        return fn
+
+    return register
+
+
+def _proc(ctx: RuleContext, key: str, default: Any) -> Any:
+    return (ctx.view.procedure or {}).get(key, default)
+
+
+@predicate("declaration_present")
+def _declaration_present(ctx: RuleContext, params: dict[str, Any]) -> bool:
+    return bool(ctx.view.declarations())
+
+
+@predicate("residence_proof_present")
+def _residence_proof_present(ctx: RuleContext, params: dict[str, Any]) -> bool:
+    types = params.get("types") or _proc(ctx, "residence_proof_types", [])
+    return bool(ctx.view.of_type(*types))
+
+
+@predicate("rental_present")
+def _rental_present(ctx: RuleContext, params: dict[str, Any]) -> bool:
+    return bool(ctx.view.of_type(*_proc(ctx, "rental_types", ["rental_contract"])))
+
+
+@predicate("field_true")
+def _field_true(ctx: RuleContext, params: dict[str, Any]) -> bool:
+    return ctx.reading.get(ctx.decl(), params["field"]) is True
+
+
+@predicate("channel_is")
+def _channel_is(ctx: RuleContext, params: dict[str, Any]) -> bool:
+    return str(ctx.view.dossier.meta.channel) == str(params["channel"])
+
+
+@predicate("declarant_is_household_head")
+def _declarant_is_head(ctx: RuleContext, params: dict[str, Any]) -> bool:
+    decl = ctx.decl()
+    relationship = ctx.reading.get(decl, "relationship_to_head", required=False)
+    if relationship:
+        return fold(str(relationship)) in ("chu ho", "la chu ho", "ban than")
+    own_id = _id(ctx.reading.get(decl, "personal_id", required=False))
+    head_id = _id(ctx.reading.get(decl, "household_head_id", required=False))
+    if own_id and head_id:
+        return own_id == head_id
+    name = ctx.reading.get(decl, "full_name", required=False)
+    head = ctx.reading.get(decl, "household_head_name", required=False)
+    if name and head:
+        return names_match(str(name), str(head))
+    raise Unknown(decl, "relationship_to_head")
+
+
+@predicate("declarant_is_owner")
+def _declarant_is_owner(ctx: RuleContext, params: dict[str, Any]) -> bool:
+    decl = ctx.decl()
+    me = Person(
+        ctx.reading.get(decl, "full_name", required=False),
+        _id(ctx.reading.get(decl, "personal_id", required=False)),
+        "declarant",
+    )
+    certificates = ctx.view.of_type(*_proc(ctx, "owner_types", ["ownership_certificate"]))
+    for certificate in certificates:
+        ctx.reading.get(certificate, "owner_names", required=False)
+        ctx.reading.get(certificate, "owner_ids", required=False)
+        if any(same_person(me, owner) for owner in owners(certificate)):
+            return True
+    # A tenant is not the owner, nor is someone a certificate does not name; with no paper at all the
+    # dossier does not establish ownership either, so the owner's consent is asked for.
+    return False
+
+
+@predicate("declarant_is_minor")
+def _declarant_is_minor(ctx: RuleContext, params: dict[str, Any]) -> bool:
+    decl = ctx.decl()
+    born = ctx.reading.get(decl, "date_of_birth")
+    ages = age_on(born, ctx.view.received)
+    if ages is None:
+        raise Unknown(decl, "date_of_birth")
+    lowest, highest = ages
+    if highest < ADULT_AGE:
+        return True
+    if lowest >= ADULT_AGE:
+        return False
+    ctx.reading.uncertain.append((decl, "date_of_birth"))  # a bare year straddling the 18th birthday
+    return True
+
+
+@predicate("joining_relative_household")
+def _joining_relative(ctx: RuleContext, params: dict[str, Any]) -> bool:
+    decl = ctx.decl()
+    relationship = ctx.reading.get(decl, "relationship_to_head")
+    allowed = {fold(str(r)) for r in params.get("relationships") or _proc(ctx, "joining_relationships", [])}
+    return (
+        bool(relationship)
+        and fold(str(relationship)) in allowed
+        and ctx.reading.get(decl, "consent_household_head") is True
+    )
+
+
+@predicate("rental_notarized")
+def _rental_notarized(ctx: RuleContext, params: dict[str, Any]) -> bool:
+    contracts = ctx.view.of_type(*_proc(ctx, "rental_types", ["rental_contract"]))
+    return all(ctx.reading.get(contract, "notarized") is True for contract in contracts)
+
+
+@predicate("contract_in_force")
+def _contract_in_force(ctx: RuleContext, params: dict[str, Any]) -> bool:
+    for contract in ctx.view.of_type(*_proc(ctx, "rental_types", ["rental_contract"])):
+        end = ctx.reading.get(contract, "end_date")
+        if end in (None, ""):
+            continue  # no end date: an open-ended loan or lease
+        day = parse_date(end)
+        if day is None:
+            raise Unknown(contract, "end_date")
+        if day < ctx.view.received:
+            ctx.details.update(end_date=f"{day:%d/%m/%Y}", received=f"{ctx.view.received:%d/%m/%Y}")
+            return False
+    return True
+
+
+def _floor_area(ctx: RuleContext) -> float | None:
+    """First floor-area value among the configured sources; raises Unknown when one was not extracted."""
+    sources = (_proc(ctx, "floor_area", {}) or {}).get("sources", [])
+    missing: tuple[Document, str] | None = None
+    for source in sources:
+        for document in ctx.view.of_type(source["doc"]):
+            if source["field"] not in document.fields:
+                missing = missing or (document, source["field"])
+                continue
+            value = ctx.reading.get(document, source["field"])
+            if isinstance(value, int | float) and value > 0:
+                return float(value)
+    if missing is not None:
+        raise Unknown(*missing)
+    return None
+
+
+@predicate("floor_area_known")
+def _floor_area_known(ctx: RuleContext, params: dict[str, Any]) -> bool:
+    return _floor_area(ctx) is not None
+
+
+@predicate("floor_area_per_person_sufficient")
+def _floor_area_sufficient(ctx: RuleContext, params: dict[str, Any]) -> bool:
+    area = _floor_area(ctx)
+    if area is None:
+        return True  # the missing proof is its own rule
+    decl = ctx.decl()
+    members = ctx.reading.get(decl, "household_members", required=False) or []
+    people = 1 + (len(members) if isinstance(members, list) else 0)
+    for document in ctx.view.dossier.documents:
+        existing = ctx.reading.get(document, "existing_residents", required=False)
+        if isinstance(existing, int) and existing > 0:
+            people += existing
+            break
+    minimum = float(
+        params.get("min_m2_per_person") or (_proc(ctx, "floor_area", {}) or {}).get("min_m2_per_person", 8)
+    )
+    per_person = area / people
+    ctx.details.update(
+        per_person=f"{per_person:.1f}", area=f"{area:g}", people=people, minimum=f"{minimum:g}"
+    )
+    return per_person >= minimum
+
+
+@predicate("foreign_documents_legalised")
+def _foreign_legalised(ctx: RuleContext, params: dict[str, Any]) -> bool:
+    for document in ctx.view.dossier.documents:
+        if (
+            ctx.reading.get(document, "foreign_issued", required=False) is True
+            and ctx.reading.get(document, "legalized") is not True
+        ):
+            ctx.details.update(foreign_document=ctx.view.document_label(document))
+            return False
+    return True
+
+
+@predicate("declaration_fields_filled")
+def _declaration_filled(ctx: RuleContext, params: dict[str, Any]) -> bool:
+    decl = ctx.decl()
+    keys = params.get("fields") or _proc(ctx, "declaration_required_fields", [])
+    empty = [key for key in keys if ctx.reading.get(decl, key) in (None, "", [])]
+    ctx.details.update(fields=", ".join(ctx.view.rules.field_label(key) for key in empty))
+    return not empty
+
+
+def _evaluate(spec: Any, ctx: RuleContext) -> bool:
+    if isinstance(spec, str):
+        return PREDICATES[spec](ctx, {})
+    if isinstance(spec, dict) and len(spec) == 1:
+        ((name, params),) = spec.items()
+        if name == "not":
+            return not _evaluate(params, ctx)
+        return PREDICATES[name](ctx, dict(params or {}))
+    raise ValueError(f"bad condition {spec!r}")
+
+
+def validate_rule_table(procedure: dict[str, Any]) -> None:
+    """Raise ValueError when a rule names a predicate that does not exist."""
+
+    def names(spec: Any) -> list[str]:
+        if isinstance(spec, str):
+            return [spec]
+        if isinstance(spec, dict) and len(spec) == 1:
+            ((name, params),) = spec.items()
+            return names(params) if name == "not" else [name]
+        raise ValueError(f"bad condition {spec!r}")
+
+    for rule in procedure.get("rules", []):
+        for spec in [rule["require"], *rule.get("when", []), *rule.get("unless", [])]:
+            unknown = [n for n in names(spec) if n not in PREDICATES]
+            if unknown:
+                raise ValueError(f"rule {rule.get('id')}: unknown predicate(s) {unknown}")
+
+
+def _run_rule(view: DossierView, rule: dict[str, Any], declaration: Document | None) -> list[Check]:
+    ctx = RuleContext(view, declaration)
+    reason = rule["reason"]
+    try:
+        verdict = (
+            _evaluate(rule["require"], ctx)
+            or not all(_evaluate(spec, ctx) for spec in rule.get("when", []))
+            or any(_evaluate(spec, ctx) for spec in rule.get("unless", []))
+        )
+    except Unknown as missing:
+        if missing.document is None and missing.key == "declaration":
+            return []  # no declaration: missing_declaration says so already
+        return [
+            view.check(
+                "field_missing",
+                document=missing.document,
+                field_key=missing.key,
+                rule=rule.get("id", reason),
+            )
+        ]
+    if ctx.reading.uncertain:
+        document, key = ctx.reading.uncertain[0]
+        if not verdict:
+            check = view.check(reason, document=declaration, outcome="review", **ctx.details)
+            label = view.rules.field_label(key)
+            return [
+                check.model_copy(
+                    update={"message": f"{check.message} (cần kiểm tra: {label} đọc chưa chắc chắn)"}
+                )
+            ]
+        found = document.fields.get(key)
+        return [
+            view.check(
+                "field_needs_review",
+                document=document,
+                page=found.page if found else None,
+                field_key=key,
+                rule=rule.get("id", reason),
+            )
+        ]
+    if verdict:
+        return [view.passed(rule.get("id", reason), f"Đạt: {rule.get('id', reason)}", declaration)]
+    return [view.check(reason, document=declaration, **ctx.details)]
+
+
+def check_completeness(view: DossierView) -> list[Check]:
+    """Apply the procedure's rules: dossier-scope rules once, declaration-scope rules per declaration."""
+    if view.procedure is None:
+        return [view.check("unknown_procedure")]
+    checks: list[Check] = []
+    declarations = view.declarations()
+    for rule in view.procedure.get("rules", []):
+        if rule.get("scope", "dossier") == "declaration":
+            for declaration in declarations:
+                checks += _run_rule(view, rule, declaration)
+        else:
+            checks += _run_rule(view, rule, declarations[0] if declarations else None)
+    return checks
+
+
+__all__ = ["PREDICATES", "DocType", "check_completeness", "validate_rule_table"]

@@ -1,0 +1,185 @@
+"""Cross-document consistency: the applicant against the lessee and the owners (names and IDs), addresses.
+
+Names are compared without diacritics (OCR often drops or changes tone marks), with rapidfuzz on the
+folded text and the given name required to agree, so "Nguyen Cong Long" matches "Nguyễn Công Long" while
+"Nguyễn Công Lương" or "Nguyễn Văn Long" do not. Matching ID numbers settle identity; different IDs
+rule it out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from intake.model import Check, DocType, Document
+
+from .common import DossierView, fold
+
+NAME_THRESHOLD = 92.0
+ADDRESS_THRESHOLD = 85.0
+_UNIT_WORDS = re.compile(r"\b(so|duong|pho|ngo|hem|kiet|ngach|to|thon|xom|ap|khu pho)\b")
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str | None
+    personal_id: str | None
+    role: str
+
+
+def _id(value: Any) -> str | None:
+    text = re.sub(r"\s", "", str(value or ""))
+    return text if re.fullmatch(r"\d{9}|\d{12}", text) else None
+
+
+def names_match(a: str | None, b: str | None, threshold: float = NAME_THRESHOLD) -> bool:
+    if not a or not b:
+        return False
+    fa, fb = fold(a), fold(b)
+    if fa == fb:
+        return True
+    given_a, given_b = fa.split(" ")[-1], fb.split(" ")[-1]
+    return given_a == given_b and fuzz.ratio(fa, fb) >= threshold
+
+
+def same_person(a: Person, b: Person) -> bool | None:
+    """True/False when IDs (or names) decide it; None when neither side has enough to compare."""
+    if a.personal_id and b.personal_id:
+        return a.personal_id == b.personal_id
+    if a.name and b.name:
+        return names_match(a.name, b.name)
+    return None
+
+
+def declaration_people(document: Document) -> list[Person]:
+    """The declarant, the household head and the declared members of a CT01/CT02."""
+    values = {key: found.value for key, found in document.fields.items()}
+    people = [Person(values.get("full_name"), _id(values.get("personal_id")), "declarant")]
+    if values.get("household_head_name") or values.get("household_head_id"):
+        people.append(Person(values.get("household_head_name"), _id(values.get("household_head_id")), "head"))
+    for member in values.get("household_members") or []:
+        if isinstance(member, dict):
+            people.append(Person(member.get("full_name"), _id(member.get("personal_id")), "member"))
+    return people
+
+
+def owners(document: Document) -> list[Person]:
+    values = {key: found.value for key, found in document.fields.items()}
+    names = list(values.get("owner_names") or [])
+    ids = list(values.get("owner_ids") or [])
+    count = max(len(names), len(ids))
+    return [
+        Person(names[i] if i < len(names) else None, _id(ids[i]) if i < len(ids) else None, "owner")
+        for i in range(count)
+    ]
+
+
+def _describe(person: Person) -> str:
+    return person.name or "(không rõ tên)"
+
+
+def _id_name_conflicts(
+    view: DossierView, declared: list[Person], others: list[Person], document: Document
+) -> list[Check]:
+    """Same ID number, different names: contradictory papers a person must look at."""
+    checks: list[Check] = []
+    for a in declared:
+        for b in others:
+            if (
+                a.personal_id
+                and a.personal_id == b.personal_id
+                and a.name
+                and b.name
+                and not names_match(a.name, b.name)
+            ):
+                checks.append(
+                    view.check(
+                        "name_mismatch_across_documents",
+                        document=document,
+                        detail=(
+                            f"Cùng một số định danh nhưng tên khác nhau: tờ khai ghi “{a.name}”, "
+                            f"{view.document_label(document)} ghi “{b.name}”."
+                        ),
+                    )
+                )
+    return checks
+
+
+def check_consistency(view: DossierView) -> list[Check]:
+    checks: list[Check] = []
+    declarations = view.declarations()
+    if not declarations:
+        return checks
+    declaration = declarations[0]
+    people = declaration_people(declaration)
+    declarant = people[0]
+    head = next((p for p in people if p.role == "head"), None)
+    if (
+        head
+        and declarant.personal_id
+        and declarant.personal_id == head.personal_id
+        and not names_match(declarant.name, head.name)
+    ):
+        checks.append(
+            view.check(
+                "name_mismatch_across_documents",
+                document=declaration,
+                detail=(
+                    f"Tờ khai ghi cùng số định danh cho người kê khai “{declarant.name}” "
+                    f"và chủ hộ “{head.name}”."
+                ),
+            )
+        )
+    for contract in view.of_type(DocType.RENTAL_CONTRACT):
+        values = {key: found.value for key, found in contract.fields.items()}
+        lessee = Person(values.get("lessee_name"), _id(values.get("lessee_id")), "lessee")
+        checks += _id_name_conflicts(view, people, [lessee], contract)
+        if lessee.name or lessee.personal_id:
+            verdicts = [same_person(lessee, p) for p in people]
+            if True not in verdicts and False in verdicts:
+                checks.append(
+                    view.check(
+                        "name_mismatch_across_documents",
+                        document=contract,
+                        detail=(
+                            f"Bên thuê trong hợp đồng (“{_describe(lessee)}”) không phải người kê khai "
+                            f"(“{_describe(declarant)}”), chủ hộ hay thành viên hộ gia đình trong tờ khai."
+                        ),
+                    )
+                )
+        checks += _address_check(view, declaration, contract, values.get("property_address"))
+    for certificate in view.of_type(DocType.OWNERSHIP_CERTIFICATE):
+        checks += _id_name_conflicts(view, people, owners(certificate), certificate)
+        checks += _address_check(
+            view,
+            declaration,
+            certificate,
+            certificate.fields.get("address") and certificate.fields["address"].value,
+        )
+    return checks
+
+
+def _street(address: str) -> str:
+    """House number and street: the first part of an address, folded, without unit words."""
+    first = fold(address).split(",")[0]
+    return re.sub(r"\s+", " ", _UNIT_WORDS.sub(" ", first)).strip()
+
+
+def addresses_agree(request: str, address: str, threshold: float = ADDRESS_THRESHOLD) -> bool:
+    street = _street(address)
+    if not street:
+        return True
+    target = re.sub(r"\s+", " ", _UNIT_WORDS.sub(" ", fold(request)))
+    return fuzz.partial_ratio(street, target) >= threshold
+
+
+def _address_check(view: DossierView, declaration: Document, document: Document, address: Any) -> list[Check]:
+    request = declaration.fields.get("request")
+    if not address or request is None or not request.value:
+        return []
+    if addresses_agree(str(request.value), str(address)):
+        return []
+    return [view.check("address_mismatch", document=document, field_key="request")]
