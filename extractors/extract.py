@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 from intake.config import Settings
-from intake.model import DocType, Dossier, ExtractedField
+from intake.model import DocType, Dossier, ExtractedField, Procedure
 
 from . import marks
 from .fields import extract_document
 from .ocr.base import OcrEngine, OcrEngineError, shared_engine
-from .templates import load_templates
+from .templates import RequestType, load_templates
 
 SEAL_DOCUMENTS = (DocType.OWNERSHIP_CERTIFICATE, DocType.RENTAL_CONTRACT)
 
@@ -47,3 +47,26 @@ def extract_dossier(dossier: Dossier, images: list[np.ndarray], settings: Settin
             )
         document.fields = fields
         document.needs_review = document.needs_review or any(f.needs_review for f in fields.values())
+    _procedure_from_declaration(dossier, templates.request_types)
+
+
+def _procedure_from_declaration(dossier: Dossier, request_types: list[RequestType]) -> None:
+    """Without dossier.json, the procedure is what the declaration asks for, and receipt is intake time."""
+    if dossier.meta.procedure is not None:
+        return
+    requested = next(
+        (
+            d.fields["request_type"]
+            for d in dossier.documents
+            if d.doc_type == DocType.CT01 and "request_type" in d.fields
+        ),
+        None,
+    )
+    procedure = next(
+        (item.procedure for item in request_types if requested and item.type == requested.value), None
+    )
+    if procedure is None or requested is None or requested.needs_review:
+        return
+    dossier.meta.procedure = Procedure(procedure)
+    dossier.meta.received_at = dossier.meta.received_at or dossier.started_at
+    dossier.meta_source = "declaration"

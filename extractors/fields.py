@@ -25,6 +25,7 @@ LEADING_NOISE = re.compile(r"^[^\w(+]*(?:\(\d\)[^\w(+]*)?")
 TRAILING_NOISE = re.compile(r"(?:[\s.,;:…_\-–|]*\b\d{1,2}\s*[.,])?[\s.,;:…_\-–|]*$")
 CELL_NOISE = re.compile(r"^[|\[\]!]+|^[lI](?=[A-ZĐÀ-Ỹ0-9])|[|\[\]]+$")
 DIGITS = "0123456789"
+DIGIT_BOX_CONFIDENT = 0.9
 
 
 @dataclass
@@ -328,16 +329,56 @@ def _digit_box_reading(
     grid = marks.remove_ruling(band[:, left : cells[-1][1]], borders)
     text, confidence = engine.read_text(grid, charset=DIGITS)
     digits = re.sub(r"\D", "", text)
-    if len(digits) != expected and len(cells) == expected:
+    if len(cells) == expected and (len(digits) != expected or confidence < DIGIT_BOX_CONFIDENT):
+        # One box at a time: a reading of its own, and a second opinion on the whole-row reading.
         read = [
             engine.read_text(marks.remove_ruling(band[:, a:b], [0, b - a]), charset=DIGITS) for a, b in cells
         ]
-        digits = "".join(re.sub(r"\D", "", t)[:1] for t, _ in read)
-        confidence = min((c for _, c in read), default=0.0)
+        by_cell = "".join(re.sub(r"\D", "", t)[:1] for t, _ in read)
+        cell_confidence = min((c for _, c in read), default=0.0)
+        if len(digits) == expected and by_cell == digits:
+            confidence = min(0.99, 1 - (1 - confidence) * (1 - cell_confidence))
+        elif len(digits) != expected:
+            digits, confidence = by_cell, cell_confidence
+        else:
+            confidence = min(confidence, 0.5)
     if len(digits) != expected:
         return None
     box = BoundingBox(x0=x0 + cells[0][0], y0=y0, x1=x0 + cells[-1][1], y1=y1)
     return Reading(digits, reading.page, box, confidence, False, reading.line, reading.start)
+
+
+# Characters a value of each kind can hold; a re-read limited to them is a second, independent opinion.
+CHARSETS = {
+    "personal_id": DIGITS,
+    "date": DIGITS + "/.-",
+    "phone": DIGITS + "+ ",
+    "money": DIGITS + ".,",
+    "area": DIGITS + ".,",
+    "email": "abcdefghijklmnopqrstuvwxyz" + DIGITS + "@._-",
+}
+
+
+def _second_read(
+    context: Context, reading: Reading, normalizer: str, first: Normalized, engine: OcrEngine | None
+) -> float | None:
+    """Re-read an unsure value from its box with the characters it may hold. When both reads agree the
+    value is taken with the combined confidence of two independent reads; otherwise it stays unsure."""
+    image = context.images.get(reading.page)
+    charset = CHARSETS.get(normalizer)
+    if engine is None or image is None or charset is None or reading.from_text_layer:
+        return None
+    box = reading.box
+    pad = (box.y1 - box.y0) * 0.2
+    x0, x1 = max(0, int(box.x0 - pad)), min(image.shape[1], int(box.x1 + 4 * pad))
+    y0, y1 = max(0, int(box.y0 - pad)), min(image.shape[0], int(box.y1 + pad))
+    if x1 - x0 < 8 or y1 - y0 < 8:
+        return None
+    text, confidence = engine.read_text(image[y0:y1, x0:x1], charset=charset)
+    second = NORMALIZERS[normalizer](text)
+    if not second.ok or second.value != first.value:
+        return None
+    return min(0.99, 1 - (1 - reading.confidence) * (1 - confidence))
 
 
 def _phrase_line(context: Context, phrases: list[str]) -> Line | None:
@@ -438,11 +479,17 @@ def extract_fields(
                     box=reading.box,
                 )
             continue
-        results[key] = _judge(key, normalizer(reading.raw), reading.raw, reading.confidence, rules, reading)
+        value = normalizer(reading.raw)
+        confidence = reading.confidence
+        if value.ok and confidence < rules.review_below:
+            confidence = _second_read(context, reading, item.normalizer, value, engine) or confidence
+        results[key] = _judge(key, value, reading.raw, confidence, rules, reading)
     return results
 
 
-def extract_table(context: Context, table: TableSpec, rules: ExtractionRules) -> ExtractedField | None:
+def extract_table(
+    context: Context, table: TableSpec, rules: ExtractionRules, engine: OcrEngine | None = None
+) -> ExtractedField | None:
     """Rows of a ruled table: columns located by their headers, cells by the x-centre of each OCR line."""
     lines = context.lines
     title_at = next(
@@ -515,24 +562,35 @@ def extract_table(context: Context, table: TableSpec, rules: ExtractionRules) ->
     confidences: list[float] = []
     problems: list[str] = []
     for row in rows:
-        cells: dict[str, list[str]] = {}
+        cells: dict[str, list[Line]] = {}
         for line in row:
             x = (line.box.x0 + line.box.x1) / 2
-            column_key = order[sum(x > bound for bound in bounds)]
-            cells.setdefault(column_key, []).append(CELL_NOISE.sub("", line.text).strip())
-        name_text = " ".join(cells.get("full_name", [])).strip()
-        if not name_text or len([key for key in cells if key != "index"]) < 2:
+            cells.setdefault(order[sum(x > bound for bound in bounds)], []).append(line)
+        texts = {
+            key: " ".join(CELL_NOISE.sub("", line.text).strip() for line in cell)
+            for key, cell in cells.items()
+        }
+        if not texts.get("full_name", "").strip() or len([key for key in cells if key != "index"]) < 2:
             continue
         member: dict[str, object] = {}
-        for column_key, texts in cells.items():
+        for column_key, cell in cells.items():
             if column_key == "index" or not specs[column_key].keep:
                 continue
-            result = NORMALIZERS[specs[column_key].normalizer](" ".join(texts))
+            normalizer = specs[column_key].normalizer
+            result = NORMALIZERS[normalizer](texts[column_key])
             member[column_key] = result.value
             if not result.ok:
                 problems.append(f"{column_key}:{result.problem}")
+            cell_confidence = min(line.confidence for line in cell)
+            if result.ok and cell_confidence < rules.review_below and len(cell) == 1:
+                reading = Reading(
+                    cell[0].text, cell[0].page, cell[0].box, cell_confidence, cell[0].from_text_layer, 0, 0
+                )
+                cell_confidence = (
+                    _second_read(context, reading, normalizer, result, engine) or cell_confidence
+                )
+            confidences.append(cell_confidence)
         members.append(member)
-        confidences.extend(line.confidence for line in row)
     confidence = min(confidences) if confidences else 1.0
     reasons = sorted(set(problems))
     if confidence < rules.review_below:
@@ -664,7 +722,7 @@ def extract_document(
     context.hits = find_hits(context.lines, spec, rules.label_cutoff)
     fields = extract_fields(context, spec, rules, engine)
     for key, table in spec.tables.items():
-        extracted = extract_table(context, table, rules)
+        extracted = extract_table(context, table, rules, engine)
         fields[key] = (
             extracted.model_copy(update={"key": key})
             if extracted

@@ -158,6 +158,7 @@ class ExtractionRules(Strict):
 class RequestType(Strict):
     phrase: NfcStr
     type: str
+    procedure: str | None = None
 
 
 class TemplateSet(BaseModel):

@@ -240,7 +240,10 @@ class Dossier(Model):
     name: NfcStr = Field(description="Dossier folder name, or the stem of a file lying at the batch root")
     batch_id: str | None = None
     meta: DossierMeta = Field(default_factory=DossierMeta)
-    meta_source: Literal["dossier.json", "default"] = "default"
+    meta_source: Literal["dossier.json", "declaration", "default"] = Field(
+        default="default",
+        description="Where meta came from: dossier.json, the CT01's request (no dossier.json), or defaults",
+    )
     files: list[SourceFile] = Field(default_factory=list)
     pages: list[Page] = Field(default_factory=list)
     documents: list[Document] = Field(default_factory=list)
