@@ -331,9 +331,7 @@ def _digit_box_reading(
     digits = re.sub(r"\D", "", text)
     if len(cells) == expected and (len(digits) != expected or confidence < DIGIT_BOX_CONFIDENT):
         # One box at a time: a reading of its own, and a second opinion on the whole-row reading.
-        read = [
-            engine.read_text(marks.remove_ruling(band[:, a:b], [0, b - a]), charset=DIGITS) for a, b in cells
-        ]
+        read = [engine.read_text(grid[:, a - left : b - left], charset=DIGITS) for a, b in cells]
         by_cell = "".join(re.sub(r"\D", "", t)[:1] for t, _ in read)
         cell_confidence = min((c for _, c in read), default=0.0)
         if len(digits) == expected and by_cell == digits:
