@@ -21,7 +21,9 @@ from .normalize import NORMALIZERS, Normalized, clean_text, strip_accents
 from .ocr.base import OcrEngine
 from .templates import DocumentTemplate, ExtractionRules, ExtractionSpec, FieldSpec, RequestType, TableSpec
 
-LEADING_NOISE = re.compile(r"^[^\w(+]*(?:\(\d\)[^\w(+]*)?")
+# Leaders, colons and footnote marks before a value, and the tail of a label cut short by OCR ("Ô: …").
+LEADING_NOISE = re.compile(r"^[^\w(+]*(?:\([\dIl]\)[^\w(+]*)?(?:\w{1,2}\s*:\s*)?")
+PLACE_DATE = re.compile(r"ngày\s*\S{1,2}\s*tháng\s*\S{1,2}\s*năm", re.IGNORECASE)
 TRAILING_NOISE = re.compile(r"(?:[\s.,;:…_\-–|]*\b\d{1,2}\s*[.,])?[\s.,;:…_\-–|]*$")
 CELL_NOISE = re.compile(r"^[|\[\]!]+|^[lI](?=[A-ZĐÀ-Ỹ0-9])|[|\[\]]+$")
 DIGITS = "0123456789"
@@ -194,7 +196,7 @@ def _value_after(context: Context, hit: Hit, spec: FieldSpec) -> Reading:
         candidate = lines[number + 1]
         if candidate.page != line.page or (number + 1) in context.hits:
             break
-        if candidate.box.y0 - lines[number].box.y1 > 1.5 * height:
+        if candidate.box.y0 - lines[number].box.y1 > 1.5 * height or PLACE_DATE.search(candidate.text):
             break
         pieces.append((candidate.text, candidate.box))
         confidence = min(confidence, candidate.confidence)
@@ -264,7 +266,7 @@ def _readings_for(context: Context, key: str, item: FieldSpec, spec: ExtractionS
         for number in allowed:
             line = context.lines[number]
             for phrase in item.any_of:
-                if fuzz.partial_ratio(phrase.lower(), line.key) >= 90:
+                if len(line.key) >= len(phrase) and fuzz.partial_ratio(phrase.lower(), line.key) >= 90:
                     readings.append(
                         Reading(
                             line.text, line.page, line.box, line.confidence, line.from_text_layer, number, 0
@@ -380,11 +382,12 @@ def _second_read(
 
 
 def _phrase_line(context: Context, phrases: list[str]) -> Line | None:
+    """The first line holding one of the phrases (a line shorter than the phrase cannot hold it)."""
     return next(
         (
             line
             for line in context.lines
-            if any(fuzz.partial_ratio(p.lower(), line.key) >= 90 for p in phrases)
+            if any(len(line.key) >= len(p) and fuzz.partial_ratio(p.lower(), line.key) >= 90 for p in phrases)
         ),
         None,
     )
@@ -494,7 +497,8 @@ def extract_table(
         (
             i
             for i, line in enumerate(lines)
-            if fuzz.partial_ratio(table.title.lower(), line.key) >= rules.label_cutoff
+            if len(line.key) >= 0.8 * len(table.title)
+            and fuzz.partial_ratio(table.title.lower(), line.key) >= rules.label_cutoff
         ),
         None,
     )
@@ -591,6 +595,9 @@ def extract_table(
         members.append(member)
     confidence = min(confidences) if confidences else 1.0
     reasons = sorted(set(problems))
+    readable = [line for line in body if len(CELL_NOISE.sub("", line.text).strip()) > 2]
+    if not members and len(readable) >= 2:
+        reasons.append("table_rows_unread")  # text in the table, yet no member row came out of it
     if confidence < rules.review_below:
         reasons.append("low_confidence")
     box = _union([title.box]) if not members else _union([line.box for row in rows for line in row])

@@ -93,7 +93,12 @@ def name(raw: str) -> Normalized:
     return Normalized(" ".join(words), len(words) >= 2, None if len(words) >= 2 else "single_word_name")
 
 
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+
+
 def _valid_date(day: int, month: int, year: int) -> date | None:
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        return None
     try:
         return date(year, month, day)
     except ValueError:
@@ -117,7 +122,7 @@ def date_value(raw: str) -> Normalized:
             return Normalized.fail("impossible_date", value)
         return Normalized(parsed.isoformat(), True)
     year_only = re.fullmatch(r"(?:sinh\s*)?(?:nam\s*)?(\d{4})", plain)
-    if year_only:
+    if year_only and EARLIEST_YEAR <= int(year_only.group(1)) <= LATEST_YEAR:
         return Normalized(year_only.group(1), True)
     return Normalized.fail("unrecognised_date", value)
 

@@ -15,14 +15,14 @@ import numpy as np
 from PIL import Image
 
 from . import files
-from .degrade import DegradedPage, degrade
+from .degrade import LEGIBLE, DegradedPage, degrade
 from .documents import Document
 from .documents.ct01 import CT01Data, Member, render_ct01
 from .documents.other import COMPANIES, OtherData, render_other
 from .documents.ownership_certificate import ORIGINS, CertificateData, render_certificate
 from .documents.rental_contract import Certification, ContractData, render_contract
 from .people import PLACES, Address, Person, make_person, random_address, random_date, random_name
-from .render import rasterize
+from .render import HAND_FACE, rasterize
 
 VN_TZ = timezone(timedelta(hours=7))
 
@@ -44,6 +44,8 @@ class Dossier:
     files: list[FileSpec]
     loose: bool = False
     notes: list[str] = field(default_factory=list)
+    expected: dict[str, Any] | None = None
+    """{"status": accept|supplement|refuse|review, "reasons": [reason codes of domain.md §5]}"""
 
 
 def _meta(procedure: str, channel: str, received: datetime) -> dict[str, str]:
@@ -89,6 +91,10 @@ def _child(rng: random.Random, fam: Family, birth_year: tuple[int, int]) -> Pers
 
 
 def _certificate(rng: random.Random, fam: Family) -> Document:
+    return render_certificate(_certificate_data(rng, fam), rng)
+
+
+def _certificate_data(rng: random.Random, fam: Family) -> CertificateData:
     owners = [fam.owner] + ([fam.spouse] if fam.spouse else [])
     place = fam.property_address.place
     area = round(rng.uniform(32, 110), 1)
@@ -97,7 +103,7 @@ def _certificate(rng: random.Random, fam: Family) -> Document:
         issuer, title = "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG", ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")
     else:
         issuer, title = f"ỦY BAN NHÂN DÂN {place.old_district.upper()}", ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
-    data = CertificateData(
+    return CertificateData(
         serial=f"{rng.choice(['BV', 'BX', 'BY', 'CĐ', 'CH', 'CK', 'CS', 'DA'])} {rng.randint(0, 999999):06d}",
         registry_number=f"{rng.choice(['CS', 'CH'])} {rng.randint(100, 99999):05d}",
         owners=owners,
@@ -116,7 +122,6 @@ def _certificate(rng: random.Random, fam: Family) -> Document:
         signer_title=title,
         signer_name=random_name(rng, rng.choice(["male", "female"])),
     )
-    return render_certificate(data, rng)
 
 
 def _relative_members(
@@ -541,6 +546,41 @@ BATCH: list[tuple[str, str, Builder]] = [
 SCENARIOS = [scenario for _, scenario, _ in BATCH]
 
 
+# --- expected decisions -------------------------------------------------------------------------------
+
+MIN_AREA_PER_PERSON = 8.0
+
+
+def expected_for(dossier: Dossier) -> dict[str, Any]:
+    """The decision the committed sample dossiers call for (domain.md §3); eval-set builders set theirs."""
+    reasons: list[str] = []
+    ct01 = next((d for d in dossier.documents if d.doc_type == "ct01"), None)
+    contract = next((d for d in dossier.documents if d.doc_type == "rental_contract"), None)
+    if ct01 is not None and contract is not None and ct01.fields["request_type"] == "thuong_tru":
+        persons = 1 + len(ct01.fields["household_members"])
+        area = contract.fields["area_m2"]
+        if not contract.fields["notarized"]:
+            reasons.append("rental_not_notarized")
+        if area is None:
+            reasons.append("missing_floor_area_proof")
+        elif area / persons < MIN_AREA_PER_PERSON:
+            reasons.append("floor_area_below_minimum")
+    return {"status": status_for(reasons), "reasons": reasons}
+
+
+REFUSE_REASONS = {"floor_area_below_minimum"}
+REVIEW_REASONS = {"id_inconsistent_with_birth_data", "name_mismatch_across_documents"}
+
+
+def status_for(reasons: list[str]) -> str:
+    """refuse beats supplement beats review beats accept (a refusal needs no completion first)."""
+    if any(r in REFUSE_REASONS for r in reasons):
+        return "refuse"
+    if any(r not in REVIEW_REASONS for r in reasons):
+        return "supplement"
+    return "review" if reasons else "accept"
+
+
 # --- writing ------------------------------------------------------------------------------------------
 
 
@@ -572,6 +612,7 @@ def write_dossier(dossier: Dossier, index: int, out_dir: Path, truth_dir: Path, 
                     "document": d_idx,
                     "document_page": page_no + 1,
                     "born_digital": spec.fmt == "pdf_digital",
+                    "legible": LEGIBLE[spec.degradation],
                 }
             )
             if spec.fmt == "pdf_digital":
@@ -604,9 +645,12 @@ def write_dossier(dossier: Dossier, index: int, out_dir: Path, truth_dir: Path, 
         "seed": seed,
         "scenario": dossier.scenario,
         "meta": dossier.meta,
+        "expected": dossier.expected or expected_for(dossier),
         "files": truth_files,
         "documents": [doc.truth(i) for i, doc in enumerate(dossier.documents)],
     }
+    if any(doc.handwritten for doc in dossier.documents):
+        truth["handwriting_face"] = HAND_FACE
     truth_dir.mkdir(parents=True, exist_ok=True)
     _dump(truth_dir / f"{dossier.name}.json", truth)
     written.append(truth_dir / f"{dossier.name}.json")

@@ -28,6 +28,25 @@ FONT_FILES: dict[str, Path] = {
     "value_bold": FONT_DIR_DEJAVU / "DejaVuSans-Bold.ttf",
 }
 
+
+def _handwriting_font() -> tuple[Path, str]:
+    """Dancing Script (OFL, PyPI `fontpkg-dancing-script`) covers all 134 Vietnamese letter forms; without
+    it, filled values fall back to an italic face. Returns the file and which face it is."""
+    try:
+        from importlib.resources import files
+
+        path = Path(str(files("fontpkg_dancing_script") / "files" / "DancingScript[wght].ttf"))
+        if path.is_file():
+            return path, "handwriting"
+    except ModuleNotFoundError:
+        pass
+    return FONT_DIR_FREE / "FreeSerifItalic.ttf", "italic"
+
+
+# Raster-only faces (never embedded in a born-digital PDF).
+HAND_FONT, HAND_FACE = _handwriting_font()
+RASTER_FONT_FILES: dict[str, Path] = {"hand": HAND_FONT}
+
 Color = tuple[int, int, int]
 BLACK: Color = (0, 0, 0)
 WHITE: Color = (255, 255, 255)
@@ -36,6 +55,7 @@ SEAL_RED: Color = (205, 30, 40)
 TITLE_RED: Color = (190, 30, 45)
 
 BODY = 50
+HAND_BUMP = 8  # the handwriting face is smaller at the same nominal size
 SMALL = 42
 TITLE = 60
 
@@ -47,7 +67,8 @@ def nfc(text: str) -> str:
 @lru_cache(maxsize=256)
 def font(style: str, size: int) -> ImageFont.FreeTypeFont:
     # BASIC layout keeps the raster identical whether or not libraqm is installed.
-    return ImageFont.truetype(str(FONT_FILES[style]), size, layout_engine=ImageFont.Layout.BASIC)
+    path = FONT_FILES.get(style) or RASTER_FONT_FILES[style]
+    return ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.BASIC)
 
 
 def measure(text: str, style: str, size: int) -> float:
@@ -126,6 +147,8 @@ class Page:
     left: float = 236.0
     right: float = PAGE_W - 190.0
     ops: list[Op] = field(default_factory=list)
+    value_style: str = "value"
+    """Face of filled-in values: "value" (typed sans) or "hand" (handwriting-style)."""
 
     # --- primitives -------------------------------------------------------------------------------------
 
@@ -245,14 +268,18 @@ class Page:
         size: int = BODY,
         line_height: float | None = None,
         label_style: str = "label",
-        value_style: str = "value",
+        value_style: str | None = None,
         value_size: int | None = None,
         dots: bool = True,
     ) -> float:
         """A printed label followed by a filled value and a dotted leader; the value wraps onto new lines."""
+        value_style = value_style or self.value_style
         a = self.left if x0 is None else x0
         b = self.right if x1 is None else x1
         vsize = value_size or size - 4
+        vcolor = BLACK
+        if value_style == "hand":
+            vsize, vcolor = vsize + HAND_BUMP, INK_BLUE
         step = line_height or size * 1.55
         x = self.text(a, y, label, label_style, size) + 14
         value = nfc(value).strip()
@@ -269,7 +296,7 @@ class Page:
             lines = self.wrap(value, value_style, vsize, b - a)
         for i, line in enumerate(lines):
             start = x if i == 0 else a
-            end = self.text(start, y, line, value_style, vsize)
+            end = self.text(start, y, line, value_style, vsize, vcolor)
             if dots:
                 self.dots(end, b, y)
             y += step
@@ -292,10 +319,11 @@ class Page:
         digits = digits[:count]
         if digits:
             # One tracked run, so a PDF text layer yields the ID as one string rather than 12 fragments.
-            advance = measure("0", "value", size)
-            self.ops.append(
-                TextOp(x + (box_w - advance) / 2, y, digits, "value", size, BLACK, box_w - advance)
-            )
+            style, color = ("hand", INK_BLUE) if self.value_style == "hand" else ("value", BLACK)
+            if style == "hand":
+                size += HAND_BUMP
+            advance = measure("0", style, size)
+            self.ops.append(TextOp(x + (box_w - advance) / 2, y, digits, style, size, color, box_w - advance))
         return x + count * box_w
 
     def table(
@@ -337,14 +365,15 @@ class Page:
             for c, (text, a, b) in enumerate(zip(row, edges, edges[1:], strict=False)):
                 if not text:
                     continue
-                style = "label" if c == 0 else "value"
-                size = body_size
+                style = "label" if c == 0 else self.value_style
+                size = body_size + (HAND_BUMP if style == "hand" else 0)
+                color = INK_BLUE if style == "hand" else BLACK
                 while measure(text, style, size) > b - a - 2 * pad and size > 24:
                     size -= 2
                 if c == 0:
                     self.center(base, text, style, size, x0=a, x1=b)
                 else:
-                    self.text(a + pad, base, text, style, size)
+                    self.text(a + pad, base, text, style, size, color)
         return bottom
 
     # --- ink and seals ----------------------------------------------------------------------------------

@@ -15,10 +15,16 @@ class Document:
     fields: dict[str, Any]
     pages: list[Page] = field(default_factory=list)
 
+    @property
+    def handwritten(self) -> bool:
+        """True when the filled values are written in the handwriting-style face."""
+        return any(page.value_style == "hand" for page in self.pages)
+
     def truth(self, index: int) -> dict[str, Any]:
         return {
             "index": index,
             "doc_type": self.doc_type,
             "form_version": self.form_version,
+            "handwritten": self.handwritten,
             "fields": self.fields,
         }

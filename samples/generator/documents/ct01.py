@@ -72,6 +72,7 @@ class CT01Data:
     permanent_address: str = ""
     temporary_address: str = ""
     current_address: str = ""
+    handwritten: bool = False
 
     def fields(self) -> dict[str, Any]:
         p = self.declarant
@@ -129,7 +130,7 @@ def render_ct01(data: CT01Data, rng: random.Random) -> Document:
     version = data.form_version
     circular, issued = VERSIONS[version]
     old = version == "56/2021"
-    page = Page()
+    page = Page(value_style="hand" if data.handwritten else "value")
     step = 78 if old else 88
     size = BODY - 2 if old else BODY
     y = 165.0

@@ -145,3 +145,123 @@ def render_other(data: OtherData, rng: random.Random) -> Document:
         page, title = _introduction_letter(data, rng), "GIẤY GIỚI THIỆU"
     fields = {"title": title, "person_name": data.person.full_name, "date": data.doc_date.isoformat()}
     return Document("other", None, fields, [page])
+
+
+# --- a written consent, given separately from the CT01 blocks ----------------------------------------------
+
+CONSENT_TITLES = ("VĂN BẢN ĐỒNG Ý CHO ĐĂNG KÝ CƯ TRÚ", "GIẤY ĐỒNG Ý CHO ĐĂNG KÝ THƯỜNG TRÚ, TẠM TRÚ")
+
+
+@dataclass
+class ConsentData:
+    title: str
+    grantor: Person
+    grantor_role: str
+    grantee: Person
+    relationship: str
+    address: str
+    registration: str
+    recipient: str
+    doc_date: date
+    place: str
+    handwritten: bool = False
+
+    def fields(self) -> dict[str, object]:
+        return {
+            "title": self.title,
+            "person_name": self.grantor.full_name,
+            "date": self.doc_date.isoformat(),
+            "grantor_id": self.grantor.personal_id,
+            "grantee_name": self.grantee.full_name,
+            "grantee_id": self.grantee.personal_id,
+            "property_address": self.address,
+            "consent_type": "written_consent",
+        }
+
+
+def render_consent(data: ConsentData, rng: random.Random) -> Document:
+    """The owner's (and household head's) written consent: no notarisation needed (domain.md §1)."""
+    page = Page(value_style="hand" if data.handwritten else "value")
+    y = motto(page, 220)
+    y += 110
+    for line in page.wrap(data.title, "label_bold", TITLE, page.right - page.left):
+        page.center(y, line, "label_bold", TITLE)
+        y += 90
+    y += 60
+    y = page.field(y, "Kính gửi:", data.recipient, x0=page.left + 200)
+    y += 20
+    g, e = data.grantor, data.grantee
+    for label, value in (
+        ("Tôi tên là:", g.full_name),
+        ("Ngày, tháng, năm sinh:", g.dob_vi),
+        ("Số định danh cá nhân:", g.personal_id),
+        ("Là:", data.grantor_role),
+        ("Địa chỉ chỗ ở:", data.address),
+    ):
+        y = page.field(y, label, value)
+    y += 10
+    y = page.paragraph(y, "Tôi đồng ý cho:", indent=0)
+    for label, value in (
+        (f"{e.honorific}:", e.full_name),
+        ("Ngày, tháng, năm sinh:", e.dob_vi),
+        ("Số định danh cá nhân:", e.personal_id),
+        ("Quan hệ với chủ hộ:", data.relationship),
+    ):
+        y = page.field(y, label, value)
+    y = page.field(y, "Được:", data.registration)
+    y = page.paragraph(
+        y,
+        "Tôi xin cam đoan những nội dung trên là đúng sự thật và chịu trách nhiệm trước pháp luật về "
+        "việc đồng ý này.",
+        indent=80,
+    )
+    y += 60
+    d = data.doc_date
+    col = page.left + 1100
+    page.center(
+        y, f"{data.place}, ngày {d.day} tháng {d.month} năm {d.year}", "label_italic", BODY - 2, x0=col
+    )
+    signature_block(page, (col + page.right) / 2, y + 80, ["NGƯỜI ĐỒNG Ý"], g.full_name, rng, width=900)
+    return Document("other", None, data.fields(), [page])
+
+
+# --- a paper issued abroad, in English, without legalisation or translation --------------------------------
+
+
+def render_foreign_letter(person: Person, issued: date, rng: random.Random) -> Document:
+    page = Page()
+    city, country = rng.choice(
+        [("Seoul", "Republic of Korea"), ("Osaka", "Japan"), ("Taipei", "Taiwan"), ("Leipzig", "Germany")]
+    )
+    y = 260.0
+    page.center(y, f"{city.upper()} MUNICIPAL RESIDENTS OFFICE", "label_bold", BODY + 4)
+    y += 80
+    page.center(y, country, "label_italic", BODY)
+    y += 180
+    page.center(y, "CERTIFICATE OF RESIDENCE", "label_bold", TITLE + 4)
+    y += 160
+    for label, value in (
+        ("Name:", person.full_name.upper()),
+        ("Date of birth:", person.date_of_birth.strftime("%d %B %Y")),
+        ("Nationality:", "Viet Nam"),
+        ("Address:", f"{rng.randint(2, 400)}-{rng.randint(1, 30)} Central District, {city}"),
+        ("Resident since:", f"{rng.randint(2012, 2022)}"),
+    ):
+        y = page.field(y, label, value, dots=False)
+    y += 30
+    y = page.paragraph(
+        y,
+        "This is to certify that the person named above is registered as a resident at the address "
+        "shown. This certificate is issued upon request for submission to the authorities concerned.",
+        indent=80,
+    )
+    y += 100
+    page.center(y, f"Issued on {issued.strftime('%d %B %Y')}", "label_italic", BODY - 2, x0=page.left + 1100)
+    signature_block(page, (page.left + 1100 + page.right) / 2, y + 80, ["Head of Office"], "", rng, note="")
+    page.seal(page.left + 1500, y + 330, f"{city.upper()} RESIDENTS OFFICE", country.upper(), rng)
+    fields = {
+        "title": "CERTIFICATE OF RESIDENCE",
+        "person_name": person.full_name,
+        "date": issued.isoformat(),
+    }
+    return Document("other", None, fields, [page])

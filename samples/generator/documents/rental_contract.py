@@ -46,6 +46,7 @@ class ContractData:
     certificate_serial: str = ""
     signed: bool = True
     certification: Certification | None = None
+    show_area: bool = True
 
     def fields(self) -> dict[str, Any]:
         cert = self.certification
@@ -55,7 +56,7 @@ class ContractData:
             "lessee_name": self.lessee.full_name,
             "lessee_id": self.lessee.personal_id,
             "property_address": self.property_address.new(),
-            "area_m2": self.area_m2,
+            "area_m2": self.area_m2 if self.show_area else None,
             "start_date": self.start_date.isoformat(),
             "end_date": self.end_date.isoformat(),
             "monthly_rent_vnd": self.monthly_rent_vnd,
@@ -142,7 +143,8 @@ def _page_one(d: ContractData) -> Page:
         "Điều 1. Đối tượng của hợp đồng",
         [
             f"Bên A đồng ý cho Bên B thuê nhà ở tại địa chỉ: {d.property_address.new()}. Nhà ở {owned}.",
-            f"Diện tích sử dụng: {m2(d.area_m2)}; gồm {d.rooms:02d} phòng ngủ, 01 phòng khách, bếp và "
+            (f"Diện tích sử dụng: {m2(d.area_m2)}; gồm" if d.show_area else "Nhà gồm")
+            + f" {d.rooms:02d} phòng ngủ, 01 phòng khách, bếp và "
             "khu vệ sinh, cùng các trang thiết bị kèm theo được liệt kê trong biên bản bàn giao.",
             "Mục đích thuê: để ở cho Bên B và các thành viên trong gia đình.",
         ],
