@@ -80,8 +80,9 @@ def _channel_is(ctx: RuleContext, params: dict[str, Any]) -> bool:
 def _declarant_is_head(ctx: RuleContext, params: dict[str, Any]) -> bool:
     decl = ctx.decl()
     relationship = ctx.reading.get(decl, "relationship_to_head", required=False)
-    if relationship:
-        return fold(str(relationship)) in ("chu ho", "la chu ho", "ban than")
+    if relationship and fold(str(relationship)) in ("chu ho", "la chu ho", "ban than"):
+        return True
+    # The relationship may be misread (handwriting): the same ID or name as the head's settles it.
     own_id = _id(ctx.reading.get(decl, "personal_id", required=False))
     head_id = _id(ctx.reading.get(decl, "household_head_id", required=False))
     if own_id and head_id:
@@ -90,6 +91,8 @@ def _declarant_is_head(ctx: RuleContext, params: dict[str, Any]) -> bool:
     head = ctx.reading.get(decl, "household_head_name", required=False)
     if name and head:
         return names_match(str(name), str(head))
+    if relationship:
+        return False
     raise Unknown(decl, "relationship_to_head")
 
 
