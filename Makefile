@@ -3,7 +3,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := tesseract-ocr tesseract-ocr-vie fonts-freefont-ttf fonts-dejavu-core libgl1 libglib2.0-0
+# chromium: the review app's browser tests (Playwright drives Debian's build; it never downloads one).
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie fonts-freefont-ttf fonts-dejavu-core libgl1 libglib2.0-0 chromium
 DEMO_OUT ?= out/demo
 
 .PHONY: setup system-deps python-deps models demo test lint schema samples

@@ -234,6 +234,22 @@ class Decision(Model):
     slip: Slip | None = None
 
 
+class AuditEntry(Model):
+    """One change made by a person. `field` and `document` are None for a dossier-level entry."""
+
+    at: datetime = Field(description="When the change was saved (UTC)")
+    user: NfcStr = Field(description="Username of the reviewer")
+    role: Literal["officer", "qa", "admin"]
+    action: Literal["accept", "correct", "reject", "decision"]
+    save_id: str = Field(description="Entries saved together share this id")
+    document: int | None = Field(default=None, description="Index of the document in the dossier")
+    field: str | None = Field(default=None, description="Field key (domain.md §5)")
+    old: Any = Field(default=None, description="Value before the change (decision status for `decision`)")
+    new: Any = Field(default=None, description="Value after the change")
+    raw: NfcStr | None = Field(default=None, description="The text as read (kept unchanged)")
+    reasons: list[str] = Field(default_factory=list, description="Why it was flagged, before the review")
+
+
 class Dossier(Model):
     schema_version: Literal["1.0"] = SCHEMA_VERSION
     dossier_id: str = Field(description="Stable id: SHA-256 over the sorted contents of the dossier's files")
@@ -256,6 +272,7 @@ class Dossier(Model):
     finished_at: datetime | None = None
     pipeline_version: str | None = None
     timings: dict[str, float] = Field(default_factory=dict, description="Seconds spent per stage")
+    audit: list[AuditEntry] = Field(default_factory=list, description="Who changed what in review, and when")
 
     def all_errors(self) -> list[ProcessingError]:
         found = list(self.errors)
