@@ -161,5 +161,189 @@ def schema_export(
         console.print(f"wrote {path}")
 
 
+def _storage_url(storage: str | None) -> str:
+    url = storage or os.environ.get("INTAKE_STORAGE_URL")
+    if not url:
+        console.print("[red]give --storage or set INTAKE_STORAGE_URL[/red]")
+        raise typer.Exit(2)
+    return url
+
+
+@app.command()
+def reprocess(
+    dossier_id: Annotated[str, typer.Argument(help="The dossier's id (SHA-256)")],
+    storage: Annotated[
+        str | None, typer.Option(help="Storage holding the dossier (default: INTAKE_STORAGE_URL)")
+    ] = None,
+    from_stage: Annotated[
+        str, typer.Option(help="ingest|pages|ocr: everything again; classify|extract|validate: reuse OCR")
+    ] = "ingest",
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="KEY=VALUE setting for this run, e.g. ocr_engine=…")
+    ] = None,
+    deployment: Annotated[
+        str | None, typer.Option(help="Start a run of this deployment for a worker instead of running here")
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """Run a dossier again from its stored originals (the previous record goes to records-history/)."""
+    _quiet_logging(verbose)
+    from flows.submission import DeploymentDispatcher, check_settings, check_stage, process_submission
+    from flows.submission import request_reprocess as request
+    from intake.registry import is_dossier_id, load_manifest
+    from intake.storage import open_storage
+
+    url = _storage_url(storage)
+    settings: dict[str, str] = {}
+    for item in set_ or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            console.print(f"[red]--set takes KEY=VALUE, got {item!r}[/red]")
+            raise typer.Exit(2)
+        settings[key.strip()] = value
+    try:
+        check_stage(from_stage)
+        check_settings(settings)
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    if not is_dossier_id(dossier_id) or load_manifest(open_storage(url), dossier_id) is None:
+        console.print(f"[red]no submitted dossier {dossier_id} in {url}[/red]")
+        raise typer.Exit(1)
+    if deployment:
+        run_id = request(
+            open_storage(url),
+            url,
+            dossier_id,
+            DeploymentDispatcher(deployment),
+            from_stage=from_stage,
+            settings=settings,
+        )
+        console.print(f"flow run {run_id} started for dossier {dossier_id}")
+        return
+    result = process_submission(dossier_id, url, reprocess=True, from_stage=from_stage, settings=settings)
+    console.print(f"dossier {dossier_id}: {result.get('outcome')} ({result.get('status', '')})")
+    if result.get("outcome") != "processed":
+        raise typer.Exit(1)
+
+
+@app.command()
+def submit(
+    batch: Annotated[Path, typer.Argument(help="Batch folder (one sub-folder per dossier) or .zip")],
+    storage: Annotated[str | None, typer.Option(help="Shared storage (default: INTAKE_STORAGE_URL)")] = None,
+    deployment: Annotated[str, typer.Option(help="Deployment whose workers process the dossiers")] = (
+        "process-submission/intake"
+    ),
+) -> None:
+    """Hand a batch to the workers of a Prefect server; dossiers submitted before are not run again."""
+    _quiet_logging(False)
+    from flows.submission import DeploymentDispatcher, submit_dossier
+    from intake.batch import BatchError, discover, open_batch
+    from intake.storage import open_storage
+
+    url = _storage_url(storage)
+    target = open_storage(url)
+    table = Table(title=f"Submitted to {deployment}")
+    for column in ("dossier", "id", "new", "state"):
+        table.add_column(column)
+    try:
+        with open_batch(batch) as root:
+            for dossier in discover(root):
+                files = [(f.name, f.path.read_bytes()) for f in dossier.files]
+                if dossier.meta_file is not None:
+                    files.append((dossier.meta_file.name, dossier.meta_file.path.read_bytes()))
+                if not files:
+                    continue
+                result = submit_dossier(
+                    target,
+                    url,
+                    files,
+                    source="cli",
+                    dispatcher=DeploymentDispatcher(deployment),
+                    name=dossier.name,
+                    origin=str(batch),
+                )
+                table.add_row(
+                    dossier.name, result.dossier_id[:16], "yes" if result.created else "", result.status.state
+                )
+    except BatchError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    Console().print(table)
+
+
+@app.command("api")
+def api_serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+) -> None:
+    """Serve the HTTP API (portal submissions, officer batches, status and records) with uvicorn."""
+    import uvicorn
+
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, log_level="info")
+
+
+@app.command("eval")
+def evaluate_set(
+    set_dir: Annotated[Path, typer.Argument(help="Evaluation set: SET/batch (dossiers) and SET/truth")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder: records, eval.json")],
+    reuse: Annotated[
+        bool, typer.Option(help="Use the records already in OUT/records instead of processing again")
+    ] = False,
+) -> None:
+    """Run the pipeline on an evaluation set and compare its records with the ground truth."""
+    from .evaluation import evaluate, print_report, write_report
+
+    batch, truth, records = set_dir / "batch", set_dir / "truth", out / "records"
+    if not truth.is_dir():
+        console.print(f"[red]no ground truth in {truth}[/red]")
+        raise typer.Exit(2)
+    if not (reuse and any(records.glob("*.json"))):
+        _quiet_logging(False)
+        from flows.batch import process_batch
+        from intake.batch import discover, open_batch
+        from intake.progress import set_reporter
+
+        from .privacy import install_log_masking
+
+        install_log_masking()
+        with open_batch(batch) as root:
+            count = len(discover(root))
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=console, transient=True) as progress:
+            set_reporter(RichProgress(progress, count))
+            try:
+                process_batch(batch, out)
+            finally:
+                set_reporter(None)
+    report = evaluate(truth, records)
+    print_report(report, Console())
+    Console().print(f"Written {write_report(report, out)}")
+
+
+review_app = typer.Typer(help="QA review queue (web app).", no_args_is_help=True)
+app.add_typer(review_app, name="review")
+
+
+@review_app.command("serve")
+def review_serve(
+    records: Annotated[Path, typer.Option(help="Output folder of `intake process` (holds records/)")],
+    users: Annotated[
+        Path, typer.Option(help="Users file (YAML/JSON, scrypt hashes: python -m review.users hash)")
+    ],
+    storage: Annotated[str | None, typer.Option(help="Storage to mirror records, slips and audit to")] = None,
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8100,
+    office: Annotated[str | None, typer.Option(help="Office name shown and filtered on")] = None,
+    offices_file: Annotated[
+        Path | None, typer.Option(help="Several offices: name → records folder, storage")
+    ] = None,
+) -> None:
+    """Serve the review queue and review screens (INTAKE_REVIEW_SECRET keeps sessions across restarts)."""
+    from review import serve
+
+    serve(records, storage, host, port, users, office=office, offices_file=offices_file)
+
+
 if __name__ == "__main__":
     app()

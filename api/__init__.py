@@ -1,0 +1,1 @@
+"""The intake HTTP API: the portal submits dossiers, officers upload batches, both read status and results."""
