@@ -232,6 +232,14 @@ def _section_lines(context: Context, spec: ExtractionSpec, name: str | None) -> 
     return range(start, end)
 
 
+PHRASE_CUTOFF = 90.0
+
+
+def _holds(line: Line, phrase: str, cutoff: float = PHRASE_CUTOFF) -> bool:
+    """Whether a printed phrase occurs in the line; a line shorter than the phrase cannot hold it."""
+    return len(line.key) >= len(phrase) and fuzz.partial_ratio(phrase.lower(), line.key) >= cutoff
+
+
 def _readings_for(context: Context, key: str, item: FieldSpec, spec: ExtractionSpec) -> list[Reading]:
     allowed = _section_lines(context, spec, item.section)
     readings: list[Reading] = []
@@ -265,14 +273,10 @@ def _readings_for(context: Context, key: str, item: FieldSpec, spec: ExtractionS
     elif item.any_of:
         for number in allowed:
             line = context.lines[number]
-            for phrase in item.any_of:
-                if len(line.key) >= len(phrase) and fuzz.partial_ratio(phrase.lower(), line.key) >= 90:
-                    readings.append(
-                        Reading(
-                            line.text, line.page, line.box, line.confidence, line.from_text_layer, number, 0
-                        )
-                    )
-                    break
+            if any(_holds(line, phrase) for phrase in item.any_of):
+                readings.append(
+                    Reading(line.text, line.page, line.box, line.confidence, line.from_text_layer, number, 0)
+                )
     return readings
 
 
@@ -382,15 +386,8 @@ def _second_read(
 
 
 def _phrase_line(context: Context, phrases: list[str]) -> Line | None:
-    """The first line holding one of the phrases (a line shorter than the phrase cannot hold it)."""
-    return next(
-        (
-            line
-            for line in context.lines
-            if any(len(line.key) >= len(p) and fuzz.partial_ratio(p.lower(), line.key) >= 90 for p in phrases)
-        ),
-        None,
-    )
+    """The first line holding one of the phrases."""
+    return next((line for line in context.lines if any(_holds(line, p) for p in phrases)), None)
 
 
 def _one_of(context: Context, key: str, item: FieldSpec) -> ExtractedField:
