@@ -25,6 +25,12 @@ class Settings:
     )
     ocr_engine: str = field(default_factory=lambda: os.environ.get("INTAKE_OCR_ENGINE", "paddle-tesseract"))
     detection_model: str = "PP-OCRv6_small_det"
+    # Lines Tesseract reads with less confidence than this are read again by the handwriting-capable
+    # recogniser, which wins when it is surer. An empty INTAKE_SECOND_RECOGNIZER turns the second read off.
+    second_recognizer: str = field(
+        default_factory=lambda: os.environ.get("INTAKE_SECOND_RECOGNIZER", "asternet_vi")
+    )
+    second_read_below: float = 0.8
     raster_dpi: int = 200
     max_dpi: int = 300
     max_image_pixels: int = 120_000_000

@@ -101,6 +101,7 @@ class OcrLine(Model):
     box: BoundingBox
     polygon: list[tuple[float, float]] | None = None
     source: Literal["ocr", "text_layer"] = "ocr"
+    recognizer: str | None = None  # which recogniser's reading was kept (tesseract, asternet)
 
 
 class DossierMeta(Model):

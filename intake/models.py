@@ -45,6 +45,22 @@ MODELS: tuple[ModelSpec, ...] = (
             ),
         ),
     ),
+    ModelSpec(
+        name="asternet_vi",
+        requirement="asterocr==1.0.2",
+        files=(
+            ModelFile(
+                "asterocr/assets/asternet.onnx",
+                "inference.onnx",
+                "10c96b533e1f64031d73edfddafd7d4b13595544f11891f0531bcd72cb29be80",
+            ),
+            ModelFile(
+                "asterocr/assets/vocab.json",
+                "vocab.json",
+                "82c6df018ceca8c10876947e0f7df798ed321825276ed7f3bb12ae3ed6dc647b",
+            ),
+        ),
+    ),
 )
 
 

@@ -38,8 +38,11 @@ class OcrEngine(Protocol):
         """Correct rotation (90/180/270) and skew, then read; straight pages are left untouched."""
         ...
 
-    def read_text(self, image: np.ndarray, charset: str | None = None) -> tuple[str, float]:
-        """Read one line of text from a crop (greyscale or BGR), optionally limited to `charset`."""
+    def read_text(
+        self, image: np.ndarray, charset: str | None = None, primary_only: bool = False
+    ) -> tuple[str, float]:
+        """Read one line of text from a crop (greyscale or BGR), optionally limited to `charset`;
+        `primary_only` keeps the second recogniser out, for an opinion independent of it."""
         ...
 
 

@@ -1,7 +1,8 @@
 """PaddleOCR text detection (PP-OCRv6, ONNX Runtime) with Tesseract's Vietnamese model reading each line.
 
 No released PP-OCR recogniser covers Vietnamese diacritics (see shared/stack-notes.md), so PaddleOCR finds
-the lines and Tesseract `vie` reads them, one line crop at a time.
+the lines and Tesseract `vie` reads them, one line crop at a time. A line Tesseract is unsure of (typically
+handwriting) is read again by AsterNet, and the surer reading is kept.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 from intake.config import Settings
 from intake.model import BoundingBox, OcrLine, nfc
 
+from .asternet import AsterNetRecognizer
 from .base import OcrEngineError, Upright, reading_order, register_engine
 
 # Never let PaddleX probe model hosts: models come from the local folder only.
@@ -25,6 +27,9 @@ MIN_LINE_HEIGHT = 6
 ORIENTATION_SAMPLE_LINES = 6
 MIN_SKEW_DEGREES = 0.4
 MAX_SKEW_DEGREES = 10.0
+# AsterNet's confidences run higher than Tesseract's for the same quality of reading; on printed lines
+# Tesseract is the better reader, so AsterNet must be clearly surer to be kept.
+SECOND_READ_MARGIN = 0.1
 
 
 class PaddleTesseractEngine:
@@ -52,6 +57,12 @@ class PaddleTesseractEngine:
         self._tesseract = tesserocr.PyTessBaseAPI(
             path=str(settings.tessdata_dir) + os.sep, lang="vie", psm=tesserocr.PSM.SINGLE_LINE
         )
+        self._second = (
+            AsterNetRecognizer(settings.models_dir / settings.second_recognizer)
+            if settings.second_recognizer
+            else None
+        )
+        self._second_read_below = settings.second_read_below
         self._lock = threading.Lock()
 
     def read(self, image: np.ndarray) -> list[OcrLine]:
@@ -108,6 +119,11 @@ class PaddleTesseractEngine:
             if crop is None:
                 continue
             text, confidence = self._recognise(crop)
+            recognizer = "tesseract"
+            if self._second is not None and confidence < self._second_read_below:
+                second_text, second_confidence = self._second.read(crop)
+                if second_text and second_confidence > confidence + SECOND_READ_MARGIN:
+                    text, confidence, recognizer = second_text, second_confidence, self._second.name
             if not text:
                 continue
             lines.append(
@@ -116,11 +132,14 @@ class PaddleTesseractEngine:
                     confidence=round(min(1.0, confidence * min(1.0, det_score + 0.2)), 4),
                     box=BoundingBox.around([(float(x), float(y)) for x, y in points]),
                     polygon=[(float(x), float(y)) for x, y in points],
+                    recognizer=recognizer,
                 )
             )
         return reading_order(lines)
 
-    def read_text(self, image: np.ndarray, charset: str | None = None) -> tuple[str, float]:
+    def read_text(
+        self, image: np.ndarray, charset: str | None = None, primary_only: bool = False
+    ) -> tuple[str, float]:
         gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
         binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
         padded = cv2.copyMakeBorder(
@@ -134,10 +153,15 @@ class PaddleTesseractEngine:
             self._tesseract.SetVariable("tessedit_char_whitelist", charset or "")
             self._tesseract.SetPageSegMode(tesserocr.PSM.SINGLE_BLOCK)
             try:
-                return self._recognise(padded)
+                text, confidence = self._recognise(padded)
             finally:
                 self._tesseract.SetVariable("tessedit_char_whitelist", "")
                 self._tesseract.SetPageSegMode(tesserocr.PSM.SINGLE_LINE)
+        if self._second is not None and not primary_only and confidence < self._second_read_below:
+            second_text, second_confidence = self._second.read(gray, charset=charset)
+            if second_text and second_confidence > confidence + SECOND_READ_MARGIN:
+                return second_text, second_confidence
+        return text, confidence
 
     def _recognise(self, crop: np.ndarray) -> tuple[str, float]:
         from PIL import Image

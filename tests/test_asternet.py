@@ -1,0 +1,70 @@
+"""AsterNet, the second recogniser: it reads the handwriting Tesseract garbles, and the engine keeps it."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from extractors.ocr import shared_engine
+from extractors.ocr.asternet import MAX_INPUT_WIDTH, AsterNetRecognizer, _split_wide
+from intake.config import Settings
+from samples.generator.render import HAND_FACE, HAND_FONT
+
+HANDWRITTEN = ["Đỗ Thành Sơn", "Nguyễn Thị Hường", "31/05/1994", "Công an phường Xuân Hòa"]
+
+
+def hand_line(text: str, font_px: int = 44, label: str = "") -> np.ndarray:
+    """A greyscale crop: an optional printed label followed by a value in the handwriting face."""
+    label_font = ImageFont.truetype("/usr/share/fonts/truetype/freefont/FreeSerif.ttf", font_px - 6)
+    hand_font = ImageFont.truetype(str(HAND_FONT), font_px)
+    width = int(label_font.getlength(label) + hand_font.getlength(text)) + 40
+    image = Image.new("L", (width, int(font_px * 1.6)), 255)
+    draw = ImageDraw.Draw(image)
+    draw.text((10, 8), label, font=label_font, fill=0)
+    draw.text((20 + label_font.getlength(label), 4), text, font=hand_font, fill=40)
+    return np.asarray(image)
+
+
+def test_handwriting_face_is_the_script_one() -> None:
+    assert HAND_FACE == "handwriting"
+
+
+def test_reads_handwritten_values(settings: Settings) -> None:
+    recognizer = AsterNetRecognizer(settings.models_dir / settings.second_recognizer)
+    for text in HANDWRITTEN:
+        read, confidence = recognizer.read(hand_line(text))
+        assert read == text
+        assert 0.5 < confidence <= 1.0
+
+
+def test_wide_lines_are_split_and_read_whole(settings: Settings) -> None:
+    recognizer = AsterNetRecognizer(settings.models_dir / settings.second_recognizer)
+    value = (
+        "Đăng ký tạm trú tại Số 98 đường Võ Văn Tần, phường Xuân Hòa, Thành phố Hồ Chí Minh, "
+        "thời hạn tạm trú đến ngày 14/09/2027, cùng các thành viên trong hộ gia đình"
+    )
+    crop = hand_line(value, font_px=40)
+    assert crop.shape[1] * 32 / crop.shape[0] > MAX_INPUT_WIDTH
+    assert len(_split_wide(crop)) > 1
+    read, _ = recognizer.read(crop)
+    words = value.split()
+    assert sum(word in read.split() for word in words) >= 0.8 * len(words)
+
+
+def test_engine_keeps_the_surer_reading_of_a_handwritten_line(settings: Settings) -> None:
+    page = np.full((600, 2000), 255, dtype=np.uint8)
+    crop = hand_line("Đỗ Thành Sơn", font_px=48, label="1. Họ, chữ đệm và tên khai sinh: ")
+    page[200 : 200 + crop.shape[0], 100 : 100 + crop.shape[1]] = crop
+    lines = shared_engine(settings).read(cv2.cvtColor(page, cv2.COLOR_GRAY2BGR))
+    assert len(lines) == 1
+    assert lines[0].text.endswith("Đỗ Thành Sơn")
+    assert lines[0].recognizer == "asternet"
+
+
+def test_printed_lines_stay_with_tesseract(settings: Settings) -> None:
+    page = Image.new("L", (2000, 400), 255)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/freefont/FreeSerif.ttf", 50)
+    ImageDraw.Draw(page).text((80, 150), "TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ", font=font, fill=0)
+    lines = shared_engine(settings).read(cv2.cvtColor(np.asarray(page), cv2.COLOR_GRAY2BGR))
+    assert [line.recognizer for line in lines] == ["tesseract"]
