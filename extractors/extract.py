@@ -9,6 +9,7 @@ from intake.model import DocType, Dossier, ExtractedField, Procedure
 
 from . import marks
 from .fields import extract_document
+from .foreign import foreign_paper_fields
 from .ocr.base import OcrEngine, OcrEngineError, shared_engine
 from .templates import RequestType, load_templates
 
@@ -26,6 +27,10 @@ def extract_dossier(dossier: Dossier, images: list[np.ndarray], settings: Settin
     templates = load_templates(settings.templates_dir)
     engine = _engine(settings)
     for document in dossier.documents:
+        if document.doc_type == DocType.OTHER and document.pages:
+            pages = [(index, dossier.pages[index].lines) for index in document.pages]
+            document.fields = foreign_paper_fields(pages, templates.extraction.foreign_papers)
+            continue
         template = templates.document(document.doc_type)
         if template is None or not (template.extraction(document.form_version).fields):
             continue

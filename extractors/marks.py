@@ -105,20 +105,42 @@ def box_grid_columns(
             run_start = int(x)
         previous = int(x)
     borders.append((run_start + previous) // 2)
-    best: list[int] = []
-    for start in range(len(borders)):
-        run = [borders[start]]
-        for x in borders[start + 1 :]:
-            gap = x - run[-1]
-            reference = run[1] - run[0] if len(run) > 1 else gap
-            if abs(gap - reference) <= 0.25 * reference and gap > height * 0.3:
-                run.append(x)
-            elif len(run) == 1 and gap > height * 0.3:
-                run = [run[0], x]
-            else:
-                break
-        if len(run) > len(best):
-            best = run
-    if len(best) - 1 < expected_cells * 0.75:
+    fitted = _fit_regular_grid(borders, expected_cells, height, gray.shape[1])
+    if fitted is None:
         return None
-    return list(pairwise(best))
+    return list(pairwise(fitted))
+
+
+def _fit_regular_grid(borders: list[int], cells: int, height: float, width: int) -> list[int] | None:
+    """The `cells + 1` evenly spaced borders that most detected strokes fall on.
+
+    Handwritten digits have strokes as tall as the boxes, and a border can be faint or cut; so rather than
+    trusting every stroke, fit the regular grid the boxes form and keep the strokes that lie on it."""
+    best: tuple[int, float, list[int]] | None = None
+    for i, a in enumerate(borders):
+        for b in borders[i + 1 :]:
+            for steps in range(1, cells + 1):
+                pitch = (b - a) / steps
+                if not height * 0.3 < pitch < height * 2.5:
+                    continue
+                tolerance = 0.15 * pitch
+                for first in range(-(cells - steps), 1):
+                    lines = [a + (first + k) * pitch for k in range(cells + 1)]
+                    if lines[0] < -tolerance or lines[-1] > width + tolerance:
+                        continue
+                    snapped = []
+                    error = 0.0
+                    for line in lines:
+                        nearest = min(borders, key=lambda x, line=line: abs(x - line))
+                        if abs(nearest - line) <= tolerance:
+                            snapped.append(nearest)
+                            error += abs(nearest - line)
+                        else:
+                            snapped.append(round(line))
+                    matched = sum(1 for line in lines if any(abs(x - line) <= tolerance for x in borders))
+                    key = (matched, -error)
+                    if best is None or key > (best[0], best[1]):
+                        best = (matched, -error, snapped)
+    if best is None or best[0] < 0.75 * (cells + 1):
+        return None
+    return [min(max(0, x), width) for x in best[2]]

@@ -58,7 +58,7 @@ def strip_accents(text: str) -> str:
 
 
 def clean_text(raw: str) -> str:
-    return nfc(" ".join(raw.replace("\u00a0", " ").split())).strip(" .:;,-_…")
+    return nfc(" ".join(raw.replace("\u00a0", " ").split())).strip(" .:;,-_…'\"`‘’“”")
 
 
 def digits_only(raw: str) -> str:

@@ -54,12 +54,16 @@ class FieldSpec(Strict):
     section: str | None = None
     digit_boxes: int | None = None
     required: bool = True
+    vocabulary: list[NfcStr] = Field(
+        default_factory=list, description="the only values the field can hold; a near miss is snapped to one"
+    )
 
 
 class ColumnSpec(Strict):
     key: str
     header: NfcStr
     normalizer: str = "text"
+    vocabulary: list[NfcStr] = Field(default_factory=list)
     keep: bool = Field(default=True, description="False: locate the column, but leave it out of the record")
 
 
@@ -148,11 +152,21 @@ class ClassificationRules(BaseModel):
     min_line_confidence: float
 
 
+class ForeignPaperRules(Strict):
+    min_words: int
+    min_line_confidence: float
+    max_vietnamese_share: float
+    marker_cutoff: float
+    legalisation_markers: list[NfcStr]
+    translation_markers: list[NfcStr]
+
+
 class ExtractionRules(Strict):
     label_cutoff: float
     review_below: float
     ink_fraction: float
     digit_box_min_confidence: float
+    foreign_papers: ForeignPaperRules
 
 
 class RequestType(Strict):

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from extractors.fields import extract_document
+from extractors.fields import _clean_value, extract_document, in_vocabulary
+from extractors.normalize import relationship
 from extractors.ocr import shared_engine
 from extractors.templates import TemplateSet, load_templates
 from intake.config import Settings
@@ -295,3 +296,40 @@ def test_ownership_certificate_fields(templates: TemplateSet) -> None:
     assert values["area_m2"] == 98.0 and values["floor_area_m2"] == 176.0
     assert values["usage_term"] == "Lâu dài"
     assert values["issue_date"] == "2023-02-14" and values["issuer"] == "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG"
+
+
+RELATIONSHIPS = ["Chủ hộ", "Vợ", "Chồng", "Con", "Cháu", "Chị", "Em", "Mẹ"]
+
+
+def test_closed_vocabulary_snaps_near_misses_and_flags_the_rest() -> None:
+    assert in_vocabulary(relationship("Chủ hện"), RELATIONSHIPS).value == "Chủ hộ"
+    assert in_vocabulary(relationship("vợ"), RELATIONSHIPS).value == "Vợ"
+    assert in_vocabulary(relationship("Cn"), RELATIONSHIPS).value == "Con"
+    unknown = in_vocabulary(relationship("(zz"), RELATIONSHIPS)
+    assert not unknown.ok and unknown.problem == "not_in_vocabulary"
+    # equally near to two words: no guess
+    assert not in_vocabulary(relationship("Ch"), ["Chị", "Chú"]).ok
+
+
+def test_footnote_marks_however_read_are_not_part_of_the_value() -> None:
+    for mark in ["(1): ", "l): ", "(Q2): ", "(): ", "h: ", "....: "]:
+        assert _clean_value(mark + "Công an phường Gia Viên") == "Công an phường Gia Viên", mark
+    assert _clean_value("(không có)") == "(không có)"
+
+
+def test_values_only_the_handwriting_model_read_are_flagged(templates: TemplateSet) -> None:
+    page = make_page(CT01_ROWS)
+    handwritten = {"1. Họ, chữ đệm và tên: Lê Phương Huyền...", CT01_ROWS[8][0]}
+    page.lines = [
+        line.model_copy(update={"recognizer": "asternet" if line.text in handwritten else "tesseract"})
+        for line in page.lines
+    ]
+    fields = extract(templates, DocType.CT01, "66/2023", [page])
+    assert fields["full_name"].value == "Lê Phương Huyền"
+    assert fields["full_name"].review_reasons == ["handwriting_unconfirmed"]
+    assert fields["household_head_name"].review_reasons == ["handwriting_unconfirmed"]
+    # a closed list confirms the reading: "con" can only be "Con"
+    assert fields["relationship_to_head"].value == "Con"
+    assert not fields["relationship_to_head"].needs_review
+    # lines Tesseract read are not affected
+    assert not fields["date_of_birth"].needs_review

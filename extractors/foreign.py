@@ -1,0 +1,82 @@
+"""Papers issued abroad: a document written in another language needs consular legalisation and a
+Vietnamese translation (domain.md §3). Sets `foreign_issued` and `legalized` for the completeness rules.
+
+Vietnamese is the only Latin-script language whose words mostly carry its own letters (ă â đ ê ô ơ ư and the
+tone marks), so a page of confidently read words with almost none of them is in a foreign language.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from rapidfuzz import fuzz
+
+from intake.model import ExtractedField, OcrLine
+
+from .templates import ForeignPaperRules
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_VIETNAMESE_LETTERS = set("ăâđêôơư")
+
+
+def _is_vietnamese_word(word: str) -> bool:
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    return any(ch in _VIETNAMESE_LETTERS for ch in word.lower()) or any(
+        unicodedata.combining(ch) for ch in decomposed
+    )
+
+
+def vietnamese_share(lines: list[OcrLine], min_confidence: float) -> tuple[float, int]:
+    """Share of words written with Vietnamese letters, among the words of confidently read lines."""
+    words = [w for line in lines if line.confidence >= min_confidence for w in _WORD.findall(line.text)]
+    if not words:
+        return 1.0, 0
+    return sum(_is_vietnamese_word(w) for w in words) / len(words), len(words)
+
+
+def _has_marker(lines: list[OcrLine], markers: list[str], cutoff: float) -> OcrLine | None:
+    for line in lines:
+        text = line.text.upper()
+        if any(
+            len(text) >= 0.8 * len(marker) and fuzz.partial_ratio(marker.upper(), text) >= cutoff
+            for marker in markers
+        ):
+            return line
+    return None
+
+
+def foreign_paper_fields(
+    pages: list[tuple[int, list[OcrLine]]], rules: ForeignPaperRules
+) -> dict[str, ExtractedField]:
+    """`foreign_issued` when a page of the document is in another language and, for such a paper,
+    `legalized`: a legalisation stamp and a Vietnamese translation anywhere in the document (the
+    translation usually being pages of its own)."""
+    measured = [(index, *vietnamese_share(lines, rules.min_line_confidence)) for index, lines in pages]
+    readable = [(index, share, words) for index, share, words in measured if words >= rules.min_words]
+    if not readable:
+        return {}
+    page, share, words = min(readable, key=lambda item: item[1])
+    foreign = share <= rules.max_vietnamese_share
+    fields = {
+        "foreign_issued": ExtractedField(
+            key="foreign_issued",
+            value=foreign,
+            raw=f"{share:.0%} of {words} words in Vietnamese letters",
+            confidence=round(min(0.99, 0.5 + abs(share - rules.max_vietnamese_share)), 4),
+            page=page,
+        )
+    }
+    if foreign:
+        every_line = [line for _, lines in pages for line in lines]
+        stamp = _has_marker(every_line, rules.legalisation_markers, rules.marker_cutoff)
+        translation = _has_marker(every_line, rules.translation_markers, rules.marker_cutoff)
+        fields["legalized"] = ExtractedField(
+            key="legalized",
+            value=stamp is not None and translation is not None,
+            raw=" | ".join(line.text for line in (stamp, translation) if line is not None) or None,
+            confidence=0.9,
+            page=page,
+            box=stamp.box if stamp is not None else None,
+        )
+    return fields
