@@ -131,7 +131,7 @@ def test_valid_phones(settings, phone: str) -> None:
 def test_low_confidence_invalid_value_is_review_not_supplement(settings) -> None:
     dossier = dossier_from_truth("06_chung_thuc_va_giay_khac")
     set_field(dossier, "ct01", "phone", "08654662", confidence=0.5)
-    assert failed(run(dossier, settings)) == {"invalid_field_format": "review"}
+    assert failed(run(dossier, settings)) == {"field_needs_review": "review"}
 
 
 # --- completeness -------------------------------------------------------------------------------------
@@ -195,7 +195,7 @@ def test_floor_area_below_minimum_refuses_and_beats_everything(settings) -> None
     decision = dossier.decision
     assert decision.status == DecisionStatus.REFUSE and decision.slip.form == "CT06"
     assert decision.reasons[0] == "floor_area_below_minimum"
-    assert {"invalid_field_format", "declaration_not_signed"} <= set(decision.reasons)
+    assert {"field_needs_review", "declaration_not_signed"} <= set(decision.reasons)
     assert "6.7 m²/người" in decision.messages[0] and "8 m²/người" in decision.messages[0]
 
 

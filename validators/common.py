@@ -80,13 +80,16 @@ class Reading:
 
     uncertain: list[tuple[Document, str]] = field(default_factory=list)
 
-    def get(self, document: Document, key: str, required: bool = True) -> Any:
+    def get(self, document: Document, key: str, required: bool = True, rows_only: bool = False) -> Any:
+        """The value of a field; `rows_only` for a table whose rows count but whose cell text does not (an
+        unsure cell then does not make the rule unsure)."""
         found: ExtractedField | None = document.fields.get(key)
         if found is None:
             if required:
                 raise Unknown(document, key)
             return None
-        if found.needs_review and (document, key) not in self.uncertain:
+        unsure_rows = "table_rows_unread" in found.review_reasons
+        if (found.needs_review and (not rows_only or unsure_rows)) and (document, key) not in self.uncertain:
             self.uncertain.append((document, key))
         return found.value
 

@@ -192,7 +192,7 @@ def _floor_area_sufficient(ctx: RuleContext, params: dict[str, Any]) -> bool:
     if area is None:
         return True  # the missing proof is its own rule
     decl = ctx.decl()
-    members = ctx.reading.get(decl, "household_members", required=False) or []
+    members = ctx.reading.get(decl, "household_members", required=False, rows_only=True) or []
     people = 1 + (len(members) if isinstance(members, list) else 0)
     for document in ctx.view.dossier.documents:
         existing = ctx.reading.get(document, "existing_residents", required=False)

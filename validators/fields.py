@@ -64,13 +64,16 @@ def _confident(view: DossierView, found: ExtractedField) -> bool:
 def _format_check(
     view: DossierView, document: Document, key: str, found: ExtractedField, detail: str
 ) -> Check:
-    outcome = None if _confident(view, found) else "review"
+    if not _confident(view, found):
+        # An unsure reading that fails a format check is more likely misread than wrongly filled in.
+        return view.check(
+            "field_needs_review", document=document, page=found.page, field_key=key, rule="format"
+        )
     return view.check(
         "invalid_field_format",
         document=document,
         page=found.page,
         field_key=key,
-        outcome=outcome,
         detail=detail,
     )
 
