@@ -197,6 +197,27 @@ def in_vocabulary(value: Normalized, vocabulary: list[str]) -> Normalized:
     return Normalized.fail("not_in_vocabulary", value.value)
 
 
+def with_canonical_start(value: Normalized, spellings: list[str]) -> Normalized:
+    """Give a value that begins with a listed phrase, read with other tone marks or case, the listed
+    spelling ("Đăng Minh Tùng" → "Đặng Minh Tùng", "ỦY BAN NHÂN DẦN QUẬN" → "ỦY BAN NHÂN DÂN QUẬN").
+    Only a phrase no other listed phrase shares its letters with is applied."""
+    if not spellings or not value.ok or not isinstance(value.value, str):
+        return value
+    words = value.value.split()
+    for spelling in sorted(spellings, key=lambda item: -len(item.split())):
+        count = len(spelling.split())
+        head = " ".join(words[:count])
+        folded = strip_accents(head).casefold()
+        if len(words) < count or folded != strip_accents(spelling).casefold():
+            continue
+        rivals = [s for s in spellings if strip_accents(s).casefold() == folded]
+        if len(rivals) > 1:
+            return value
+        fixed = spelling.upper() if head.isupper() else spelling
+        return Normalized(" ".join([fixed, *words[count:]]), True)
+    return value
+
+
 @dataclass
 class Reading:
     raw: str
@@ -295,6 +316,7 @@ def _readings_for(context: Context, key: str, item: FieldSpec, spec: ExtractionS
                         line.from_text_layer,
                         number,
                         match.start(group),
+                        line.second_recognizer,
                     )
                 )
     elif item.any_of:
@@ -302,7 +324,16 @@ def _readings_for(context: Context, key: str, item: FieldSpec, spec: ExtractionS
             line = context.lines[number]
             if any(_holds(line, phrase) for phrase in item.any_of):
                 readings.append(
-                    Reading(line.text, line.page, line.box, line.confidence, line.from_text_layer, number, 0)
+                    Reading(
+                        line.text,
+                        line.page,
+                        line.box,
+                        line.confidence,
+                        line.from_text_layer,
+                        number,
+                        0,
+                        line.second_recognizer,
+                    )
                 )
     return readings
 
@@ -511,6 +542,7 @@ def extract_fields(
                 )
             continue
         value = in_vocabulary(normalizer(reading.raw), item.vocabulary)
+        value = with_canonical_start(value, rules.canonical_starts.get(item.canonical_starts or "", []))
         confidence = reading.confidence
         second = None
         if value.ok and (confidence < rules.review_below or reading.unconfirmed):
@@ -614,6 +646,9 @@ def extract_table(
                 continue
             normalizer = specs[column_key].normalizer
             result = in_vocabulary(NORMALIZERS[normalizer](texts[column_key]), specs[column_key].vocabulary)
+            result = with_canonical_start(
+                result, rules.canonical_starts.get(specs[column_key].canonical_starts or "", [])
+            )
             member[column_key] = result.value
             if not result.ok:
                 problems.append(f"{column_key}:{result.problem}")

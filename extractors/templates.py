@@ -57,6 +57,10 @@ class FieldSpec(Strict):
     vocabulary: list[NfcStr] = Field(
         default_factory=list, description="the only values the field can hold; a near miss is snapped to one"
     )
+    canonical_starts: str | None = Field(
+        default=None,
+        description="name of a list in extraction.yaml canonical_starts: spellings of how values begin",
+    )
 
 
 class ColumnSpec(Strict):
@@ -64,6 +68,7 @@ class ColumnSpec(Strict):
     header: NfcStr
     normalizer: str = "text"
     vocabulary: list[NfcStr] = Field(default_factory=list)
+    canonical_starts: str | None = None
     keep: bool = Field(default=True, description="False: locate the column, but leave it out of the record")
 
 
@@ -167,6 +172,7 @@ class ExtractionRules(Strict):
     ink_fraction: float
     digit_box_min_confidence: float
     foreign_papers: ForeignPaperRules
+    canonical_starts: dict[str, list[NfcStr]] = Field(default_factory=dict)
 
 
 class RequestType(Strict):

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from extractors.fields import _clean_value, extract_document, in_vocabulary
-from extractors.normalize import relationship
+from extractors.fields import _clean_value, extract_document, in_vocabulary, with_canonical_start
+from extractors.normalize import name, relationship, text
 from extractors.ocr import shared_engine
 from extractors.templates import TemplateSet, load_templates
 from intake.config import Settings
@@ -333,3 +333,14 @@ def test_values_only_the_handwriting_model_read_are_flagged(templates: TemplateS
     assert not fields["relationship_to_head"].needs_review
     # lines Tesseract read are not affected
     assert not fields["date_of_birth"].needs_review
+
+
+def test_listed_spellings_fix_tone_mark_slips_at_the_start(templates: TemplateSet) -> None:
+    lists = templates.extraction.canonical_starts
+    assert with_canonical_start(name("ĐĂNG MINH TÙNG"), lists["surnames"]).value == "Đặng Minh Tùng"
+    assert with_canonical_start(name("Lê Thành Huy"), lists["surnames"]).value == "Lê Thành Huy"
+    issuer = with_canonical_start(text("ỦY BAN NHÂN DÂN QUẦN NGÔ QUYỀN"), lists["issuers"])
+    assert issuer.value == "ỦY BAN NHÂN DÂN QUẬN NGÔ QUYỀN"
+    # other letters are not a tone-mark slip; nor is a spelling two listed ones share
+    assert with_canonical_start(name("Tiần Hào Hàng"), lists["surnames"]).value == "Tiần Hào Hàng"
+    assert with_canonical_start(name("Vu Thi Ha"), ["Vũ", "Võ", "Vù"]).value == "Vu Thi Ha"
