@@ -319,11 +319,15 @@ class Page:
         digits = digits[:count]
         if digits:
             # One tracked run, so a PDF text layer yields the ID as one string rather than 12 fragments.
-            style, color = ("hand", INK_BLUE) if self.value_style == "hand" else ("value", BLACK)
-            if style == "hand":
-                size += HAND_BUMP
-            advance = measure("0", style, size)
-            self.ops.append(TextOp(x + (box_w - advance) / 2, y, digits, style, size, color, box_w - advance))
+            if self.value_style == "hand":
+                # A person writes each digit in its own box; handwritten digits differ in width.
+                for i, digit in enumerate(digits):
+                    left = x + i * box_w + (box_w - measure(digit, "hand", size + HAND_BUMP)) / 2
+                    self.ops.append(TextOp(left, y, digit, "hand", size + HAND_BUMP, INK_BLUE))
+                return x + count * box_w
+            advance = measure("0", "value", size)
+            left = x + (box_w - advance) / 2
+            self.ops.append(TextOp(left, y, digits, "value", size, BLACK, box_w - advance))
         return x + count * box_w
 
     def table(
