@@ -39,6 +39,8 @@ REASON_LABELS: dict[str, str] = {
     "id_wrong_length": "Số định danh sai độ dài",
     "digits_in_name": "Tên có chữ số",
     "digit_boxes_unread": "Ô số đọc chưa chắc chắn",
+    "handwriting_unconfirmed": "Chữ viết tay, cần đối chiếu",
+    "not_in_vocabulary": "Không có trong danh mục",
     "document_type_unclear": "Chưa rõ loại giấy tờ",
     "form_version_unclear": "Chưa rõ phiên bản mẫu",
     "page_unreadable_or_blank": "Trang không đọc được hoặc trống",
