@@ -88,6 +88,8 @@ def gather_evidence(page: Page, templates: TemplateSet, previous_type: DocType |
     matched: dict[DocType, list[str]] = {}
     starts: set[DocType] = set()
     for template in templates.documents:
+        if not template.markers:
+            continue  # `other`: what no type claims
         if any(phrase_ratio(match_text(phrase), text, EXCLUDE_CUTOFF) for phrase in template.excludes):
             scores[template.doc_type] = 0.0
             continue

@@ -27,12 +27,13 @@ def extract_dossier(dossier: Dossier, images: list[np.ndarray], settings: Settin
     templates = load_templates(settings.templates_dir)
     engine = _engine(settings)
     for document in dossier.documents:
+        foreign: dict[str, ExtractedField] = {}
         if document.doc_type == DocType.OTHER and document.pages:
             pages = [(index, dossier.pages[index].lines) for index in document.pages]
-            document.fields = foreign_paper_fields(pages, templates.extraction.foreign_papers)
-            continue
+            foreign = foreign_paper_fields(pages, templates.extraction.foreign_papers)
         template = templates.document(document.doc_type)
         if template is None or not (template.extraction(document.form_version).fields):
+            document.fields = foreign
             continue
         page_images = {index: images[index] for index in document.pages if index < len(images)}
         fields = extract_document(
@@ -50,7 +51,7 @@ def extract_dossier(dossier: Dossier, images: list[np.ndarray], settings: Settin
             fields["seal_present"] = ExtractedField(
                 key="seal_present", value=any(known) if known else None, confidence=0.9 if known else 0.0
             )
-        document.fields = fields
+        document.fields = {**fields, **foreign}
         document.needs_review = document.needs_review or any(f.needs_review for f in fields.values())
     _procedure_from_declaration(dossier, templates.request_types)
 

@@ -27,7 +27,8 @@ from .templates import DocumentTemplate, ExtractionRules, ExtractionSpec, FieldS
 LEADING_NOISE = re.compile(r"^[^\w(+]*(?:\(?\w{0,3}\)[^\w(+]*)?(?:\w{1,2}\s*:\s*)?")
 VOCABULARY_SHORT_WORD = 4  # letters; up to this length one slip is allowed, beyond it two
 PLACE_DATE = re.compile(r"ngày\s*\S{1,2}\s*tháng\s*\S{1,2}\s*năm", re.IGNORECASE)
-TRAILING_NOISE = re.compile(r"(?:[\s.,;:…_\-–|]*\b\d{1,2}\s*[.,])?[\s.,;:…_\-–|]*$")
+# Leaders at the end, with the number of the next field when it was read with the line ("… 5." or "… 5").
+TRAILING_NOISE = re.compile(r"(?:[\s.,;:…_\-–|]*\b\d{1,2}\s*[.,]|[.…_]{4,}\s*\d{1,2})?[\s.,;:…_\-–|]*$")
 CELL_NOISE = re.compile(r"^[|\[\]!]+|^[lI](?=[A-ZĐÀ-Ỹ0-9])|[|\[\]]+$")
 DIGITS = "0123456789"
 DIGIT_BOX_CONFIDENT = 0.9
@@ -350,6 +351,8 @@ def _judge(
     reasons = []
     if not value.ok:
         reasons.append(value.problem or "not_normalised")
+    elif value.doubt:
+        reasons.append(value.doubt)
     if confidence < rules.review_below:
         reasons.append("low_confidence")
     if reading is not None and reading.unconfirmed and value.ok and not confirmed:
@@ -395,11 +398,15 @@ def _digit_box_reading(
     left = cells[0][0]
     borders = [a - left for a, _ in cells] + [cells[-1][1] - left]
     grid = marks.remove_ruling(band[:, left : cells[-1][1]], borders)
-    text, confidence = engine.read_text(grid, charset=DIGITS)
+    text, confidence = engine.read_text(grid, charset=DIGITS, primary_only=True)
     digits = re.sub(r"\D", "", text)
+    unconfirmed = False
     if len(cells) == expected and (len(digits) != expected or confidence < DIGIT_BOX_CONFIDENT):
         # One box at a time: a reading of its own, and a second opinion on the whole-row reading.
-        read = [engine.read_text(grid[:, a - left : b - left], charset=DIGITS) for a, b in cells]
+        read = [
+            engine.read_text(grid[:, a - left : b - left], charset=DIGITS, primary_only=True)
+            for a, b in cells
+        ]
         by_cell = "".join(re.sub(r"\D", "", t)[:1] for t, _ in read)
         cell_confidence = min((c for _, c in read), default=0.0)
         if len(digits) == expected and by_cell == digits:
@@ -408,10 +415,13 @@ def _digit_box_reading(
             digits, confidence = by_cell, cell_confidence
         else:
             confidence = min(confidence, 0.5)
-    if len(digits) != expected:
-        return None
+        if len(digits) != expected or confidence < DIGIT_BOX_CONFIDENT:
+            # Handwritten digits: the second recogniser's row reading pre-fills the value for a person.
+            text, second = engine.read_text(grid, charset=DIGITS)
+            if len(re.sub(r"\D", "", text)) == expected and second > confidence:
+                digits, confidence, unconfirmed = re.sub(r"\D", "", text), second, True
     box = BoundingBox(x0=x0 + cells[0][0], y0=y0, x1=x0 + cells[-1][1], y1=y1)
-    return Reading(digits, reading.page, box, confidence, False, reading.line, reading.start)
+    return Reading(digits, reading.page, box, confidence, False, reading.line, reading.start, unconfirmed)
 
 
 # Characters a value of each kind can hold; a re-read limited to them is a second, independent opinion.

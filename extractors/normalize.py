@@ -21,6 +21,7 @@ class Normalized:
     value: Any
     ok: bool
     problem: str | None = None
+    doubt: str | None = None  # normalised, but by a repair a person should confirm
 
     @classmethod
     def fail(cls, problem: str, value: Any = None) -> Normalized:
@@ -154,10 +155,26 @@ def phone(raw: str) -> Normalized:
     return Normalized.fail("invalid_phone", value or None)
 
 
+# Mail services most addresses on the forms use; OCR often reads their "@" as "0"/"o" or drops it.
+COMMON_MAIL_DOMAINS = ("gmail.com", "yahoo.com", "yahoo.com.vn", "outlook.com", "hotmail.com", "icloud.com")
+EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+
+
 def email(raw: str) -> Normalized:
     value = clean_text(raw).replace(" ", "").casefold()
-    if re.fullmatch(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+", value):
+    if EMAIL.fullmatch(value):
         return Normalized(value, True)
+    for domain in COMMON_MAIL_DOMAINS:
+        bare = domain.replace(".", "")
+        for ending in (domain, bare):
+            if "@" in value or not value.endswith(ending) or len(value) <= len(ending) + 1:
+                continue
+            local = value[: -len(ending)]
+            if local[-1] in "0o©®q" and len(local) > 2:
+                local = local[:-1]  # the "@" read as a letter or digit
+            repaired = f"{local}@{domain}"
+            if EMAIL.fullmatch(repaired):
+                return Normalized(repaired, True, doubt="email_at_restored")
     return Normalized.fail("invalid_email", value or None)
 
 

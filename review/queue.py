@@ -41,6 +41,7 @@ REASON_LABELS: dict[str, str] = {
     "digit_boxes_unread": "Ô số đọc chưa chắc chắn",
     "handwriting_unconfirmed": "Chữ viết tay, cần đối chiếu",
     "not_in_vocabulary": "Không có trong danh mục",
+    "email_at_restored": "Đã khôi phục ký tự @ trong email",
     "document_type_unclear": "Chưa rõ loại giấy tờ",
     "form_version_unclear": "Chưa rõ phiên bản mẫu",
     "page_unreadable_or_blank": "Trang không đọc được hoặc trống",

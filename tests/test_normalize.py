@@ -69,7 +69,15 @@ def test_bad_phones(raw: str) -> None:
 
 def test_email() -> None:
     assert n.email("Le.Mai87 @gmail.com").value == "le.mai87@gmail.com"
-    assert not n.email("le.mai87gmail.com").ok
+    assert not n.email("le.mai87 at example").ok
+
+
+def test_email_with_its_at_sign_misread_is_repaired_but_doubted() -> None:
+    for raw in ("le.mai87gmail.com", "le.mai870gmail.com", "le.mai87ogmailcom"):
+        repaired = n.email(raw)
+        assert repaired.ok and repaired.value == "le.mai87@gmail.com", raw
+        assert repaired.doubt == "email_at_restored"
+    assert n.email("le.mai87@gmail.com").doubt is None
 
 
 @pytest.mark.parametrize(

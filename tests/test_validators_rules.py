@@ -300,3 +300,54 @@ def test_addresses_old_and_new_units_agree_but_other_streets_warn(settings) -> N
     warning = next(c for c in dossier.checks if c.code == "address_mismatch")
     assert warning.severity == "warning"
     assert dossier.decision.status == DecisionStatus.ACCEPT  # advisory only
+
+
+def _consent_letter(dossier: Dossier, role: str, **fields: object) -> None:
+    from intake.model import DocType, Document
+
+    values = {"letter_kind": "consent", "grantor_role": role, **fields}
+    dossier.documents.append(
+        Document(
+            index=len(dossier.documents),
+            doc_type=DocType.OTHER,
+            pages=[],
+            fields={key: ExtractedField(key=key, value=v, confidence=0.95) for key, v in values.items()},
+        )
+    )
+
+
+def _without_consents() -> Dossier:
+    dossier = dossier_from_truth("07_khong_co_dossier_json")  # a minor moving in with her parents
+    for block in ("consent_household_head", "consent_owner", "consent_guardian"):
+        set_field(dossier, "ct01", block, False)
+    return dossier
+
+
+def test_written_consent_stands_for_the_declarations_blocks(settings) -> None:
+    dossier = _without_consents()
+    _consent_letter(dossier, "Chủ hộ, chủ sở hữu chỗ ở hợp pháp")
+    run(dossier, settings)
+    assert set(dossier.decision.reasons) == {"missing_guardian_consent"}  # the letter is not the parents'
+    dossier = _without_consents()
+    _consent_letter(dossier, "Chủ hộ, chủ sở hữu chỗ ở hợp pháp")
+    _consent_letter(dossier, "Mẹ")
+    assert run(dossier, settings).decision.status == DecisionStatus.ACCEPT
+
+
+def test_a_letter_that_is_not_a_consent_does_not_count(settings) -> None:
+    dossier = dossier_from_truth("07_khong_co_dossier_json")
+    set_field(dossier, "ct01", "consent_owner", False)
+    _consent_letter(dossier, "Chủ sở hữu", letter_kind=None)
+    run(dossier, settings)
+    assert "missing_owner_consent" in dossier.decision.reasons
+
+
+def test_a_passport_number_fills_the_declaration_where_there_is_no_personal_id(settings) -> None:
+    dossier = dossier_from_truth("02_tam_tru_thue_nha")
+    drop_field(dossier, "ct01", "personal_id")
+    run(dossier, settings)
+    assert failed(dossier) == {"field_missing": "review"}
+    dossier = dossier_from_truth("02_tam_tru_thue_nha")
+    drop_field(dossier, "ct01", "personal_id")
+    set_field(dossier, "ct01", "passport_number", "C1234567")
+    assert run(dossier, settings).decision.status == DecisionStatus.ACCEPT

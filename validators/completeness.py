@@ -9,6 +9,7 @@ needs a field the extraction did not produce, or read with low confidence, sends
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,6 +69,25 @@ def _rental_present(ctx: RuleContext, params: dict[str, Any]) -> bool:
 
 @predicate("field_true")
 def _field_true(ctx: RuleContext, params: dict[str, Any]) -> bool:
+    return ctx.reading.get(ctx.decl(), params["field"]) is True
+
+
+@predicate("consent_given")
+def _consent_given(ctx: RuleContext, params: dict[str, Any]) -> bool:
+    """Consent in the declaration's block (ink, name or VNeID lines), or in a written consent among the
+    papers from someone who signs as one of `roles` (folded: "chủ sở hữu", "chủ hộ")."""
+    if ctx.reading.get(ctx.decl(), params["field"], required=False) is True:
+        return True
+    roles = [fold(role) for role in params.get("roles", [])]
+    for document in ctx.view.of_type("other"):
+        if document.fields.get("letter_kind") is None or document.fields["letter_kind"].value != "consent":
+            continue
+        role = ctx.reading.get(document, "grantor_role", required=False)
+        if role and any(re.search(rf"\b{re.escape(wanted)}\b", fold(str(role))) for wanted in roles):
+            return True
+    if str(ctx.decl().doc_type) in params.get("not_on_forms", []):
+        return False  # the form has no such block (CT02 has no guardian's): only a written consent counts
+    # Neither: the declaration's block must have been read for the absence to count.
     return ctx.reading.get(ctx.decl(), params["field"]) is True
 
 
@@ -224,8 +244,16 @@ def _foreign_legalised(ctx: RuleContext, params: dict[str, Any]) -> bool:
 @predicate("declaration_fields_filled")
 def _declaration_filled(ctx: RuleContext, params: dict[str, Any]) -> bool:
     decl = ctx.decl()
-    keys = params.get("fields") or _proc(ctx, "declaration_required_fields", [])
-    empty = [key for key in keys if ctx.reading.get(decl, key) in (None, "", [])]
+    entries = params.get("fields") or _proc(ctx, "declaration_required_fields", [])
+    empty: list[str] = []
+    for entry in entries:
+        # A list is alternatives: the personal ID on CT01, the passport number on CT02.
+        group = entry if isinstance(entry, list) else [entry]
+        present = [key for key in group if key in decl.fields]
+        if not present:
+            raise Unknown(decl, group[0])
+        if all(ctx.reading.get(decl, key) in (None, "", []) for key in present):
+            empty.append(present[0])
     ctx.details.update(fields=", ".join(ctx.view.rules.field_label(key) for key in empty))
     return not empty
 
