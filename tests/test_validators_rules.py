@@ -276,6 +276,34 @@ def test_lessee_who_is_someone_else_goes_to_review(settings) -> None:
     assert failed(dossier) == {"name_mismatch_across_documents": "review"}
 
 
+def test_a_name_flagged_as_misread_proves_no_mismatch(settings) -> None:
+    dossier = dossier_from_truth("02_tam_tru_thue_nha")
+    set_field(
+        dossier,
+        "ct01",
+        "full_name",
+        "Ngyễn Gi 7at",
+        needs_review=True,
+        review_reasons=["handwriting_unconfirmed"],
+    )
+    drop_field(dossier, "rental_contract", "lessee_id")
+    run(dossier, settings)
+    assert "name_mismatch_across_documents" not in failed(dossier)
+    assert dossier.decision.status == DecisionStatus.REVIEW  # the declaration's name itself is unsure
+
+
+def test_id_disagreeing_with_an_unsure_birth_date_is_a_reading_to_check(settings) -> None:
+    dossier = dossier_from_truth("02_tam_tru_thue_nha")
+    truth_dob = dossier.documents[0].fields["date_of_birth"].value
+    wrong_year = str(int(truth_dob[:4]) + 3) + truth_dob[4:]
+    set_field(dossier, "ct01", "date_of_birth", wrong_year, confidence=0.85)
+    run(dossier, settings)
+    assert failed(dossier) == {"field_needs_review": "review"}
+    dossier = dossier_from_truth("02_tam_tru_thue_nha")
+    set_field(dossier, "ct01", "date_of_birth", wrong_year)
+    assert "id_inconsistent_with_birth_data" in failed(run(dossier, settings))
+
+
 def test_lessee_read_without_diacritics_still_matches(settings) -> None:
     dossier = dossier_from_truth("02_tam_tru_thue_nha")
     set_field(dossier, "rental_contract", "lessee_name", "NGUYEN GIA DAT")

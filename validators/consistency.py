@@ -54,9 +54,14 @@ def same_person(a: Person, b: Person) -> bool | None:
     return None
 
 
+def _sure_values(document: Document) -> dict[str, Any]:
+    """Field values, leaving out those flagged for review: a misread name proves no mismatch."""
+    return {key: found.value for key, found in document.fields.items() if not found.needs_review}
+
+
 def declaration_people(document: Document) -> list[Person]:
     """The declarant, the household head and the declared members of a CT01/CT02."""
-    values = {key: found.value for key, found in document.fields.items()}
+    values = _sure_values(document)
     people = [Person(values.get("full_name"), _id(values.get("personal_id")), "declarant")]
     if values.get("household_head_name") or values.get("household_head_id"):
         people.append(Person(values.get("household_head_name"), _id(values.get("household_head_id")), "head"))
@@ -66,8 +71,8 @@ def declaration_people(document: Document) -> list[Person]:
     return people
 
 
-def owners(document: Document) -> list[Person]:
-    values = {key: found.value for key, found in document.fields.items()}
+def owners(document: Document, sure_only: bool = False) -> list[Person]:
+    values = _sure_values(document) if sure_only else {k: f.value for k, f in document.fields.items()}
     names = list(values.get("owner_names") or [])
     ids = list(values.get("owner_ids") or [])
     count = max(len(names), len(ids))
@@ -121,6 +126,8 @@ def check_consistency(view: DossierView) -> list[Check]:
         head
         and declarant.personal_id
         and declarant.personal_id == head.personal_id
+        and declarant.name
+        and head.name
         and not names_match(declarant.name, head.name)
     ):
         checks.append(
@@ -134,12 +141,12 @@ def check_consistency(view: DossierView) -> list[Check]:
             )
         )
     for contract in view.of_type(DocType.RENTAL_CONTRACT):
-        values = {key: found.value for key, found in contract.fields.items()}
+        values = _sure_values(contract)
         lessee = Person(values.get("lessee_name"), _id(values.get("lessee_id")), "lessee")
         checks += _id_name_conflicts(view, people, [lessee], contract)
         if lessee.name or lessee.personal_id:
             verdicts = [same_person(lessee, p) for p in people]
-            if True not in verdicts and False in verdicts:
+            if verdicts and all(verdict is False for verdict in verdicts):  # None: cannot tell
                 checks.append(
                     view.check(
                         "name_mismatch_across_documents",
@@ -152,7 +159,7 @@ def check_consistency(view: DossierView) -> list[Check]:
                 )
         checks += _address_check(view, declaration, contract, values.get("property_address"))
     for certificate in view.of_type(DocType.OWNERSHIP_CERTIFICATE):
-        checks += _id_name_conflicts(view, people, owners(certificate), certificate)
+        checks += _id_name_conflicts(view, people, owners(certificate, sure_only=True), certificate)
         checks += _address_check(
             view,
             declaration,

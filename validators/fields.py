@@ -98,7 +98,19 @@ def _check_person(
             )
         else:
             mismatch = id_birth_mismatch(number, person.get("date_of_birth"), person.get("gender"))
-            if mismatch:
+            compared = [id_field, *(fields[key] for key in ("date_of_birth", "gender") if key in fields)]
+            if mismatch and not all(_confident(view, found) for found in compared):
+                # A misread digit or date explains a disagreement as well as a wrong ID does.
+                checks.append(
+                    view.check(
+                        "field_needs_review",
+                        document=document,
+                        page=id_field.page,
+                        field_key="personal_id",
+                        rule="id_birth_check",
+                    )
+                )
+            elif mismatch:
                 checks.append(
                     view.check(
                         "id_inconsistent_with_birth_data",
