@@ -379,3 +379,19 @@ def test_a_passport_number_fills_the_declaration_where_there_is_no_personal_id(s
     drop_field(dossier, "ct01", "personal_id")
     set_field(dossier, "ct01", "passport_number", "C1234567")
     assert run(dossier, settings).decision.status == DecisionStatus.ACCEPT
+
+
+def test_findings_that_rest_on_reading_wait_for_the_legible_copy(settings) -> None:
+    from intake.model import Check
+    from validators.config import load_rules
+    from validators.decision import decide
+
+    dossier = dossier_from_truth("04_thuong_tru_thue_cong_chung")
+    set_field(dossier, "rental_contract", "notarized", False)  # the notary's page was the unreadable one
+    run(dossier, settings)
+    assert dossier.decision.reasons == ["rental_not_notarized"]
+    dossier.checks.append(
+        Check(code="illegible_page", passed=False, outcome="supplement", message="Trang 2 bị mờ", page=1)
+    )
+    decision = decide(dossier, load_rules(settings.templates_dir))
+    assert decision.status == DecisionStatus.SUPPLEMENT and decision.reasons == ["illegible_page"]

@@ -32,14 +32,13 @@ def deciding_checks(dossier: Dossier, rules: Rules) -> list[Check]:
     failed = [c for c in failed if not rules.reason(c.code).get("advisory", False)]
     if rules.decision.get("suppress_field_review_on_illegible_documents", True):
         illegible = _illegible_documents(dossier, failed)
+        deferred = set(rules.decision.get("deferred_while_illegible", FIELD_REVIEW_CODES))
         failed = [
             c
             for c in failed
-            if not (
-                c.code in FIELD_REVIEW_CODES
-                and c.outcome == DecisionStatus.REVIEW
-                and c.document in illegible
-            )
+            # An unreadable page may belong to any document (it cannot be classified), so the findings
+            # are deferred dossier-wide.
+            if not (illegible and c.code in deferred)
         ]
     return failed
 
