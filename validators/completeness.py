@@ -140,6 +140,10 @@ def _declarant_is_minor(ctx: RuleContext, params: dict[str, Any]) -> bool:
     decl = ctx.decl()
     born = ctx.reading.get(decl, "date_of_birth")
     ages = age_on(born, ctx.view.received)
+    if ages is None and decl.fields["date_of_birth"].needs_review:
+        if (decl, "date_of_birth") not in ctx.reading.uncertain:
+            ctx.reading.uncertain.append((decl, "date_of_birth"))  # written but misread: a person checks
+        return False
     if ages is None:
         raise Unknown(decl, "date_of_birth")
     lowest, highest = ages
