@@ -144,6 +144,9 @@ class Report:
     decision_status: Ratio = field(default_factory=Ratio)
     decisions_available: Ratio = field(default_factory=Ratio)
     status_by_expected: dict[str, Ratio] = field(default_factory=lambda: defaultdict(Ratio))
+    # By how the declaration was filled in (typed / handwritten / none) and by generator scenario.
+    status_by_declaration: dict[str, Ratio] = field(default_factory=lambda: defaultdict(Ratio))
+    status_by_scenario: dict[str, Ratio] = field(default_factory=lambda: defaultdict(Ratio))
     reason_tp: int = 0
     reason_fp: int = 0
     reason_fn: int = 0
@@ -194,6 +197,8 @@ class Report:
                 "available": self.decisions_available.hit,
                 "status_accuracy": self.decision_status.as_dict(),
                 "status_accuracy_by_expected": table(self.status_by_expected),
+                "status_accuracy_by_declaration": table(self.status_by_declaration),
+                "status_accuracy_by_scenario": table(self.status_by_scenario),
                 "reasons": {
                     "tp": self.reason_tp,
                     "fp": self.reason_fp,
@@ -326,6 +331,14 @@ def evaluate_dossier(report: Report, truth: dict[str, Any], record: dict[str, An
         status_ok = bool(decision) and decision.get("status") == expected["status"]
         report.decision_status.add(status_ok)
         report.status_by_expected[expected["status"]].add(status_ok)
+        declarations = [d for d in truth.get("documents", []) if d.get("doc_type") in ("ct01", "ct02")]
+        face = (
+            ("handwritten" if any(d.get("handwritten") for d in declarations) else "typed")
+            if declarations
+            else "none"
+        )
+        report.status_by_declaration[face].add(status_ok)
+        report.status_by_scenario[str(truth.get("scenario") or "unnamed")].add(status_ok)
         want = set(expected.get("reasons", []))
         got_reasons = set((decision or {}).get("reasons") or [])
         for code in want | got_reasons:
@@ -438,6 +451,18 @@ def print_report(report: Report, console: Console | None = None) -> None:
             table.add_column(column)
         for name, s in sorted(stats.items()):
             table.add_row(name, s.accuracy.text(), f"{s.available.hit}/{s.available.total}", _pct(s.cer))
+        console.print(table)
+
+    for title, groups in (
+        ("Decision status by expected status", report.status_by_expected),
+        ("Decision status by how the declaration was filled in", report.status_by_declaration),
+        ("Decision status by scenario", report.status_by_scenario),
+    ):
+        table = Table(title=title)
+        for column in ("group", "accuracy"):
+            table.add_column(column)
+        for name, ratio in sorted(groups.items()):
+            table.add_row(name, ratio.text())
         console.print(table)
 
     reasons = Table(title="Reason codes")

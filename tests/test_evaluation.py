@@ -134,6 +134,8 @@ def test_metrics_on_a_hand_made_record() -> None:
     assert ill["false_flag_rate"]["flagged"] == 0 and ill["false_flag_rate"]["legible_pages"] == 2
     dec = data["decisions"]
     assert dec["status_accuracy"]["rate"] == 1.0
+    assert dec["status_accuracy_by_declaration"] == {"handwritten": {"correct": 1, "total": 1, "rate": 1.0}}
+    assert sum(r["total"] for r in dec["status_accuracy_by_scenario"].values()) == 1
     assert (dec["reasons"]["tp"], dec["reasons"]["fp"], dec["reasons"]["fn"]) == (1, 1, 0)
     assert dec["reasons"]["precision"] == 0.5 and dec["reasons"]["recall"] == 1.0
     assert dec["straight_through"]["rate"] == 1.0
