@@ -8,6 +8,7 @@ from intake.config import Settings
 from intake.model import DocType, Dossier, ExtractedField, Procedure
 
 from . import marks
+from .confirm import confirm_across_documents
 from .fields import extract_document
 from .foreign import foreign_paper_fields
 from .ocr.base import OcrEngine, OcrEngineError, shared_engine
@@ -26,6 +27,7 @@ def _engine(settings: Settings) -> OcrEngine | None:
 def extract_dossier(dossier: Dossier, images: list[np.ndarray], settings: Settings) -> None:
     templates = load_templates(settings.templates_dir)
     engine = _engine(settings)
+    unsure_before = {document.index: document.needs_review for document in dossier.documents}
     for document in dossier.documents:
         foreign: dict[str, ExtractedField] = {}
         if document.doc_type == DocType.OTHER and document.pages:
@@ -53,6 +55,11 @@ def extract_dossier(dossier: Dossier, images: list[np.ndarray], settings: Settin
             )
         document.fields = {**fields, **foreign}
         document.needs_review = document.needs_review or any(f.needs_review for f in fields.values())
+    if confirm_across_documents(dossier.documents, templates.extraction.cross_document):
+        for document in dossier.documents:
+            document.needs_review = unsure_before[document.index] or any(
+                f.needs_review for f in document.fields.values()
+            )
     _procedure_from_declaration(dossier, templates.request_types)
 
 

@@ -166,6 +166,12 @@ class ForeignPaperRules(Strict):
     translation_markers: list[NfcStr]
 
 
+class ConfirmationRules(Strict):
+    groups: dict[str, list[str]] = Field(
+        description="field keys that hold the same kind of value across document types (names, IDs, dates)"
+    )
+
+
 class ExtractionRules(Strict):
     label_cutoff: float
     review_below: float
@@ -173,6 +179,7 @@ class ExtractionRules(Strict):
     digit_box_min_confidence: float
     foreign_papers: ForeignPaperRules
     canonical_starts: dict[str, list[NfcStr]] = Field(default_factory=dict)
+    cross_document: ConfirmationRules = Field(default_factory=lambda: ConfirmationRules(groups={}))
 
 
 class RequestType(Strict):

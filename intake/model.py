@@ -186,6 +186,10 @@ class ExtractedField(Model):
     box: BoundingBox | None = None
     needs_review: bool = False
     review_reasons: list[str] = Field(default_factory=list)
+    confirmed_by_other_document: bool = Field(
+        default=False,
+        description="an unsure reading that a sure value on another paper of the dossier repeats",
+    )
 
 
 class Document(Model):

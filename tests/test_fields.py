@@ -344,3 +344,37 @@ def test_listed_spellings_fix_tone_mark_slips_at_the_start(templates: TemplateSe
     # other letters are not a tone-mark slip; nor is a spelling two listed ones share
     assert with_canonical_start(name("Tiần Hào Hàng"), lists["surnames"]).value == "Tiần Hào Hàng"
     assert with_canonical_start(name("Vu Thi Ha"), ["Vũ", "Võ", "Vù"]).value == "Vu Thi Ha"
+
+
+def test_a_handwritten_reading_repeated_by_a_printed_paper_is_confirmed(templates: TemplateSet) -> None:
+    from extractors.confirm import confirm_across_documents
+    from intake.model import ExtractedField as Field
+
+    unsure = {"needs_review": True, "review_reasons": ["handwriting_unconfirmed"], "confidence": 0.93}
+    declaration = Document(
+        index=0,
+        doc_type=DocType.CT01,
+        pages=[0],
+        fields={
+            "personal_id": Field(key="personal_id", value="001190123456", **unsure),
+            "full_name": Field(key="full_name", value="Lê Phương Huyền", **unsure),
+            "household_head_name": Field(key="household_head_name", value="Lê Phưong Huyền", **unsure),
+            "phone": Field(key="phone", value="0912345678", **unsure),
+        },
+    )
+    contract = Document(
+        index=1,
+        doc_type=DocType.RENTAL_CONTRACT,
+        pages=[1],
+        fields={
+            "lessee_id": Field(key="lessee_id", value="001190123456", confidence=0.97),
+            "lessee_name": Field(key="lessee_name", value="LÊ PHƯƠNG HUYỀN", confidence=0.96),
+        },
+    )
+    rules = templates.extraction.cross_document
+    assert confirm_across_documents([declaration, contract], rules) == 2
+    fields = declaration.fields
+    assert not fields["personal_id"].needs_review and fields["personal_id"].confirmed_by_other_document
+    assert not fields["full_name"].needs_review
+    assert fields["household_head_name"].needs_review  # one letter differs: still for a person
+    assert fields["phone"].needs_review  # no other paper holds it

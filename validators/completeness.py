@@ -256,6 +256,10 @@ def _declaration_filled(ctx: RuleContext, params: dict[str, Any]) -> bool:
         present = [key for key in group if key in decl.fields]
         if not present:
             raise Unknown(decl, group[0])
+        # Something written is filled in, however unsure its reading: whether it is right is for the
+        # checks that use the value.
+        if any((decl.fields[key].raw or "").strip() for key in present):
+            continue
         if all(ctx.reading.get(decl, key) in (None, "", []) for key in present):
             empty.append(present[0])
     ctx.details.update(fields=", ".join(ctx.view.rules.field_label(key) for key in empty))
