@@ -112,10 +112,9 @@ def date_value(raw: str) -> Normalized:
     plain = strip_accents(value).casefold()
     match = re.search(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})", plain)
     if not match:
-        match = re.search(
-            r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)",
-            value.translate(DIGIT_LOOKALIKES),
-        )
+        # OCR splits digits with a space ("1 1/06/2031"): joined first, or "1/06/2031" would be found.
+        joined = re.sub(r"(?<=\d)\s(?=\d)", "", value.translate(DIGIT_LOOKALIKES))
+        match = re.search(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)", joined)
     if match:
         day, month, year = (int(group) for group in match.groups())
         parsed = _valid_date(day, month, year)
@@ -164,6 +163,10 @@ def email(raw: str) -> Normalized:
     value = clean_text(raw).replace(" ", "").casefold()
     if EMAIL.fullmatch(value):
         return Normalized(value, True)
+    stripped = re.sub(r"[^\w.+\-@]", "", value)  # stray marks no address can hold ("tramnh66(@yahoo.com")
+    if stripped != value and EMAIL.fullmatch(stripped):
+        return Normalized(stripped, True, doubt="email_cleaned")
+    value = stripped
     for domain in COMMON_MAIL_DOMAINS:
         bare = domain.replace(".", "")
         for ending in (domain, bare):

@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 A4_LONG_SIDE_INCHES = 11.69
 MIN_TEXT_LAYER_CHARS = 40
 SCAN_COVERAGE = 0.85
-TEXT_LAYER_JOIN_GAP = 3.0  # in line heights: farther apart, segments on a row stay separate lines (columns)
+TEXT_LAYER_JOIN_GAP = 2.0  # in line heights: farther apart, segments on a row stay separate lines (columns)
 
 PageKind = Literal["raster", "scanned_pdf", "born_digital_pdf"]
 

@@ -42,6 +42,7 @@ REASON_LABELS: dict[str, str] = {
     "handwriting_unconfirmed": "Chữ viết tay, cần đối chiếu",
     "not_in_vocabulary": "Không có trong danh mục",
     "email_at_restored": "Đã khôi phục ký tự @ trong email",
+    "email_cleaned": "Đã bỏ ký tự lạ trong email",
     "document_type_unclear": "Chưa rõ loại giấy tờ",
     "form_version_unclear": "Chưa rõ phiên bản mẫu",
     "page_unreadable_or_blank": "Trang không đọc được hoặc trống",

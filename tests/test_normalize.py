@@ -78,6 +78,8 @@ def test_email_with_its_at_sign_misread_is_repaired_but_doubted() -> None:
         assert repaired.ok and repaired.value == "le.mai87@gmail.com", raw
         assert repaired.doubt == "email_at_restored"
     assert n.email("le.mai87@gmail.com").doubt is None
+    cleaned = n.email("tramnh66(@yahoo.com")
+    assert cleaned.value == "tramnh66@yahoo.com" and cleaned.doubt == "email_cleaned"
 
 
 @pytest.mark.parametrize(
@@ -98,3 +100,8 @@ def test_names_are_nfc_title_case() -> None:
     assert n.name("Ông: TRẦN VĂN HÙNG").value == "Trần Văn Hùng"
     assert n.name("Nguye\u0302\u0303n Văn A").value == "Nguyễn Văn A"
     assert not n.name("Nguyễn 1234").ok
+
+
+def test_digits_ocr_split_with_a_space_are_joined_not_dropped() -> None:
+    assert n.date_value("1 1/06/2031").value == "2031-06-11"
+    assert n.date_value("11/0 6/2031").value == "2031-06-11"
