@@ -1,6 +1,7 @@
-"""Cross-document confirmation: a value only the handwriting model read is confirmed when a printed paper of
-the same dossier carries exactly the same value (the declarant's ID on the typed rental contract, a name on
-the ownership certificate). Two independent sources agreeing is the second opinion the model lacks.
+"""Cross-document confirmation: a value only the handwriting model read is confirmed when another paper of the
+same dossier carries exactly the same value, read without doubt (the declarant's ID on the typed rental
+contract, a name on the ownership certificate). Two independent sources agreeing is the second opinion the
+model lacks. A value on the same form never confirms another.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def confirm_across_documents(documents: list[Document], rules: ConfirmationRules
     confirmed = 0
     for keys in rules.groups.values():
         sure_values = {
-            value
+            (document.index, value)
             for document in documents
             for key in keys
             if (found := document.fields.get(key)) is not None and _sure(found)
@@ -37,12 +38,13 @@ def confirm_across_documents(documents: list[Document], rules: ConfirmationRules
         if not sure_values:
             continue
         for document in documents:
+            elsewhere = {value for index, value in sure_values if index != document.index}
             for key in keys:
                 found = document.fields.get(key)
                 if found is None or found.review_reasons != [UNCONFIRMED]:
                     continue
                 values = _comparable(found.value)
-                if values and all(value in sure_values for value in values):
+                if values and all(value in elsewhere for value in values):
                     document.fields[key] = found.model_copy(
                         update={
                             "needs_review": False,

@@ -6,6 +6,7 @@ are (confidence). A value that is unsure, fails to normalise or cannot be found 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -22,7 +23,6 @@ from .normalize import NORMALIZERS, Normalized, clean_text, strip_accents
 from .ocr.base import OcrEngine
 from .templates import DocumentTemplate, ExtractionRules, ExtractionSpec, FieldSpec, RequestType, TableSpec
 
-# Leaders, colons and footnote marks before a value, and the tail of a label cut short by OCR ("Ô: …").
 # Leaders, then a footnote mark however it was read ("(1)", "l)", "(Q2)", "()"), then a label's tail ("h:").
 LEADING_NOISE = re.compile(r"^[^\w(+]*(?:\(?\w{0,3}\)[^\w(+]*)?(?:\w{1,2}\s*:\s*)?")
 VOCABULARY_SHORT_WORD = 4  # letters; up to this length one slip is allowed, beyond it two
@@ -211,7 +211,7 @@ def with_canonical_start(value: Normalized, spellings: list[str]) -> Normalized:
         folded = strip_accents(head).casefold()
         if len(words) < count or folded != strip_accents(spelling).casefold():
             continue
-        rivals = [s for s in spellings if strip_accents(s).casefold() == folded]
+        rivals = {s for s in spellings if strip_accents(s).casefold() == folded}
         if len(rivals) > 1:
             return value
         fixed = spelling.upper() if head.isupper() else spelling
@@ -416,10 +416,14 @@ def _digit_box_reading(
         else:
             confidence = min(confidence, 0.5)
         if len(digits) != expected or confidence < DIGIT_BOX_CONFIDENT:
-            # Handwritten digits: the second recogniser's row reading pre-fills the value for a person.
-            text, second = engine.read_text(grid, charset=DIGITS)
-            if len(re.sub(r"\D", "", text)) == expected and second > confidence:
-                digits, confidence, unconfirmed = re.sub(r"\D", "", text), second, True
+            # Handwritten digits: the second recogniser's row reading pre-fills the value for a person. When
+            # the engine kept the primary reading instead, that is the row reading already judged above.
+            second_text, second = engine.read_text(grid, charset=DIGITS)
+            second_digits = re.sub(r"\D", "", second_text)
+            if second_text != text and len(second_digits) == expected and second > confidence:
+                digits, confidence, unconfirmed = second_digits, second, True
+    if len(digits) != expected:
+        return None
     box = BoundingBox(x0=x0 + cells[0][0], y0=y0, x1=x0 + cells[-1][1], y1=y1)
     return Reading(digits, reading.page, box, confidence, False, reading.line, reading.start, unconfirmed)
 
@@ -505,7 +509,11 @@ def extract_fields(
         if item.last:
             readings = readings[::-1]
         if item.repeat:
-            judged = [(normalizer(r.raw), r) for r in readings]
+            starts = rules.canonical_starts.get(item.canonical_starts or "", [])
+            judged = [
+                (with_canonical_start(in_vocabulary(normalizer(r.raw), item.vocabulary), starts), r)
+                for r in readings
+            ]
             judged = [(value, r) for value, r in judged if value.value not in (None, "")]
             if not judged:
                 results[key] = _not_found(key)
@@ -515,9 +523,11 @@ def extract_fields(
             combined = Normalized(
                 [value.value for value, _ in judged], not failed, failed[0].problem if failed else None
             )
-            results[key] = _judge(
-                key, combined, " | ".join(r.raw for _, r in judged), confidence, rules, judged[0][1]
-            )
+            first = judged[0][1]
+            if any(r.unconfirmed for _, r in judged):  # a handwritten second owner counts as the first
+                first = dataclasses.replace(first, unconfirmed=True)
+            raw = " | ".join(r.raw for _, r in judged)
+            results[key] = _judge(key, combined, raw, confidence, rules, first)
             continue
         if not readings:
             results[key] = _not_found(key) if item.required else ExtractedField(key=key, confidence=0.0)

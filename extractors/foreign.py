@@ -1,8 +1,11 @@
 """Papers issued abroad: a document written in another language needs consular legalisation and a
 Vietnamese translation (domain.md §3). Sets `foreign_issued` and `legalized` for the completeness rules.
 
-Vietnamese is the only Latin-script language whose words mostly carry its own letters (ă â đ ê ô ơ ư and the
-tone marks), so a page of confidently read words with almost none of them is in a foreign language.
+Most Vietnamese words carry its own letters (ă â đ ê ô ơ ư) or tone marks, so a page of confidently read
+words with almost none of them is in a foreign language. Accents of other Latin-script languages count as
+Vietnamese here: a French or Spanish paper lands near the threshold and is flagged `language_unclear`, as is
+a page with much text but few confidently read words (another script). Known limit: Vietnamese typed without
+accents reads as foreign.
 """
 
 from __future__ import annotations
@@ -55,16 +58,30 @@ def foreign_paper_fields(
     measured = [(index, *vietnamese_share(lines, rules.min_line_confidence)) for index, lines in pages]
     readable = [(index, share, words) for index, share, words in measured if words >= rules.min_words]
     if not readable:
-        return {}
+        text = sum(len(line.text) for _, lines in pages for line in lines)
+        if text < rules.unreadable_text_chars:
+            return {}
+        return {  # plenty of text, little of it read with confidence: perhaps another script
+            "foreign_issued": ExtractedField(
+                key="foreign_issued",
+                confidence=0.0,
+                page=pages[0][0],
+                needs_review=True,
+                review_reasons=["language_unclear"],
+            )
+        }
     page, share, words = min(readable, key=lambda item: item[1])
     foreign = share <= rules.max_vietnamese_share
+    unclear = abs(share - rules.max_vietnamese_share) < rules.unclear_margin
     fields = {
         "foreign_issued": ExtractedField(
             key="foreign_issued",
             value=foreign,
             raw=f"{share:.0%} of {words} words in Vietnamese letters",
-            confidence=round(min(0.99, 0.5 + abs(share - rules.max_vietnamese_share)), 4),
+            confidence=0.6 if unclear else 0.95,
             page=page,
+            needs_review=unclear,
+            review_reasons=["language_unclear"] if unclear else [],
         )
     }
     if foreign:

@@ -161,6 +161,8 @@ class ForeignPaperRules(Strict):
     min_words: int
     min_line_confidence: float
     max_vietnamese_share: float
+    unclear_margin: float
+    unreadable_text_chars: int
     marker_cutoff: float
     legalisation_markers: list[NfcStr]
     translation_markers: list[NfcStr]

@@ -43,6 +43,7 @@ REASON_LABELS: dict[str, str] = {
     "not_in_vocabulary": "Không có trong danh mục",
     "email_at_restored": "Đã khôi phục ký tự @ trong email",
     "email_cleaned": "Đã bỏ ký tự lạ trong email",
+    "language_unclear": "Chưa rõ ngôn ngữ của giấy tờ",
     "document_type_unclear": "Chưa rõ loại giấy tờ",
     "form_version_unclear": "Chưa rõ phiên bản mẫu",
     "page_unreadable_or_blank": "Trang không đọc được hoặc trống",

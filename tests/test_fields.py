@@ -378,3 +378,21 @@ def test_a_handwritten_reading_repeated_by_a_printed_paper_is_confirmed(template
     assert not fields["full_name"].needs_review
     assert fields["household_head_name"].needs_review  # one letter differs: still for a person
     assert fields["phone"].needs_review  # no other paper holds it
+
+
+def test_a_value_on_the_same_form_does_not_confirm_another(templates: TemplateSet) -> None:
+    from extractors.confirm import confirm_across_documents
+    from intake.model import ExtractedField as Field
+
+    unsure = {"needs_review": True, "review_reasons": ["handwriting_unconfirmed"], "confidence": 0.93}
+    declaration = Document(
+        index=0,
+        doc_type=DocType.CT01,
+        pages=[0],
+        fields={
+            "full_name": Field(key="full_name", value="Lê Phương Huyền", **unsure),
+            "household_head_name": Field(key="household_head_name", value="Lê Phương Huyền", confidence=0.99),
+        },
+    )
+    assert confirm_across_documents([declaration], templates.extraction.cross_document) == 0
+    assert declaration.fields["full_name"].needs_review

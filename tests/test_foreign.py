@@ -65,5 +65,21 @@ def test_too_little_text_says_nothing(settings: Settings) -> None:
 
 
 def test_unsure_lines_do_not_count(settings: Settings) -> None:
-    unsure = lines(*(line.text for line in ENGLISH), confidence=0.3)
-    assert foreign_paper_fields([(0, unsure)], rules(settings)) == {}
+    unsure = lines(*(line.text for line in ENGLISH[:2]), confidence=0.3)
+    assert foreign_paper_fields([(0, unsure)], rules(settings)) == {}  # little text, none of it sure
+
+
+def test_much_text_read_with_little_confidence_is_flagged_not_ignored(settings: Settings) -> None:
+    garbled = lines(*(["ㅂㅈㄷ ㄱ쇼ㅕ ㅑㅐㅔ ㅁㄴㅇㄹ ㅎㅗㅓㅏ ㅣㅋㅌㅊ ㅍㅠㅜㅡ"] * 12), confidence=0.3)
+    field = foreign_paper_fields([(0, garbled)], rules(settings))["foreign_issued"]
+    assert field.value is None and field.review_reasons == ["language_unclear"]
+
+
+def test_a_share_near_the_threshold_is_flagged(settings: Settings) -> None:
+    french = lines(
+        "Le présent certificat atteste que la personne nommée ci-dessus réside à l'adresse indiquée.",
+        "Délivré à la demande de l'intéressé pour servir et valoir ce que de droit auprès des autorités.",
+        "Fait à Lyon, le douze février deux mille vingt-quatre, pour le maire et par délégation.",
+    )
+    field = foreign_paper_fields([(0, french)], rules(settings))["foreign_issued"]
+    assert field.needs_review and field.review_reasons == ["language_unclear"]

@@ -395,3 +395,31 @@ def test_findings_that_rest_on_reading_wait_for_the_legible_copy(settings) -> No
     )
     decision = decide(dossier, load_rules(settings.templates_dir))
     assert decision.status == DecisionStatus.SUPPLEMENT and decision.reasons == ["illegible_page"]
+
+
+def test_a_consent_letter_counts_only_for_the_role_its_writer_signs_as(settings) -> None:
+    dossier = _without_consents()
+    _consent_letter(dossier, "Con của chủ hộ")
+    run(dossier, settings)
+    assert "missing_household_head_consent" in dossier.decision.reasons
+
+
+def test_a_consent_letter_whose_role_is_unread_goes_to_a_person(settings) -> None:
+    dossier = _without_consents()
+    _consent_letter(dossier, None)
+    run(dossier, settings)
+    assert dossier.decision.status == DecisionStatus.REVIEW
+    assert any("Tư cách của người đồng ý" in message for message in dossier.decision.messages)
+
+
+def test_a_lessee_among_unsurely_read_members_is_no_mismatch(settings) -> None:
+    dossier = dossier_from_truth("02_tam_tru_thue_nha")  # the declarant's household has a member
+    members = dossier.documents[0].fields["household_members"]
+    member = members.value[0]
+    dossier.documents[0].fields["household_members"] = members.model_copy(
+        update={"needs_review": True, "review_reasons": ["handwriting_unconfirmed"]}
+    )
+    set_field(dossier, "rental_contract", "lessee_name", member["full_name"])
+    drop_field(dossier, "rental_contract", "lessee_id")
+    run(dossier, settings)
+    assert "name_mismatch_across_documents" not in failed(dossier)

@@ -79,10 +79,13 @@ class Reading:
     """Fields a rule read, so that one read with low confidence can send the rule to review."""
 
     uncertain: list[tuple[Document, str]] = field(default_factory=list)
+    documents: list[int] = field(default_factory=list)  # the documents read, in order, once each
 
     def get(self, document: Document, key: str, required: bool = True, rows_only: bool = False) -> Any:
         """The value of a field; `rows_only` for a table whose rows count but whose cell text does not (an
         unsure cell then does not make the rule unsure)."""
+        if document.index not in self.documents:
+            self.documents.append(document.index)
         found: ExtractedField | None = document.fields.get(key)
         if found is None:
             if required:

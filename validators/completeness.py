@@ -83,7 +83,11 @@ def _consent_given(ctx: RuleContext, params: dict[str, Any]) -> bool:
         if document.fields.get("letter_kind") is None or document.fields["letter_kind"].value != "consent":
             continue
         role = ctx.reading.get(document, "grantor_role", required=False)
-        if role and any(re.search(rf"\b{re.escape(wanted)}\b", fold(str(role))) for wanted in roles):
+        if not role:
+            ctx.reading.uncertain.append((document, "grantor_role"))  # a consent, but whose is not read
+            continue
+        # The role itself, at the start or after a comma: "chủ hộ, chủ sở hữu …", not "con của chủ hộ".
+        if any(re.search(rf"(?:^|,)\s*{re.escape(wanted)}\b", fold(str(role))) for wanted in roles):
             return True
     if str(ctx.decl().doc_type) in params.get("not_on_forms", []):
         return False  # the form has no such block (CT02 has no guardian's): only a written consent counts
@@ -337,7 +341,14 @@ def _run_rule(view: DossierView, rule: dict[str, Any], declaration: Document | N
         ]
     if verdict:
         return [view.passed(rule.get("id", reason), f"Đạt: {rule.get('id', reason)}", declaration)]
-    return [view.check(reason, document=declaration, **ctx.details)]
+    blamed = declaration
+    if rule.get("scope", "dossier") != "declaration":
+        # A dossier rule is about the one paper it read besides the declaration (the rental contract for
+        # notarisation), or about the dossier as a whole.
+        others = [i for i in ctx.reading.documents if declaration is None or i != declaration.index]
+        by_index = {document.index: document for document in view.dossier.documents}
+        blamed = by_index.get(others[0]) if len(others) == 1 else None
+    return [view.check(reason, document=blamed, **ctx.details)]
 
 
 def check_completeness(view: DossierView) -> list[Check]:

@@ -68,6 +68,9 @@ def declaration_people(document: Document) -> list[Person]:
     for member in values.get("household_members") or []:
         if isinstance(member, dict):
             people.append(Person(member.get("full_name"), _id(member.get("personal_id")), "member"))
+    table = document.fields.get("household_members")
+    if table is not None and table.needs_review:
+        people.append(Person(None, None, "member"))  # members read unsure: someone there may be the one
     return people
 
 

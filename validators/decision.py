@@ -7,7 +7,7 @@ calendar; the fee from `templates/fees.yaml`.
 
 from __future__ import annotations
 
-from intake.model import Check, Decision, DecisionStatus, Dossier, Slip
+from intake.model import Check, Decision, DecisionStatus, DocType, Dossier, Slip
 
 from .common import DossierView
 from .config import Rules
@@ -21,9 +21,21 @@ SLIP_FORMS: dict[DecisionStatus, str] = {
 FIELD_REVIEW_CODES = ("field_missing", "field_needs_review")
 
 
-def _illegible_documents(dossier: Dossier, checks: list[Check]) -> set[int]:
+def _illegible_documents(dossier: Dossier, checks: list[Check]) -> tuple[set[int], bool]:
+    """The documents with an illegible page, and whether such a page could not be put in a classified
+    document (then it may be part of any of them)."""
     pages = {c.page for c in checks if c.code == "illegible_page" and not c.passed and c.page is not None}
-    return {page.document for page in dossier.pages if page.index in pages and page.document is not None}
+    types = {document.index: document.doc_type for document in dossier.documents}
+    documents: set[int] = set()
+    anywhere = False
+    for page in dossier.pages:
+        if page.index not in pages:
+            continue
+        if page.document is None or types.get(page.document) in (DocType.UNKNOWN, DocType.OTHER):
+            anywhere = True
+        if page.document is not None:
+            documents.add(page.document)
+    return documents, anywhere
 
 
 def deciding_checks(dossier: Dossier, rules: Rules) -> list[Check]:
@@ -31,15 +43,16 @@ def deciding_checks(dossier: Dossier, rules: Rules) -> list[Check]:
     failed = [c for c in dossier.checks if not c.passed and c.outcome is not None]
     failed = [c for c in failed if not rules.reason(c.code).get("advisory", False)]
     if rules.decision.get("suppress_field_review_on_illegible_documents", True):
-        illegible = _illegible_documents(dossier, failed)
+        illegible, anywhere = _illegible_documents(dossier, failed)
         deferred = set(rules.decision.get("deferred_while_illegible", FIELD_REVIEW_CODES))
-        failed = [
-            c
-            for c in failed
-            # An unreadable page may belong to any document (it cannot be classified), so the findings
-            # are deferred dossier-wide.
-            if not (illegible and c.code in deferred)
-        ]
+
+        def waits(check: Check) -> bool:
+            if not illegible or check.code not in deferred:
+                return False
+            # An unreadable page that could not be classified may belong to any document.
+            return anywhere or check.document in illegible
+
+        failed = [c for c in failed if not waits(c)]
     return failed
 
 
