@@ -72,7 +72,8 @@ def foreign_paper_fields(
         }
     page, share, words = min(readable, key=lambda item: item[1])
     foreign = share <= rules.max_vietnamese_share
-    unclear = abs(share - rules.max_vietnamese_share) < rules.unclear_margin
+    low, high = rules.unclear_band
+    unclear = low < share < high
     fields = {
         "foreign_issued": ExtractedField(
             key="foreign_issued",

@@ -161,7 +161,7 @@ class ForeignPaperRules(Strict):
     min_words: int
     min_line_confidence: float
     max_vietnamese_share: float
-    unclear_margin: float
+    unclear_band: tuple[float, float]
     unreadable_text_chars: int
     marker_cutoff: float
     legalisation_markers: list[NfcStr]
