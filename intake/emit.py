@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from . import schema
-from .model import BatchSummary, Dossier, DossierOutcome, Status
+from .model import BatchSummary, DecisionStatus, Dossier, DossierOutcome, Status
 
 RECORDS_DIR = "records"
 SUMMARY_FILE = "batch_summary.json"
@@ -30,6 +30,7 @@ def finalize(dossier: Dossier) -> Dossier:
         dossier.status != Status.SUCCESS
         or any(page.needs_review for page in dossier.pages)
         or any(document.needs_review for document in dossier.documents)
+        or (dossier.decision is not None and dossier.decision.status == DecisionStatus.REVIEW)
     )
     dossier.finished_at = datetime.now(UTC)
     return dossier
