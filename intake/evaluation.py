@@ -432,6 +432,9 @@ def print_report(report: Report, console: Console | None = None) -> None:
     for title, groups in (
         ("Classification by document type", report.classification_by["doc_type"]),
         ("Classification by degradation", report.classification_by["degradation"]),
+        ("Decision status by expected status", report.status_by_expected),
+        ("Decision status by how the declaration was filled in", report.status_by_declaration),
+        ("Decision status by scenario", report.status_by_scenario),
     ):
         table = Table(title=title)
         for column in ("group", "accuracy"):
@@ -451,18 +454,6 @@ def print_report(report: Report, console: Console | None = None) -> None:
             table.add_column(column)
         for name, s in sorted(stats.items()):
             table.add_row(name, s.accuracy.text(), f"{s.available.hit}/{s.available.total}", _pct(s.cer))
-        console.print(table)
-
-    for title, groups in (
-        ("Decision status by expected status", report.status_by_expected),
-        ("Decision status by how the declaration was filled in", report.status_by_declaration),
-        ("Decision status by scenario", report.status_by_scenario),
-    ):
-        table = Table(title=title)
-        for column in ("group", "accuracy"):
-            table.add_column(column)
-        for name, ratio in sorted(groups.items()):
-            table.add_row(name, ratio.text())
         console.print(table)
 
     reasons = Table(title="Reason codes")

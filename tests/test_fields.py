@@ -4,12 +4,13 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from extractors.confirm import confirm_across_documents
 from extractors.fields import _clean_value, extract_document, in_vocabulary, with_canonical_start
 from extractors.normalize import name, relationship, text
 from extractors.ocr import shared_engine
 from extractors.templates import TemplateSet, load_templates
 from intake.config import Settings
-from intake.model import BoundingBox, DocType, Document, OcrLine, Page
+from intake.model import BoundingBox, DocType, Document, ExtractedField, OcrLine, Page
 
 Row = tuple[str, float, float] | tuple[str, float, float, float]
 
@@ -346,29 +347,30 @@ def test_listed_spellings_fix_tone_mark_slips_at_the_start(templates: TemplateSe
     assert with_canonical_start(name("Vu Thi Ha"), ["Vũ", "Võ", "Vù"]).value == "Vu Thi Ha"
 
 
-def test_a_handwritten_reading_repeated_by_a_printed_paper_is_confirmed(templates: TemplateSet) -> None:
-    from extractors.confirm import confirm_across_documents
-    from intake.model import ExtractedField as Field
+def _unsure(key: str, value: str) -> ExtractedField:
+    return ExtractedField(
+        key=key, value=value, confidence=0.93, needs_review=True, review_reasons=["handwriting_unconfirmed"]
+    )
 
-    unsure = {"needs_review": True, "review_reasons": ["handwriting_unconfirmed"], "confidence": 0.93}
-    declaration = Document(
-        index=0,
-        doc_type=DocType.CT01,
-        pages=[0],
-        fields={
-            "personal_id": Field(key="personal_id", value="001190123456", **unsure),
-            "full_name": Field(key="full_name", value="Lê Phương Huyền", **unsure),
-            "household_head_name": Field(key="household_head_name", value="Lê Phưong Huyền", **unsure),
-            "phone": Field(key="phone", value="0912345678", **unsure),
-        },
+
+def _declaration(*fields: ExtractedField) -> Document:
+    return Document(index=0, doc_type=DocType.CT01, pages=[0], fields={f.key: f for f in fields})
+
+
+def test_a_handwritten_reading_repeated_by_a_printed_paper_is_confirmed(templates: TemplateSet) -> None:
+    declaration = _declaration(
+        _unsure("personal_id", "001190123456"),
+        _unsure("full_name", "Lê Phương Huyền"),
+        _unsure("household_head_name", "Lê Phưong Huyền"),
+        _unsure("phone", "0912345678"),
     )
     contract = Document(
         index=1,
         doc_type=DocType.RENTAL_CONTRACT,
         pages=[1],
         fields={
-            "lessee_id": Field(key="lessee_id", value="001190123456", confidence=0.97),
-            "lessee_name": Field(key="lessee_name", value="LÊ PHƯƠNG HUYỀN", confidence=0.96),
+            "lessee_id": ExtractedField(key="lessee_id", value="001190123456", confidence=0.97),
+            "lessee_name": ExtractedField(key="lessee_name", value="LÊ PHƯƠNG HUYỀN", confidence=0.96),
         },
     )
     rules = templates.extraction.cross_document
@@ -381,18 +383,9 @@ def test_a_handwritten_reading_repeated_by_a_printed_paper_is_confirmed(template
 
 
 def test_a_value_on_the_same_form_does_not_confirm_another(templates: TemplateSet) -> None:
-    from extractors.confirm import confirm_across_documents
-    from intake.model import ExtractedField as Field
-
-    unsure = {"needs_review": True, "review_reasons": ["handwriting_unconfirmed"], "confidence": 0.93}
-    declaration = Document(
-        index=0,
-        doc_type=DocType.CT01,
-        pages=[0],
-        fields={
-            "full_name": Field(key="full_name", value="Lê Phương Huyền", **unsure),
-            "household_head_name": Field(key="household_head_name", value="Lê Phương Huyền", confidence=0.99),
-        },
+    declaration = _declaration(
+        _unsure("full_name", "Lê Phương Huyền"),
+        ExtractedField(key="household_head_name", value="Lê Phương Huyền", confidence=0.99),
     )
     assert confirm_across_documents([declaration], templates.extraction.cross_document) == 0
     assert declaration.fields["full_name"].needs_review
