@@ -137,9 +137,10 @@ def personal_id(raw: str) -> Normalized:
 
 def gender(raw: str) -> Normalized:
     plain = strip_accents(clean_text(raw)).casefold()
-    if re.fullmatch(r"nam|male|m", plain):
+    # The word with a character of OCR residue after it ("Nam.u", "NữỮ").
+    if re.fullmatch(r"(?:nam|male|m)(?:\W\w?)?", plain):
         return Normalized("male", True)
-    if re.fullmatch(r"nu|female|f|n[uư]", plain):
+    if re.fullmatch(r"(?:nu|female|f)(?:\W?\w?)?", plain):
         return Normalized("female", True)
     return Normalized.fail("unrecognised_gender", clean_text(raw) or None)
 

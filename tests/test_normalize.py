@@ -105,3 +105,9 @@ def test_names_are_nfc_title_case() -> None:
 def test_digits_ocr_split_with_a_space_are_joined_not_dropped() -> None:
     assert n.date_value("1 1/06/2031").value == "2031-06-11"
     assert n.date_value("11/0 6/2031").value == "2031-06-11"
+
+
+def test_gender_with_a_character_of_ocr_residue() -> None:
+    assert n.gender("Nam.u").value == "male"
+    assert n.gender("NữỮ").value == "female"
+    assert not n.gender("Nan").ok and not n.gender("N").ok

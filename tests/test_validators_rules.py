@@ -440,3 +440,28 @@ def test_a_dossier_whose_decision_is_review_is_marked_for_review_in_its_record(s
     run(dossier, settings)
     assert dossier.decision.status == DecisionStatus.REVIEW
     assert finalize(dossier).needs_review
+
+
+def test_a_surely_read_phone_missing_a_digit_is_the_citizens_mistake(settings) -> None:
+    dossier = dossier_from_truth("02_tam_tru_thue_nha")
+    set_field(
+        dossier,
+        "ct01",
+        "phone",
+        "098494567",
+        confidence=0.94,
+        needs_review=True,
+        review_reasons=["invalid_phone"],
+    )
+    assert failed(run(dossier, settings)) == {"invalid_field_format": "supplement"}
+    dossier = dossier_from_truth("02_tam_tru_thue_nha")
+    set_field(
+        dossier,
+        "ct01",
+        "phone",
+        "098494567",
+        confidence=0.94,
+        needs_review=True,
+        review_reasons=["invalid_phone", "handwriting_unconfirmed"],
+    )
+    assert failed(run(dossier, settings)) == {"field_needs_review": "review"}

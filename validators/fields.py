@@ -55,10 +55,24 @@ def id_birth_mismatch(number: str, date_of_birth: Any, gender: Any) -> str | Non
     return "; ".join(details) or None
 
 
+# Flags that doubt the reading itself. The others name a format problem of what was read ("invalid_phone"):
+# a sure reading of an invalid value is what the citizen wrote.
+READING_DOUBTS = frozenset(
+    {
+        "low_confidence",
+        "handwriting_unconfirmed",
+        "digit_boxes_unread",
+        "not_found",
+        "email_at_restored",
+        "email_cleaned",
+        "language_unclear",
+    }
+)
+
+
 def _confident(view: DossierView, found: ExtractedField) -> bool:
-    return not found.needs_review and found.confidence >= float(
-        view.rules.decision.get("confident_reading", 0.9)
-    )
+    doubted = any(reason in READING_DOUBTS for reason in found.review_reasons)
+    return not doubted and found.confidence >= float(view.rules.decision.get("confident_reading", 0.9))
 
 
 def _format_check(
