@@ -355,7 +355,7 @@ def _judge(
         reasons.append(value.doubt)
     if confidence < rules.review_below:
         reasons.append("low_confidence")
-    if reading is not None and reading.unconfirmed and value.ok and not confirmed:
+    if reading is not None and reading.unconfirmed and not confirmed:
         # Measured on generated handwriting: a sixth of its readings at confidence ≥ 0.95 are wrong.
         reasons.append("handwriting_unconfirmed")
     return ExtractedField(

@@ -389,3 +389,17 @@ def test_a_value_on_the_same_form_does_not_confirm_another(templates: TemplateSe
     )
     assert confirm_across_documents([declaration], templates.extraction.cross_document) == 0
     assert declaration.fields["full_name"].needs_review
+
+
+def test_a_handwritten_value_that_fails_its_format_is_still_doubted(templates: TemplateSet) -> None:
+    rows = [
+        row if not row[0].startswith("5.") else ("5. Số điện thoại liên hệ: 05412068", 240, 900)
+        for row in CT01_ROWS
+    ]
+    page = make_page(rows)
+    page.lines = [
+        line.model_copy(update={"recognizer": "asternet" if line.text.startswith("5.") else "tesseract"})
+        for line in page.lines
+    ]
+    phone = extract(templates, DocType.CT01, "66/2023", [page])["phone"]
+    assert phone.review_reasons == ["invalid_phone", "handwriting_unconfirmed"]

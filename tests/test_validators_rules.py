@@ -465,3 +465,15 @@ def test_a_surely_read_phone_missing_a_digit_is_the_citizens_mistake(settings) -
         review_reasons=["invalid_phone", "handwriting_unconfirmed"],
     )
     assert failed(run(dossier, settings)) == {"field_needs_review": "review"}
+
+
+def test_a_members_table_cell_that_fails_its_format_is_a_reading_to_check(settings) -> None:
+    dossier = dossier_from_truth("02_tam_tru_thue_nha")
+    table = dossier.documents[0].fields["household_members"]
+    members = [dict(member) for member in table.value]
+    members[0]["date_of_birth"] = "Nữ 033189121925 05/11/1989"  # the row's cells read into one column
+    dossier.documents[0].fields["household_members"] = table.model_copy(
+        update={"value": members, "needs_review": True, "review_reasons": ["date_of_birth:unrecognised_date"]}
+    )
+    codes = failed(run(dossier, settings))
+    assert "invalid_field_format" not in codes and codes.get("field_needs_review") == "review"

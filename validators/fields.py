@@ -71,7 +71,9 @@ READING_DOUBTS = frozenset(
 
 
 def _confident(view: DossierView, found: ExtractedField) -> bool:
-    doubted = any(reason in READING_DOUBTS for reason in found.review_reasons)
+    # A table's cell problems ("date_of_birth:unrecognised_date") doubt the reading too: cells are as often
+    # misplaced or misread as wrongly filled in.
+    doubted = any(reason in READING_DOUBTS or ":" in reason for reason in found.review_reasons)
     return not doubted and found.confidence >= float(view.rules.decision.get("confident_reading", 0.9))
 
 
