@@ -442,29 +442,20 @@ def test_a_dossier_whose_decision_is_review_is_marked_for_review_in_its_record(s
     assert finalize(dossier).needs_review
 
 
-def test_a_surely_read_phone_missing_a_digit_is_the_citizens_mistake(settings) -> None:
+@pytest.mark.parametrize(
+    ("reasons", "expected"),
+    [
+        (["invalid_phone"], {"invalid_field_format": "supplement"}),  # a sure reading: the citizen's mistake
+        (["invalid_phone", "handwriting_unconfirmed"], {"field_needs_review": "review"}),
+    ],
+)
+def test_a_surely_read_phone_missing_a_digit_is_the_citizens_mistake(
+    settings, reasons: list[str], expected: dict[str, str]
+) -> None:
     dossier = dossier_from_truth("02_tam_tru_thue_nha")
-    set_field(
-        dossier,
-        "ct01",
-        "phone",
-        "098494567",
-        confidence=0.94,
-        needs_review=True,
-        review_reasons=["invalid_phone"],
-    )
-    assert failed(run(dossier, settings)) == {"invalid_field_format": "supplement"}
-    dossier = dossier_from_truth("02_tam_tru_thue_nha")
-    set_field(
-        dossier,
-        "ct01",
-        "phone",
-        "098494567",
-        confidence=0.94,
-        needs_review=True,
-        review_reasons=["invalid_phone", "handwriting_unconfirmed"],
-    )
-    assert failed(run(dossier, settings)) == {"field_needs_review": "review"}
+    unsure = {"needs_review": True, "review_reasons": reasons}
+    set_field(dossier, "ct01", "phone", "098494567", confidence=0.94, **unsure)
+    assert failed(run(dossier, settings)) == expected
 
 
 def test_a_members_table_cell_that_fails_its_format_is_a_reading_to_check(settings) -> None:

@@ -58,6 +58,17 @@ def names_agree_under_one_id(a: str, b: str) -> bool:
     )
 
 
+def _one_id_two_names(a: Person, b: Person) -> bool:
+    """The same ID number with two different names: contradictory papers."""
+    return bool(
+        a.personal_id
+        and a.personal_id == b.personal_id
+        and a.name
+        and b.name
+        and not names_agree_under_one_id(a.name, b.name)
+    )
+
+
 def same_person(a: Person, b: Person) -> bool | None:
     """True/False when IDs (or names) decide it; None when neither side has enough to compare."""
     if a.personal_id and b.personal_id:
@@ -109,13 +120,7 @@ def _id_name_conflicts(
     checks: list[Check] = []
     for a in declared:
         for b in others:
-            if (
-                a.personal_id
-                and a.personal_id == b.personal_id
-                and a.name
-                and b.name
-                and not names_agree_under_one_id(a.name, b.name)
-            ):
+            if _one_id_two_names(a, b):
                 checks.append(
                     view.check(
                         "name_mismatch_across_documents",
@@ -138,14 +143,7 @@ def check_consistency(view: DossierView) -> list[Check]:
     people = declaration_people(declaration)
     declarant = people[0]
     head = next((p for p in people if p.role == "head"), None)
-    if (
-        head
-        and declarant.personal_id
-        and declarant.personal_id == head.personal_id
-        and declarant.name
-        and head.name
-        and not names_agree_under_one_id(declarant.name, head.name)
-    ):
+    if head and _one_id_two_names(declarant, head):
         checks.append(
             view.check(
                 "name_mismatch_across_documents",
