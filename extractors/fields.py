@@ -434,9 +434,62 @@ CHARSETS = {
     "date": DIGITS + "/.-",
     "phone": DIGITS + "+ ",
     "money": DIGITS + ".,",
-    "area": DIGITS + ".,",
+    "area": DIGITS + ".,m² ",  # the unit too: limited to digits, Tesseract reads "m²" as a "2"
     "email": "abcdefghijklmnopqrstuvwxyz" + DIGITS + "@._-",
 }
+
+
+# Values whose first reading failed that the handwriting recogniser reads again, with the characters each may
+# hold (None: any). The detector's box for a handwritten value in a line that also holds the printed label
+# is placed proportionally, so it often cuts off the first characters; the re-read therefore looks from
+# several starting points left of it (REREAD_LEFT, in line heights) and keeps a value most of them agree on.
+HANDWRITING_REREAD: dict[str, str | None] = {
+    "date": None,
+    "phone": DIGITS + "+ ",
+    "gender": "NamNữnamữ:. ",
+    "relationship": None,
+}
+REREAD_LEFT = (0.2, 0.6, 1.0)
+REREAD_MIN_VOTES = 2
+LABEL_TAIL = re.compile(r"^[^:]*:")
+
+
+def _handwriting_reread(
+    context: Context, reading: Reading, item: FieldSpec, engine: OcrEngine | None
+) -> tuple[Reading, Normalized] | None:
+    """A value the handwriting recogniser reads the same way from most crops around the value's box, or
+    None. The reading stays unconfirmed: it is the second recogniser's alone."""
+    image = context.images.get(reading.page)
+    if engine is None or image is None or reading.from_text_layer:
+        return None
+    if item.normalizer not in HANDWRITING_REREAD:
+        return None
+    charset = HANDWRITING_REREAD[item.normalizer]
+    box = reading.box
+    height = box.y1 - box.y0
+    y0, y1 = max(0, int(box.y0 - 0.2 * height)), min(image.shape[0], int(box.y1 + 0.2 * height))
+    x1 = min(image.shape[1], int(box.x1 + 0.8 * height))
+    votes: dict[str, list[tuple[str, float, Normalized, int]]] = {}
+    for left in REREAD_LEFT:
+        x0 = max(0, int(box.x0 - left * height))
+        if x1 - x0 < 8 or y1 - y0 < 8:
+            continue
+        for allowed in dict.fromkeys((charset, None)):
+            read = engine.read_handwriting(image[y0:y1, x0:x1], charset=allowed)
+            if read is None:
+                return None
+            text = _clean_value(LABEL_TAIL.sub("", read[0]))
+            value = in_vocabulary(NORMALIZERS[item.normalizer](text), item.vocabulary)
+            if value.ok:
+                votes.setdefault(repr(value.value), []).append((text, read[1], value, x0))
+    ranked = sorted(votes.values(), key=len, reverse=True)
+    sizes = [len(group) for group in ranked]
+    if not sizes or sizes[0] < REREAD_MIN_VOTES or sizes[1:2] == sizes[:1]:
+        return None  # too few agree, or two values tie
+    text, _, value, x0 = ranked[0][0]
+    confidence = min(vote[1] for vote in ranked[0])
+    box = BoundingBox(x0=x0, y0=y0, x1=x1, y1=y1)
+    return dataclasses.replace(reading, raw=text, box=box, confidence=confidence, unconfirmed=True), value
 
 
 def _second_read(
@@ -562,6 +615,10 @@ def extract_fields(
                 )
             continue
         value = in_vocabulary(normalizer(reading.raw), item.vocabulary)
+        if not value.ok:
+            reread = _handwriting_reread(context, reading, item, engine)
+            if reread is not None:
+                reading, value = reread
         value = with_canonical_start(value, rules.canonical_starts.get(item.canonical_starts or "", []))
         confidence = reading.confidence
         second = None

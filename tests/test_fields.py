@@ -3,6 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
+from test_asternet import hand_line
 
 from extractors.confirm import confirm_across_documents
 from extractors.fields import _clean_value, extract_document, in_vocabulary, with_canonical_start
@@ -403,3 +404,41 @@ def test_a_handwritten_value_that_fails_its_format_is_still_doubted(templates: T
     ]
     phone = extract(templates, DocType.CT01, "66/2023", [page])["phone"]
     assert phone.review_reasons == ["invalid_phone", "handwriting_unconfirmed"]
+
+
+def _handwritten_row(label: str, value: str, misread: str) -> tuple[Page, np.ndarray]:
+    """A page whose one line is a printed label and a handwritten value, with the line read as `misread`
+    (the way Tesseract garbles script digits)."""
+    crop = hand_line(value, font_px=48, label=label)
+    image = np.full((400, 2480), 238, dtype=np.uint8)
+    image[150 : 150 + crop.shape[0], 240 : 240 + crop.shape[1]] = crop
+    box = BoundingBox(x0=250, y0=152, x1=240 + crop.shape[1] - 20, y1=150 + crop.shape[0] - 4)
+    line = OcrLine(text=f"{label}{misread}", confidence=0.86, box=box)
+    page = make_page(CT01_ROWS[:2], height=400)
+    page.lines.append(line)
+    return page, np.stack([image] * 3, axis=-1)
+
+
+@pytest.mark.parametrize(
+    ("label", "value", "misread", "key", "expected"),
+    [
+        ("5. Số điện thoại liên hệ: ", "0574124197", "5Z41324/9Z", "phone", "0574124197"),
+        ("2. Ngày, tháng, năm sinh: ", "22/08/1993", "22/06/7998", "date_of_birth", "1993-08-22"),
+    ],
+)
+def test_a_handwritten_value_that_fails_is_re_read_by_the_handwriting_model(
+    templates: TemplateSet, settings: Settings, label: str, value: str, misread: str, key: str, expected: str
+) -> None:
+    page, image = _handwritten_row(label, value, misread)
+    found = extract(templates, DocType.CT01, "66/2023", [page], {0: image}, shared_engine(settings))[key]
+    assert found.value == expected
+    # no longer a failed value; what only the handwriting model read (no second read agreeing) stays doubted
+    assert set(found.review_reasons) <= {"handwriting_unconfirmed"}
+
+
+def test_a_re_read_that_does_not_agree_keeps_the_value_flagged(
+    templates: TemplateSet, settings: Settings
+) -> None:
+    page, image = _handwritten_row("5. Số điện thoại liên hệ: ", "", "5Z41324/9Z")  # nothing to re-read
+    phone = extract(templates, DocType.CT01, "66/2023", [page], {0: image}, shared_engine(settings))["phone"]
+    assert "invalid_phone" in phone.review_reasons

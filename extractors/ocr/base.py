@@ -45,6 +45,11 @@ class OcrEngine(Protocol):
         `primary_only` keeps the second recogniser out, for an opinion independent of it."""
         ...
 
+    def read_handwriting(self, image: np.ndarray, charset: str | None = None) -> tuple[str, float] | None:
+        """Read one line from a crop with the handwriting-capable recogniser alone, optionally limited to
+        `charset`; None when the engine has no such recogniser."""
+        ...
+
 
 EngineFactory = Callable[[Settings], OcrEngine]
 _REGISTRY: dict[str, EngineFactory] = {}

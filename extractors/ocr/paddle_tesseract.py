@@ -163,6 +163,12 @@ class PaddleTesseractEngine:
                 return second_text, second_confidence
         return text, confidence
 
+    def read_handwriting(self, image: np.ndarray, charset: str | None = None) -> tuple[str, float] | None:
+        if self._second is None:
+            return None
+        gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+        return self._second.read(gray, charset=charset)
+
     def _recognise(self, crop: np.ndarray) -> tuple[str, float]:
         from PIL import Image
 
