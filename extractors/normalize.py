@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from rapidfuzz.distance import Levenshtein
+
 from intake.model import nfc
 
 
@@ -157,6 +159,9 @@ def phone(raw: str) -> Normalized:
 
 # Mail services most addresses on the forms use; OCR often reads their "@" as "0"/"o" or drops it.
 COMMON_MAIL_DOMAINS = ("gmail.com", "yahoo.com", "yahoo.com.vn", "outlook.com", "hotmail.com", "icloud.com")
+# What handwritten or script "@" is read as; MAX_DOMAIN_EDITS: slips allowed in a listed domain.
+AT_READ_AS = "0o©®qe"
+MAX_DOMAIN_EDITS = 2
 EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 
 
@@ -174,12 +179,43 @@ def email(raw: str) -> Normalized:
             if "@" in value or not value.endswith(ending) or len(value) <= len(ending) + 1:
                 continue
             local = value[: -len(ending)]
-            if local[-1] in "0o©®q" and len(local) > 2:
+            if local[-1] in AT_READ_AS and len(local) > 2:
                 local = local[:-1]  # the "@" read as a letter or digit
             repaired = f"{local}@{domain}"
             if EMAIL.fullmatch(repaired):
                 return Normalized(repaired, True, doubt="email_at_restored")
+    near = _near_domain(value)
+    if near is not None:
+        return Normalized(near, True, doubt="email_domain_guessed")
     return Normalized.fail("invalid_email", value or None)
+
+
+def _near_domain(value: str) -> str | None:
+    """An address ending in a listed domain misspelt by a slip or two ("hung94oullook.com"): the local part
+    before it, less the character the "@" was read as, with the listed domain. None unless exactly one
+    listed domain is nearest."""
+    candidates: list[tuple[int, str, str]] = []
+    for domain in COMMON_MAIL_DOMAINS:
+        for written in dict.fromkeys((domain, domain.replace(".", ""))):
+            for junk in range(MAX_DOMAIN_EDITS + 1):  # a stray mark or two after the address
+                end = len(value) - junk
+                for length in range(len(written) - MAX_DOMAIN_EDITS, len(written) + MAX_DOMAIN_EDITS + 1):
+                    edits = junk + Levenshtein.distance(value[end - length : end], written)
+                    if edits <= MAX_DOMAIN_EDITS and end - length > 2:
+                        candidates.append((edits, value[: end - length], domain))
+    if not candidates:
+        return None
+    fewest = min(edits for edits, _, _ in candidates)
+    best = {(local, domain) for edits, local, domain in candidates if edits == fewest}
+    if len({domain for _, domain in best}) != 1:
+        return None
+    local, domain = max(best, key=lambda pair: len(pair[0]))  # the shortest domain spelling that fits
+    if "@" in local:
+        local = local[: local.index("@")]
+    elif local[-1] in AT_READ_AS:
+        local = local[:-1]
+    repaired = f"{local.rstrip('.')}@{domain}"
+    return repaired if EMAIL.fullmatch(repaired) else None
 
 
 def _vietnamese_number(number: str) -> float | None:

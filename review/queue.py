@@ -42,6 +42,7 @@ REASON_LABELS: dict[str, str] = {
     "handwriting_unconfirmed": "Chữ viết tay, cần đối chiếu",
     "not_in_vocabulary": "Không có trong danh mục",
     "email_at_restored": "Đã khôi phục ký tự @ trong email",
+    "email_domain_guessed": "Tên miền email được đoán theo danh sách tên miền phổ biến",
     "email_cleaned": "Đã bỏ ký tự lạ trong email",
     "language_unclear": "Chưa rõ ngôn ngữ của giấy tờ",
     "document_type_unclear": "Chưa rõ loại giấy tờ",

@@ -83,6 +83,28 @@ def test_email_with_its_at_sign_misread_is_repaired_but_doubted() -> None:
 
 
 @pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("anhdh82eoullook com)", "anhdh82@outlook.com"),  # "@" read as "e", a slip in the domain
+        ("hung.tran1994oullook.com", "hung.tran1994@outlook.com"),
+        ("thanhhanh19930gmail.conm", "thanhhanh1993@gmail.com"),
+        ("longhh1990egmail cem", "longhh1990@gmail.com"),
+    ],
+)
+def test_email_with_a_listed_domain_misread_is_guessed_but_doubted(raw: str, expected: str) -> None:
+    guessed = n.email(raw)
+    assert guessed.ok and guessed.value == expected
+    assert guessed.doubt == "email_domain_guessed"
+
+
+def test_email_domain_is_not_guessed_from_far_or_ambiguous_spellings() -> None:
+    assert not n.email("son.nguyen1999eoullock.com.a").ok  # four slips
+    # A well-formed address keeps its domain, however near a listed one: ymail.com and mail.com exist.
+    for address in ("nam@company.vn", "nam@ymail.com", "nam@mail.com"):
+        assert n.email(address).value == address and n.email(address).doubt is None
+
+
+@pytest.mark.parametrize(
     ("raw", "expected"), [("68,5 m²", 68.5), ("68.5m2", 68.5), ("1.250,5 m2", 1250.5), ("120 m²", 120.0)]
 )
 def test_area(raw: str, expected: float) -> None:

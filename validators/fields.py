@@ -13,7 +13,7 @@ from typing import Any
 
 from intake.model import Check, DocType, Document, ExtractedField
 
-from .common import DossierView, birth_year, masked, parse_date
+from .common import DossierView, birth_year, id_birth_data, masked, parse_date
 
 PHONE = re.compile(r"^(?:0|\+84)[35789]\d{8}$")
 EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
@@ -40,11 +40,9 @@ def id_problems(number: str, provinces: dict[str, str], allow_cmnd: bool) -> str
 
 def id_birth_mismatch(number: str, date_of_birth: Any, gender: Any) -> str | None:
     """Where the ID's century/sex digit and year digits disagree with the declared birth data."""
-    if not re.fullmatch(r"\d{12}", number) or number[3] not in "012345":
+    if (encoded := id_birth_data(number)) is None:
         return None
-    digit = int(number[3])
-    year_from_id = 1900 + 100 * (digit // 2) + int(number[4:6])
-    gender_from_id = "male" if digit % 2 == 0 else "female"
+    year_from_id, gender_from_id = encoded
     details: list[str] = []
     year = birth_year(date_of_birth)
     if year is not None and year != year_from_id:
@@ -64,6 +62,7 @@ READING_DOUBTS = frozenset(
         "digit_boxes_unread",
         "not_found",
         "email_at_restored",
+        "email_domain_guessed",
         "email_cleaned",
         "language_unclear",
     }
