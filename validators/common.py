@@ -50,6 +50,15 @@ def birth_year(value: Any) -> int | None:
     return None
 
 
+def id_birth_data(number: str) -> tuple[int, str] | None:
+    """Birth year and sex a 12-digit personal ID encodes (its 4th digit gives century and sex, the 5th and
+    6th the year); None for anything else."""
+    if not re.fullmatch(r"\d{12}", number) or number[3] not in "012345":
+        return None
+    digit = int(number[3])
+    return 1900 + 100 * (digit // 2) + int(number[4:6]), "male" if digit % 2 == 0 else "female"
+
+
 def age_on(date_of_birth: Any, on: date) -> tuple[int, int] | None:
     """(lowest, highest) possible age in whole years on `on`; a bare year leaves a one-year range."""
     if (born := parse_date(date_of_birth)) is not None:
@@ -81,9 +90,17 @@ class Reading:
     uncertain: list[tuple[Document, str]] = field(default_factory=list)
     documents: list[int] = field(default_factory=list)  # the documents read, in order, once each
 
-    def get(self, document: Document, key: str, required: bool = True, rows_only: bool = False) -> Any:
+    def get(
+        self,
+        document: Document,
+        key: str,
+        required: bool = True,
+        rows_only: bool = False,
+        vouched: bool = False,
+    ) -> Any:
         """The value of a field; `rows_only` for a table whose rows count but whose cell text does not (an
-        unsure cell then does not make the rule unsure)."""
+        unsure cell then does not make the rule unsure); `vouched` when another reading confirms the part
+        of the value the rule uses."""
         if document.index not in self.documents:
             self.documents.append(document.index)
         found: ExtractedField | None = document.fields.get(key)
@@ -92,7 +109,8 @@ class Reading:
                 raise Unknown(document, key)
             return None
         unsure_rows = "table_rows_unread" in found.review_reasons
-        if (found.needs_review and (not rows_only or unsure_rows)) and (document, key) not in self.uncertain:
+        unsure = found.needs_review and not vouched and (not rows_only or unsure_rows)
+        if unsure and (document, key) not in self.uncertain:
             self.uncertain.append((document, key))
         return found.value
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from intake.model import Check, DocType, Document
 
-from .common import DossierView, Reading, Unknown, age_on, fold, parse_date
+from .common import DossierView, Reading, Unknown, age_on, birth_year, fold, id_birth_data, parse_date
 from .consistency import Person, _id, names_match, owners, same_person
 
 ADULT_AGE = 18
@@ -139,9 +139,30 @@ def _declarant_is_owner(ctx: RuleContext, params: dict[str, Any]) -> bool:
     return False
 
 
+def _birth_year_vouched_by_id(declaration: Document) -> int | None:
+    """The declarant's birth year when the ID number vouches for it: the year the ID encodes agrees with
+    the date of birth read (two boxes read apart rarely err alike), or the date is unreadable and the ID
+    was read surely."""
+    id_field = declaration.fields.get("personal_id")
+    if id_field is None or (encoded := id_birth_data(str(id_field.value or ""))) is None:
+        return None
+    born = declaration.fields.get("date_of_birth")
+    year = birth_year(born.value) if born is not None else None
+    if year == encoded[0] or (year is None and not id_field.needs_review):
+        return encoded[0]
+    return None
+
+
 @predicate("declarant_is_minor")
 def _declarant_is_minor(ctx: RuleContext, params: dict[str, Any]) -> bool:
     decl = ctx.decl()
+    found = decl.fields.get("date_of_birth")
+    if found is not None and found.needs_review and (year := _birth_year_vouched_by_id(decl)) is not None:
+        lowest, highest = age_on(year, ctx.view.received) or (0, 0)
+        if highest < ADULT_AGE or lowest >= ADULT_AGE:
+            # An unsure day or month cannot change whether someone born that year is of age.
+            ctx.reading.get(decl, "date_of_birth", vouched=True)
+            return highest < ADULT_AGE
     born = ctx.reading.get(decl, "date_of_birth")
     ages = age_on(born, ctx.view.received)
     if ages is None and decl.fields["date_of_birth"].needs_review:
