@@ -78,14 +78,28 @@ def same_person(a: Person, b: Person) -> bool | None:
     return None
 
 
-def _sure_values(document: Document) -> dict[str, Any]:
-    """Field values, leaving out those flagged for review: a misread name proves no mismatch."""
-    return {key: found.value for key, found in document.fields.items() if not found.needs_review}
+# The field holding each person's name, on the declaration and on the papers compared with it.
+NAME_FIELDS = {
+    "declarant": "full_name",
+    "head": "household_head_name",
+    "member": "household_members",
+    "lessee": "lessee_name",
+    "owner": "owner_names",
+}
 
 
-def declaration_people(document: Document) -> list[Person]:
+def _sure_values(document: Document, unsure_names: bool = False) -> dict[str, Any]:
+    """Field values, leaving out those flagged for review: a misread name proves no mismatch. With
+    `unsure_names`, names are kept however they were read (IDs still only when sure)."""
+    names = set(NAME_FIELDS.values()) if unsure_names else set()
+    return {
+        key: found.value for key, found in document.fields.items() if not found.needs_review or key in names
+    }
+
+
+def declaration_people(document: Document, unsure_names: bool = False) -> list[Person]:
     """The declarant, the household head and the declared members of a CT01/CT02."""
-    values = _sure_values(document)
+    values = _sure_values(document, unsure_names)
     people = [Person(values.get("full_name"), _id(values.get("personal_id")), "declarant")]
     if values.get("household_head_name") or values.get("household_head_id"):
         people.append(Person(values.get("household_head_name"), _id(values.get("household_head_id")), "head"))
@@ -98,8 +112,11 @@ def declaration_people(document: Document) -> list[Person]:
     return people
 
 
-def owners(document: Document, sure_only: bool = False) -> list[Person]:
-    values = _sure_values(document) if sure_only else {k: f.value for k, f in document.fields.items()}
+def owners(document: Document, sure_only: bool = False, unsure_names: bool = False) -> list[Person]:
+    if sure_only:
+        values = _sure_values(document, unsure_names)
+    else:
+        values = {key: found.value for key, found in document.fields.items()}
     names = list(values.get("owner_names") or [])
     ids = list(values.get("owner_ids") or [])
     count = max(len(names), len(ids))
@@ -134,6 +151,32 @@ def _id_name_conflicts(
     return checks
 
 
+def _unsure_name_conflicts(
+    view: DossierView,
+    declaration: Document,
+    declared: list[Person],
+    others: list[Person],
+    document: Document,
+) -> list[Check]:
+    """The same surely read ID under two names, one of them read unsure: not a mismatch to raise, nor an
+    agreement to pass over. A person reads the name: a misreading, or two people under one number."""
+    for a in declared:
+        for b in others:
+            if not _one_id_two_names(a, b):
+                continue
+            key = NAME_FIELDS[a.role]
+            if declaration.fields.get(key) is not None and declaration.fields[key].needs_review:
+                return [
+                    view.check("field_needs_review", document=declaration, field_key=key, rule="consistency")
+                ]
+            return [
+                view.check(
+                    "field_needs_review", document=document, field_key=NAME_FIELDS[b.role], rule="consistency"
+                )
+            ]
+    return []
+
+
 def check_consistency(view: DossierView) -> list[Check]:
     checks: list[Check] = []
     declarations = view.declarations()
@@ -141,6 +184,7 @@ def check_consistency(view: DossierView) -> list[Check]:
         return checks
     declaration = declarations[0]
     people = declaration_people(declaration)
+    people_read = declaration_people(declaration, unsure_names=True)
     declarant = people[0]
     head = next((p for p in people if p.role == "head"), None)
     if head and _one_id_two_names(declarant, head):
@@ -157,7 +201,12 @@ def check_consistency(view: DossierView) -> list[Check]:
     for contract in view.of_type(DocType.RENTAL_CONTRACT):
         values = _sure_values(contract)
         lessee = Person(values.get("lessee_name"), _id(values.get("lessee_id")), "lessee")
-        checks += _id_name_conflicts(view, people, [lessee], contract)
+        conflicts = _id_name_conflicts(view, people, [lessee], contract)
+        if not conflicts:
+            read = _sure_values(contract, unsure_names=True)
+            lessee_read = Person(read.get("lessee_name"), lessee.personal_id, "lessee")
+            conflicts = _unsure_name_conflicts(view, declaration, people_read, [lessee_read], contract)
+        checks += conflicts
         if lessee.name or lessee.personal_id:
             verdicts = [same_person(lessee, p) for p in people]
             if verdicts and all(verdict is False for verdict in verdicts):  # None: cannot tell
@@ -173,7 +222,11 @@ def check_consistency(view: DossierView) -> list[Check]:
                 )
         checks += _address_check(view, declaration, contract, values.get("property_address"))
     for certificate in view.of_type(DocType.OWNERSHIP_CERTIFICATE):
-        checks += _id_name_conflicts(view, people, owners(certificate, sure_only=True), certificate)
+        conflicts = _id_name_conflicts(view, people, owners(certificate, sure_only=True), certificate)
+        if not conflicts:
+            owners_read = owners(certificate, sure_only=True, unsure_names=True)
+            conflicts = _unsure_name_conflicts(view, declaration, people_read, owners_read, certificate)
+        checks += conflicts
         checks += _address_check(
             view,
             declaration,
