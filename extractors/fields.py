@@ -21,7 +21,15 @@ from . import marks
 from .classify import match_text
 from .normalize import NORMALIZERS, Normalized, clean_text, strip_accents
 from .ocr.base import OcrEngine
-from .templates import DocumentTemplate, ExtractionRules, ExtractionSpec, FieldSpec, RequestType, TableSpec
+from .templates import (
+    ColumnSpec,
+    DocumentTemplate,
+    ExtractionRules,
+    ExtractionSpec,
+    FieldSpec,
+    RequestType,
+    TableSpec,
+)
 
 # Leaders, then a footnote mark however it was read ("(1)", "l)", "(Q2)", "()"), then a label's tail ("h:").
 LEADING_NOISE = re.compile(r"^[^\w(+]*(?:\(?\w{0,3}\)[^\w(+]*)?(?:\w{1,2}\s*:\s*)?")
@@ -455,7 +463,7 @@ LABEL_TAIL = re.compile(r"^[^:]*:")
 
 
 def _handwriting_reread(
-    context: Context, reading: Reading, item: FieldSpec, engine: OcrEngine | None
+    context: Context, reading: Reading, item: FieldSpec | ColumnSpec, engine: OcrEngine | None
 ) -> tuple[Reading, Normalized] | None:
     """A value the handwriting recogniser reads the same way from most crops around the value's box, or
     None. The reading stays unconfirmed: it is the second recogniser's alone."""
@@ -721,23 +729,34 @@ def extract_table(
         for column_key, cell in cells.items():
             if column_key == "index" or not specs[column_key].keep:
                 continue
-            normalizer = specs[column_key].normalizer
-            result = in_vocabulary(NORMALIZERS[normalizer](texts[column_key]), specs[column_key].vocabulary)
-            result = with_canonical_start(
-                result, rules.canonical_starts.get(specs[column_key].canonical_starts or "", [])
+            column = specs[column_key]
+            result = in_vocabulary(NORMALIZERS[column.normalizer](texts[column_key]), column.vocabulary)
+            first = cell[0]
+            reading = Reading(
+                first.text,
+                first.page,
+                first.box,
+                min(line.confidence for line in cell),
+                first.from_text_layer,
+                0,
+                0,
+                any(line.second_recognizer for line in cell),
             )
+            if not result.ok and len(cell) == 1:
+                reread = _handwriting_reread(context, reading, column, engine)
+                if reread is not None:
+                    reading, result = reread
+            starts = rules.canonical_starts.get(column.canonical_starts or "", [])
+            result = with_canonical_start(result, starts)
             member[column_key] = result.value
             if not result.ok:
                 problems.append(f"{column_key}:{result.problem}")
-            elif any(line.second_recognizer for line in cell) and not specs[column_key].vocabulary:
+            elif reading.unconfirmed and not column.vocabulary:
                 problems.append("handwriting_unconfirmed")
-            cell_confidence = min(line.confidence for line in cell)
+            cell_confidence = reading.confidence
             if result.ok and cell_confidence < rules.review_below and len(cell) == 1:
-                reading = Reading(
-                    cell[0].text, cell[0].page, cell[0].box, cell_confidence, cell[0].from_text_layer, 0, 0
-                )
                 cell_confidence = (
-                    _second_read(context, reading, normalizer, result, engine) or cell_confidence
+                    _second_read(context, reading, column.normalizer, result, engine) or cell_confidence
                 )
             confidences.append(cell_confidence)
         members.append(member)

@@ -139,32 +139,34 @@ def test_digit_boxes_are_re_read_from_the_image(templates: TemplateSet, settings
     assert fields["personal_id"].box is not None and fields["personal_id"].box.x0 >= 800
 
 
+MEMBER_ROWS: list[Row] = [
+    ("11. Những thành viên trong hộ gia đình cùng thay đổi:", 240, 1350),
+    ("TT", 250, 1458),
+    ("Họ, chữ đệm và tên", 440, 1467),
+    ("Ngày, tháng,", 925, 1444),
+    ("Giới tính", 1211, 1478),
+    ("Số định danh cá nhân", 1435, 1477),
+    ("Mối quan hệ với chủ", 1893, 1460),
+    ("năm sinh", 954, 1502),
+    ("hộ", 2047, 1512),
+    ("l", 272, 1574, 0.71),
+    ("|Trần Duy Việt", 336, 1565),
+    ("15/04/1997", 903, 1581),
+    ("|Nam", 1198, 1583),
+    ("022097399495", 1399, 1587),
+    ("lChồng", 1893, 1585),
+    ("2", 272, 1660),
+    ("Trần Gia Bảo", 336, 1660),
+    ("02/10/2019", 903, 1660),
+    ("Nam", 1198, 1660),
+    ("001219012345", 1399, 1660),
+    ("Con", 1893, 1660),
+    ("Hà Nội, ngày 13 tháng 11 năm 2026", 257, 1907),
+]
+
+
 def test_household_members_table(templates: TemplateSet) -> None:
-    rows: list[Row] = [
-        ("11. Những thành viên trong hộ gia đình cùng thay đổi:", 240, 1350),
-        ("TT", 250, 1458),
-        ("Họ, chữ đệm và tên", 440, 1467),
-        ("Ngày, tháng,", 925, 1444),
-        ("Giới tính", 1211, 1478),
-        ("Số định danh cá nhân", 1435, 1477),
-        ("Mối quan hệ với chủ", 1893, 1460),
-        ("năm sinh", 954, 1502),
-        ("hộ", 2047, 1512),
-        ("l", 272, 1574, 0.71),
-        ("|Trần Duy Việt", 336, 1565),
-        ("15/04/1997", 903, 1581),
-        ("|Nam", 1198, 1583),
-        ("022097399495", 1399, 1587),
-        ("lChồng", 1893, 1585),
-        ("2", 272, 1660),
-        ("Trần Gia Bảo", 336, 1660),
-        ("02/10/2019", 903, 1660),
-        ("Nam", 1198, 1660),
-        ("001219012345", 1399, 1660),
-        ("Con", 1893, 1660),
-        ("Hà Nội, ngày 13 tháng 11 năm 2026", 257, 1907),
-    ]
-    fields = extract(templates, DocType.CT01, "66/2023", [make_page(rows)])
+    fields = extract(templates, DocType.CT01, "66/2023", [make_page(MEMBER_ROWS)])
     assert fields["household_members"].value == [
         {
             "full_name": "Trần Duy Việt",
@@ -442,3 +444,15 @@ def test_a_re_read_that_does_not_agree_keeps_the_value_flagged(
     page, image = _handwritten_row("5. Số điện thoại liên hệ: ", "", "5Z41324/9Z")  # nothing to re-read
     phone = extract(templates, DocType.CT01, "66/2023", [page], {0: image}, shared_engine(settings))["phone"]
     assert "invalid_phone" in phone.review_reasons
+
+
+def test_a_handwritten_table_cell_that_fails_is_re_read(templates: TemplateSet, settings: Settings) -> None:
+    rows = [("75/04/7997", 903, 1581) if row[0] == "15/04/1997" else row for row in MEMBER_ROWS]
+    image = np.full((2000, 2480), 238, dtype=np.uint8)
+    crop = hand_line("15/04/1997", font_px=40)
+    image[1573 : 1573 + crop.shape[0], 895 : 895 + crop.shape[1]] = crop
+    page, images = make_page(rows), {0: np.stack([image] * 3, axis=-1)}
+    fields = extract(templates, DocType.CT01, "66/2023", [page], images, shared_engine(settings))
+    members = fields["household_members"]
+    assert members.value[0]["date_of_birth"] == "1997-04-15"
+    assert not any(reason.startswith("date_of_birth:") for reason in members.review_reasons)
