@@ -9,7 +9,7 @@ from intake.model import DecisionStatus, Dossier, ExtractedField
 from validators import validate_dossier
 from validators.completeness import PREDICATES, validate_rule_table
 from validators.config import load_rules
-from validators.consistency import addresses_agree, names_match
+from validators.consistency import addresses_agree, names_match, plausible_name
 from validators.fields import id_birth_mismatch, id_problems
 
 
@@ -529,3 +529,10 @@ def test_an_unsure_name_under_the_lessees_id_is_checked_by_a_person_when_it_diff
     dossier = dossier_from_truth("02_tam_tru_thue_nha")
     _unsure_declarant_name(dossier, lessee)  # the unsure reading agrees with the contract
     assert failed(run(dossier, settings)) == {}
+
+
+def test_a_garbled_unsure_name_under_the_lessees_id_is_no_evidence(settings) -> None:
+    dossier = dossier_from_truth("02_tam_tru_thue_nha")
+    _unsure_declarant_name(dossier, "244» 7z: Ÿíàng")
+    assert "field_needs_review" not in failed(run(dossier, settings))
+    assert not plausible_name("244» 7z: Ÿíàng") and plausible_name("NGUYỄN GIA ĐẠT")

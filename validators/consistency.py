@@ -151,6 +151,21 @@ def _id_name_conflicts(
     return checks
 
 
+# Letters of Vietnamese names once tone marks are folded away (no f, j, w, z).
+NAME_LETTERS = set("abcdeghiklmnopqrstuvxy")
+
+
+def plausible_name(name: str | None) -> bool:
+    """Two or more capitalised (or upper-case) words of Vietnamese letters: what a name read right or with
+    a slip looks like, unlike a garbled reading ("244» 7z: Ÿíàng"), which is evidence of nothing."""
+    words = (name or "").split()
+    return len(words) >= 2 and all(
+        (word.isupper() or (word[0].isupper() and (len(word) == 1 or word[1:].islower())))
+        and set(fold(word)) <= NAME_LETTERS
+        for word in words
+    )
+
+
 def _unsure_name_conflicts(
     view: DossierView,
     declaration: Document,
@@ -162,7 +177,7 @@ def _unsure_name_conflicts(
     agreement to pass over. A person reads the name: a misreading, or two people under one number."""
     for a in declared:
         for b in others:
-            if not _one_id_two_names(a, b):
+            if not _one_id_two_names(a, b) or not (plausible_name(a.name) and plausible_name(b.name)):
                 continue
             key = NAME_FIELDS[a.role]
             if declaration.fields.get(key) is not None and declaration.fields[key].needs_review:
