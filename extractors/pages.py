@@ -38,6 +38,7 @@ A4_LONG_SIDE_INCHES = 11.69
 MIN_TEXT_LAYER_CHARS = 40
 SCAN_COVERAGE = 0.85
 TEXT_LAYER_JOIN_GAP = 2.0  # in line heights: farther apart, segments on a row stay separate lines (columns)
+TEXT_LAYER_TOUCHING = 0.6  # in line heights: segments this close are one run of text
 
 PageKind = Literal["raster", "scanned_pdf", "born_digital_pdf"]
 
@@ -319,7 +320,11 @@ def _text_layer_lines(pdf_page: pdfium.PdfPage, scale: float, height_pt: float) 
             last = merged[-1]
             height = max(last.box.y1 - last.box.y0, segment.box.y1 - segment.box.y0, 1.0)
             same_row = abs((last.box.y0 + last.box.y1) - (segment.box.y0 + segment.box.y1)) / 2 < height * 0.5
-            if same_row and 0 <= segment.box.x0 - last.box.x1 < height * TEXT_LAYER_JOIN_GAP:
+            gap = segment.box.x0 - last.box.x1
+            # A label ("…tên khai sinh:") takes its value from across a gap; other neighbours on a row join
+            # only when nearly touching, so that the cells of a ruled table stay apart.
+            reach = TEXT_LAYER_JOIN_GAP if last.text.rstrip().endswith(":") else TEXT_LAYER_TOUCHING
+            if same_row and 0 <= gap < height * reach:
                 box = BoundingBox(
                     x0=last.box.x0,
                     y0=min(last.box.y0, segment.box.y0),

@@ -30,7 +30,9 @@ def encode(image: Image.Image, fmt: str, **params: object) -> bytes:
     return buffer.getvalue()
 
 
-def born_digital_pdf(lines: list[str]) -> bytes:
+def born_digital_pdf(lines: list[str | list[tuple[float, str]]]) -> bytes:
+    """A one-page PDF with a text layer; a line given as [(x, text), …] is drawn as separate strings on one
+    row, as forms draw a label and its value, or the cells of a table."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
@@ -42,7 +44,8 @@ def born_digital_pdf(lines: list[str]) -> bytes:
     pdf.setFont("TestSans", 12)
     y = A4[1] - 72
     for line in lines:
-        pdf.drawString(72, y, line)
+        for x, text in [(72.0, line)] if isinstance(line, str) else line:
+            pdf.drawString(x, y, text)
         y -= 20
     pdf.showPage()
     pdf.save()

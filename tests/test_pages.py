@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from helpers import born_digital_pdf, encode, text_page
 from PIL import Image
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from extractors.pages import LoadOptions, PageImage, PageLoadError, load_pages, sniff_media_type
 
@@ -74,6 +75,15 @@ def test_born_digital_pdf_keeps_its_text_layer_in_nfc() -> None:
         assert 0 <= line.box.y0 < line.box.y1 <= height
     first = page.text_lines[0].box if page.text_lines else None
     assert first is not None and first.y0 == pytest.approx((72 - 12) * 150 / 72, abs=12)
+
+
+def test_a_label_takes_its_value_but_table_cells_stay_apart() -> None:
+    label = "1. Họ, chữ đệm và tên khai sinh:"
+    value_at = 72 + stringWidth(label, "TestSans", 12) + 15
+    cells = [(72.0, "1"), (92.0, "Nguyễn Kim Dung"), (210.0, "05/11/1989"), (285.0, "Nữ")]
+    [page] = pages_of(born_digital_pdf([[(72.0, label), (value_at, "Trần Văn An")], cells]))
+    texts = [line.text for line in page.text_lines or []]
+    assert texts == [f"{label} Trần Văn An", "1", "Nguyễn Kim Dung", "05/11/1989", "Nữ"]
 
 
 def test_very_high_resolution_is_brought_down() -> None:
