@@ -34,6 +34,8 @@ from .templates import (
 # Leaders, then a footnote mark however it was read ("(1)", "l)", "(Q2)", "()"), then a label's tail ("h:").
 LEADING_NOISE = re.compile(r"^[^\w(+]*(?:\(?\w{0,3}\)[^\w(+]*)?(?:\w{1,2}\s*:\s*)?")
 VOCABULARY_SHORT_WORD = 4  # letters; up to this length one slip is allowed, beyond it two
+# "ngày … tháng" however the blanks between were read ("ngày. .tháng", "ngày 05 tháng"): a signature's date.
+PLACE_DATE_START = re.compile(r"ngày[\W\d_]{0,8}tháng", re.IGNORECASE)
 PLACE_DATE = re.compile(r"ngày\s*\S{1,2}\s*tháng\s*\S{1,2}\s*năm", re.IGNORECASE)
 # Leaders at the end, with the number of the next field when it was read with the line ("… 5." or "… 5").
 TRAILING_NOISE = re.compile(r"(?:[\s.,;:…_\-–|]*\b\d{1,2}\s*[.,]|[.…_]{4,}\s*\d{1,2})?[\s.,;:…_\-–|]*$")
@@ -698,7 +700,7 @@ def extract_table(
         line = lines[i]
         if line.page != title.page or i in used or (line.box.y0 + line.box.y1) / 2 < header_bottom:
             continue
-        if any(key in line.key for key in end_keys) or re.search(r"ngày\s*\S*\s*tháng", line.key):
+        if any(key in line.key for key in end_keys) or PLACE_DATE_START.search(line.key):
             break
         body.append(line)
     rows: list[list[Line]] = []

@@ -92,6 +92,8 @@ def name(raw: str) -> Normalized:
         return Normalized.fail("empty")
     if re.search(r"\d", value):
         return Normalized.fail("digits_in_name", value)
+    if re.search(r"[,:;/()]", value):  # no name holds these; a label ("Ngày, tháng") or two fields do
+        return Normalized.fail("punctuation_in_name", value)
     words = [word.capitalize() for word in value.split()]
     return Normalized(" ".join(words), len(words) >= 2, None if len(words) >= 2 else "single_word_name")
 

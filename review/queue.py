@@ -38,6 +38,7 @@ REASON_LABELS: dict[str, str] = {
     "invalid_amount": "Số tiền không hợp lệ",
     "id_wrong_length": "Số định danh sai độ dài",
     "digits_in_name": "Tên có chữ số",
+    "punctuation_in_name": "Tên có dấu câu (có thể là nhãn của ô khác)",
     "digit_boxes_unread": "Ô số đọc chưa chắc chắn",
     "handwriting_unconfirmed": "Chữ viết tay, cần đối chiếu",
     "not_in_vocabulary": "Không có trong danh mục",

@@ -456,3 +456,12 @@ def test_a_handwritten_table_cell_that_fails_is_re_read(templates: TemplateSet, 
     members = fields["household_members"]
     assert members.value[0]["date_of_birth"] == "1997-04-15"
     assert not any(reason.startswith("date_of_birth:") for reason in members.review_reasons)
+
+
+def test_the_signature_dates_under_the_members_table_are_not_a_member(templates: TemplateSet) -> None:
+    footer: list[Row] = [("Ngày. .tháng.. Năm", 336, 1750), ("ngày. .tháng...năm", 903, 1750)]
+    fields = extract(templates, DocType.CT01, "66/2023", [make_page([*MEMBER_ROWS[:-1], *footer])])
+    assert [member["full_name"] for member in fields["household_members"].value] == [
+        "Trần Duy Việt",
+        "Trần Gia Bảo",
+    ]

@@ -67,6 +67,11 @@ def test_bad_phones(raw: str) -> None:
     assert not n.phone(raw).ok
 
 
+def test_a_label_read_as_a_name_is_not_a_name() -> None:
+    assert n.name("Ngày, tháng").problem == "punctuation_in_name"
+    assert n.name("NGUYỄN THỊ HƯỜNG").value == "Nguyễn Thị Hường"
+
+
 def test_email() -> None:
     assert n.email("Le.Mai87 @gmail.com").value == "le.mai87@gmail.com"
     assert not n.email("le.mai87 at example").ok
