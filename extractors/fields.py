@@ -42,6 +42,7 @@ TRAILING_NOISE = re.compile(r"(?:[\s.,;:…_\-–|]*\b\d{1,2}\s*[.,]|[.…_]{4,}
 CELL_NOISE = re.compile(r"^[|\[\]!]+|^[lI](?=[A-ZĐÀ-Ỹ0-9])|[|\[\]]+$")
 DIGITS = "0123456789"
 DIGIT_BOX_CONFIDENT = 0.9
+DIGIT_BOX_REACH = (2.0, 6.0)  # line heights left of the estimated start of a row of digit boxes
 
 
 @dataclass
@@ -389,14 +390,30 @@ def _not_found(key: str) -> ExtractedField:
 def _digit_box_reading(
     context: Context, reading: Reading, engine: OcrEngine | None, expected: int
 ) -> Reading | None:
-    """Re-read a row of printed digit boxes from the image: find the boxes, drop their borders, read."""
+    """Re-read a row of printed digit boxes from the image: find the boxes, drop their borders, read.
+
+    Where the row starts is estimated from the label's share of the line's text, which box borders read
+    as letters ("IIDHMHMH…") throw off; a row that does not read surely is looked for again further left."""
+    readings = []
+    for reach in DIGIT_BOX_REACH:
+        found = _digit_box_reading_from(context, reading, engine, expected, reach)
+        if found is not None and found.confidence >= DIGIT_BOX_CONFIDENT and not found.unconfirmed:
+            return found
+        readings.append(found)
+    candidates = [found for found in readings if found is not None]
+    return max(candidates, key=lambda found: (not found.unconfirmed, found.confidence), default=None)
+
+
+def _digit_box_reading_from(
+    context: Context, reading: Reading, engine: OcrEngine | None, expected: int, reach: float
+) -> Reading | None:
     image = context.images.get(reading.page)
     if engine is None or image is None:
         return None
     line = context.lines[reading.line]
     height = line.box.y1 - line.box.y0
     pad = height * 0.35
-    x0 = max(0, int(_sub_box(line, reading.start, len(line.text)).x0 - 2 * height))
+    x0 = max(0, int(_sub_box(line, reading.start, len(line.text)).x0 - reach * height))
     x1 = image.shape[1]  # the detector may have cut the row of boxes short
     y0, y1 = max(0, int(line.box.y0 - pad)), min(image.shape[0], int(line.box.y1 + pad))
     if x1 - x0 < 10 or y1 - y0 < 10:

@@ -165,6 +165,18 @@ MEMBER_ROWS: list[Row] = [
 ]
 
 
+def test_a_row_of_boxes_starting_left_of_where_the_line_puts_it_is_read_whole(
+    templates: TemplateSet, settings: Settings
+) -> None:
+    image, _ = draw_digit_boxes("022087993363")
+    # The line's box starts late and its borders read as letters: the row seems to start past its first box.
+    row = ("4. Số định danh cá nhân: IIDHMHMHHMHHHE", 400, 150)
+    page = make_page([*CT01_ROWS[:4], row], height=400)
+    fields = extract(templates, DocType.CT01, "66/2023", [page], {0: image}, shared_engine(settings))
+    assert fields["personal_id"].value == "022087993363"
+    assert not fields["personal_id"].needs_review
+
+
 def test_household_members_table(templates: TemplateSet) -> None:
     fields = extract(templates, DocType.CT01, "66/2023", [make_page(MEMBER_ROWS)])
     assert fields["household_members"].value == [
