@@ -292,13 +292,14 @@ def test_a_name_flagged_as_misread_proves_no_mismatch(settings) -> None:
     assert dossier.decision.status == DecisionStatus.REVIEW  # the declaration's name itself is unsure
 
 
-def test_id_disagreeing_with_an_unsure_birth_date_is_a_reading_to_check(settings) -> None:
+def test_id_disagreeing_with_an_unsure_birth_date_names_the_reading_to_check(settings) -> None:
     dossier = dossier_from_truth("02_tam_tru_thue_nha")
     truth_dob = dossier.documents[0].fields["date_of_birth"].value
     wrong_year = str(int(truth_dob[:4]) + 3) + truth_dob[4:]
     set_field(dossier, "ct01", "date_of_birth", wrong_year, confidence=0.85)
     run(dossier, settings)
-    assert failed(dossier) == {"field_needs_review": "review"}
+    assert failed(dossier) == {"id_inconsistent_with_birth_data": "review"}
+    assert "Ngày, tháng, năm sinh đọc chưa chắc chắn" in dossier.decision.messages[0]
     dossier = dossier_from_truth("02_tam_tru_thue_nha")
     set_field(dossier, "ct01", "date_of_birth", wrong_year)
     assert "id_inconsistent_with_birth_data" in failed(run(dossier, settings))

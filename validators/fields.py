@@ -114,29 +114,23 @@ def _check_person(
         else:
             mismatch = id_birth_mismatch(number, person.get("date_of_birth"), person.get("gender"))
             compared = [id_field, *(fields[key] for key in ("date_of_birth", "gender") if key in fields)]
-            if mismatch and not all(_confident(view, found) for found in compared):
-                # A misread digit or date explains a disagreement as well as a wrong ID does.
-                checks.append(
-                    view.check(
-                        "field_needs_review",
-                        document=document,
-                        page=id_field.page,
-                        field_key="personal_id",
-                        rule="id_birth_check",
-                    )
+            if mismatch:
+                check = view.check(
+                    "id_inconsistent_with_birth_data",
+                    document=document,
+                    page=id_field.page,
+                    field_key="personal_id",
+                    masked_id=f"{who}{masked(number)}",
+                    what="ngày sinh, giới tính",
+                    detail=mismatch,
                 )
-            elif mismatch:
-                checks.append(
-                    view.check(
-                        "id_inconsistent_with_birth_data",
-                        document=document,
-                        page=id_field.page,
-                        field_key="personal_id",
-                        masked_id=f"{who}{masked(number)}",
-                        what="ngày sinh, giới tính",
-                        detail=mismatch,
-                    )
-                )
+                unsure = [view.rules.field_label(f.key) for f in compared if not _confident(view, f)]
+                if unsure:
+                    # A misread digit or date explains a disagreement as well as a wrong ID does; either
+                    # way a person looks (the outcome is review), told which reading is unsure.
+                    note = f" (cần kiểm tra: {', '.join(unsure)} đọc chưa chắc chắn)"
+                    check = check.model_copy(update={"message": check.message + note})
+                checks.append(check)
     gender = person.get("gender")
     if gender not in (None, "", "male", "female"):
         found = fields.get("gender") or ExtractedField(key="gender", confidence=1.0)
