@@ -471,11 +471,12 @@ def test_a_members_table_cell_that_fails_its_format_is_a_reading_to_check(settin
     assert "invalid_field_format" not in codes and codes.get("field_needs_review") == "review"
 
 
-def _unsure_birth_date(dossier: Dossier, value: str) -> None:
+def _handwritten_unsure(dossier: Dossier, key: str, value: str) -> None:
+    """A declaration field only the handwriting model read: written, but flagged for review."""
     set_field(
         dossier,
         "ct01",
-        "date_of_birth",
+        key,
         value,
         raw=value,
         confidence=0.97,
@@ -486,12 +487,12 @@ def _unsure_birth_date(dossier: Dossier, value: str) -> None:
 
 def test_an_unsure_birth_date_whose_year_the_id_repeats_settles_the_age(settings) -> None:
     adult = dossier_from_truth("02_tam_tru_thue_nha")  # ID 042086…: born 1986
-    _unsure_birth_date(adult, "1986-01-07")
+    _handwritten_unsure(adult, "date_of_birth", "1986-01-07")
     run(adult, settings)
     assert adult.decision.status == DecisionStatus.ACCEPT
 
     minor = _without_consents()  # ID 027310…: born 2010
-    _unsure_birth_date(minor, "2010-03-17")
+    _handwritten_unsure(minor, "date_of_birth", "2010-03-17")
     run(minor, settings)
     assert "missing_guardian_consent" in minor.decision.reasons
     assert "field_needs_review" not in minor.decision.reasons
@@ -499,41 +500,28 @@ def test_an_unsure_birth_date_whose_year_the_id_repeats_settles_the_age(settings
 
 def test_an_unsure_birth_date_the_id_contradicts_goes_to_a_person(settings) -> None:
     dossier = dossier_from_truth("02_tam_tru_thue_nha")
-    _unsure_birth_date(dossier, "2008-01-07")
+    _handwritten_unsure(dossier, "date_of_birth", "2008-01-07")
     run(dossier, settings)
     assert dossier.decision.status == DecisionStatus.REVIEW
     assert "field_needs_review" in dossier.decision.reasons
-
-
-def _unsure_declarant_name(dossier: Dossier, name: str) -> None:
-    set_field(
-        dossier,
-        "ct01",
-        "full_name",
-        name,
-        raw=name,
-        confidence=0.95,
-        needs_review=True,
-        review_reasons=["handwriting_unconfirmed"],
-    )
 
 
 def test_an_unsure_name_under_the_lessees_id_is_checked_by_a_person_when_it_differs(settings) -> None:
     dossier = dossier_from_truth("02_tam_tru_thue_nha")
     lessee = dossier.documents[1].fields["lessee_name"].value
     words = lessee.split()
-    _unsure_declarant_name(dossier, " ".join([words[0], "Quang", *words[2:]]))  # another middle name
+    _handwritten_unsure(dossier, "full_name", " ".join([words[0], "Quang", *words[2:]]))  # another middle name
     run(dossier, settings)
     assert failed(dossier) == {"field_needs_review": "review"}
     assert "name_mismatch_across_documents" not in dossier.decision.reasons
 
     dossier = dossier_from_truth("02_tam_tru_thue_nha")
-    _unsure_declarant_name(dossier, lessee)  # the unsure reading agrees with the contract
+    _handwritten_unsure(dossier, "full_name", lessee)  # the unsure reading agrees with the contract
     assert failed(run(dossier, settings)) == {}
 
 
 def test_a_garbled_unsure_name_under_the_lessees_id_is_no_evidence(settings) -> None:
     dossier = dossier_from_truth("02_tam_tru_thue_nha")
-    _unsure_declarant_name(dossier, "244» 7z: Ÿíàng")
+    _handwritten_unsure(dossier, "full_name", "244» 7z: Ÿíàng")
     assert "field_needs_review" not in failed(run(dossier, settings))
     assert not plausible_name("244» 7z: Ÿíàng") and plausible_name("NGUYỄN GIA ĐẠT")
