@@ -510,7 +510,8 @@ def test_an_unsure_name_under_the_lessees_id_is_checked_by_a_person_when_it_diff
     dossier = dossier_from_truth("02_tam_tru_thue_nha")
     lessee = dossier.documents[1].fields["lessee_name"].value
     words = lessee.split()
-    _handwritten_unsure(dossier, "full_name", " ".join([words[0], "Quang", *words[2:]]))  # another middle name
+    other_middle_name = " ".join([words[0], "Quang", *words[2:]])
+    _handwritten_unsure(dossier, "full_name", other_middle_name)
     run(dossier, settings)
     assert failed(dossier) == {"field_needs_review": "review"}
     assert "name_mismatch_across_documents" not in dossier.decision.reasons
