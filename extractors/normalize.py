@@ -99,6 +99,26 @@ def name(raw: str) -> Normalized:
 
 
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+ENGLISH_MONTHS = {
+    month: number
+    for number, month in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
 
 
 def _valid_date(day: int, month: int, year: int) -> date | None:
@@ -114,7 +134,15 @@ def date_value(raw: str) -> Normalized:
     """dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy, "ngày dd tháng mm năm yyyy", or a year alone ("Sinh năm yyyy")."""
     value = clean_text(raw)
     plain = strip_accents(value).casefold()
-    match = re.search(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})", plain)
+    # "ngày 29 tháng IÌ năm 2026": the day and month as read, look-alike letters taken for digits.
+    words = re.search(r"ngay\s*(\S{1,2})\s*thang\s*(\S{1,2})\s*nam\s*(\S{4})", plain)
+    read_as_digits = " ".join(words.groups()).translate(DIGIT_LOOKALIKES) if words else ""
+    match = re.fullmatch(r"(\d{1,2}) (\d{1,2}) (\d{4})", read_as_digits)
+    english = re.search(rf"(\d{{1,2}})\s+({'|'.join(ENGLISH_MONTHS)})\s+(\d{{4}})", plain)
+    if not match and english:  # papers issued abroad: "9 October 2026"
+        day, month, year = int(english.group(1)), ENGLISH_MONTHS[english.group(2)], int(english.group(3))
+        parsed = _valid_date(day, month, year)
+        return Normalized(parsed.isoformat(), True) if parsed else Normalized.fail("impossible_date", value)
     if not match:
         # OCR splits digits with a space ("1 1/06/2031"): joined first, or "1/06/2031" would be found.
         joined = re.sub(r"(?<=\d)\s(?=\d)", "", value.translate(DIGIT_LOOKALIKES))
@@ -124,7 +152,8 @@ def date_value(raw: str) -> Normalized:
         parsed = _valid_date(day, month, year)
         if parsed is None:
             return Normalized.fail("impossible_date", value)
-        return Normalized(parsed.isoformat(), True)
+        guessed = words is not None and not re.fullmatch(r"[\d ]+", " ".join(words.groups()))
+        return Normalized(parsed.isoformat(), True, doubt="date_digits_guessed" if guessed else None)
     year_only = re.fullmatch(r"(?:sinh\s*)?(?:nam\s*)?(\d{4})", plain)
     if year_only and EARLIEST_YEAR <= int(year_only.group(1)) <= LATEST_YEAR:
         return Normalized(year_only.group(1), True)

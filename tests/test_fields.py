@@ -477,3 +477,30 @@ def test_the_signature_dates_under_the_members_table_are_not_a_member(templates:
         "Trần Duy Việt",
         "Trần Gia Bảo",
     ]
+
+
+def test_a_written_consent_says_who_agrees_to_whom_for_which_home(templates: TemplateSet) -> None:
+    rows: list[Row] = [
+        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 700, 200),
+        ("GIẤY ĐỒNG Ý CHO ĐĂNG KÝ THƯỜNG TRÚ, TẠM TRÚ", 500, 420),
+        ("Tôi tên là: Phạm Thùy Trâm...", 240, 600),
+        ("Số định danh cá nhân: 025158096950..", 240, 680),
+        ("Là: Chủ hộ, chủ sở hữu chỗ ở hợp pháp......", 240, 760),
+        ("Địa chỉ chỗ ở: Số 152 đường Lê Hồng Phong, phường Phú Lợi......", 240, 840),
+        ("Tôi đồng ý cho:", 240, 920),
+        ("Ông: Hồ Tiến Lộc,..", 240, 1000),
+        ("Số định danh cá nhân: 083086544073...", 240, 1080),
+        ("Bình Dương, ngày 29 tháng 11 năm 2026", 1300, 1400),
+    ]
+    fields = extract(templates, DocType.OTHER, None, [make_page(rows)])
+    assert {key: fields[key].value for key in fields if fields[key].value is not None} == {
+        "title": "GIẤY ĐỒNG Ý CHO ĐĂNG KÝ THƯỜNG TRÚ, TẠM TRÚ",
+        "consent_type": "written_consent",
+        "person_name": "Phạm Thùy Trâm",
+        "grantor_id": "025158096950",
+        "grantor_role": "Chủ hộ, chủ sở hữu chỗ ở hợp pháp",
+        "property_address": "Số 152 đường Lê Hồng Phong, phường Phú Lợi",
+        "grantee_name": "Hồ Tiến Lộc",
+        "grantee_id": "083086544073",
+        "date": "2026-11-29",
+    }

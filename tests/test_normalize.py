@@ -72,6 +72,13 @@ def test_a_label_read_as_a_name_is_not_a_name() -> None:
     assert n.name("NGUYỄN THỊ HƯỜNG").value == "Nguyễn Thị Hường"
 
 
+def test_dates_written_out_in_words() -> None:
+    assert n.date_value("Issued on 9 October 2026").value == "2026-10-09"
+    read = n.date_value("Bình Dương, ngày 29 tháng IÌ năm 2026")  # "11" read as letters
+    assert read.value == "2026-11-29" and read.doubt == "date_digits_guessed"
+    assert n.date_value("ngày 5 tháng 3 năm 2026").doubt is None
+
+
 def test_email() -> None:
     assert n.email("Le.Mai87 @gmail.com").value == "le.mai87@gmail.com"
     assert not n.email("le.mai87 at example").ok

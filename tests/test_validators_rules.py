@@ -341,7 +341,7 @@ def test_addresses_old_and_new_units_agree_but_other_streets_warn(settings) -> N
 def _consent_letter(dossier: Dossier, role: str, **fields: object) -> None:
     from intake.model import DocType, Document
 
-    values = {"letter_kind": "consent", "grantor_role": role, **fields}
+    values = {"consent_type": "written_consent", "grantor_role": role, **fields}
     dossier.documents.append(
         Document(
             index=len(dossier.documents),
@@ -373,7 +373,7 @@ def test_written_consent_stands_for_the_declarations_blocks(settings) -> None:
 def test_a_letter_that_is_not_a_consent_does_not_count(settings) -> None:
     dossier = dossier_from_truth("07_khong_co_dossier_json")
     set_field(dossier, "ct01", "consent_owner", False)
-    _consent_letter(dossier, "Chủ sở hữu", letter_kind=None)
+    _consent_letter(dossier, "Chủ sở hữu", consent_type=None)
     run(dossier, settings)
     assert "missing_owner_consent" in dossier.decision.reasons
 

@@ -80,7 +80,8 @@ def _consent_given(ctx: RuleContext, params: dict[str, Any]) -> bool:
         return True
     roles = [fold(role) for role in params.get("roles", [])]
     for document in ctx.view.of_type("other"):
-        if document.fields.get("letter_kind") is None or document.fields["letter_kind"].value != "consent":
+        kind = document.fields.get("consent_type")
+        if kind is None or kind.value != "written_consent":
             continue
         role = ctx.reading.get(document, "grantor_role", required=False)
         if not role:

@@ -63,6 +63,7 @@ READING_DOUBTS = frozenset(
         "not_found",
         "email_at_restored",
         "email_domain_guessed",
+        "date_digits_guessed",
         "email_cleaned",
         "language_unclear",
     }
