@@ -252,14 +252,19 @@ def _value_after(context: Context, hit: Hit, spec: FieldSpec) -> Reading:
     number = hit.line
     height = line.box.y1 - line.box.y0
     while number + 1 < len(lines) and (spec.wraps or not _clean_value(pieces[0][0])):
-        candidate = lines[number + 1]
-        if candidate.page != line.page or (number + 1) in context.hits:
+        following = number + 1
+        # A line wholly left of the label's column belongs to another column (an ID card's expiry date
+        # beside the second line of its address): the value goes on past it.
+        while following + 1 < len(lines) and lines[following].box.x1 <= line.box.x0:
+            following += 1
+        candidate = lines[following]
+        if candidate.page != line.page or following in context.hits:
             break
         if candidate.box.y0 - lines[number].box.y1 > 1.5 * height or PLACE_DATE.search(candidate.text):
             break
         pieces.append((candidate.text, candidate.box))
         confidence = min(confidence, candidate.confidence)
-        number += 1
+        number = following
         if not spec.wraps:
             break
     texts = [_clean_value(text, final=i == len(pieces) - 1) for i, (text, _) in enumerate(pieces)]

@@ -504,3 +504,20 @@ def test_a_written_consent_says_who_agrees_to_whom_for_which_home(templates: Tem
         "grantee_id": "083086544073",
         "date": "2026-11-29",
     }
+
+
+def test_a_wrapped_value_goes_on_past_a_line_of_another_column(templates: TemplateSet) -> None:
+    """An ID card's expiry date, left of the address column, comes between the address's two lines."""
+    rows: list[Row] = [
+        ("CĂN CƯỚC CÔNG DÂN", 537, 494),
+        ("Nơi thường trú / Place of residence:", 504, 763),
+        ("Số 130 ngõ 36 phố Lò Đúc, phường Bạch Đằng, quận", 502, 800),
+        ("Có giá trị đến: 31/12/2045", 318, 846),
+        ("Hai Bà Trưng, thành phố Hà Nội", 502, 850),
+    ]
+    page = make_page(rows)
+    page.lines[3].box = BoundingBox(x0=318, y0=846, x1=496, y1=869)  # a narrow column left of the address
+    fields = extract(templates, DocType.ID_CARD, None, [page])
+    assert fields["place_of_residence"].value == (
+        "Số 130 ngõ 36 phố Lò Đúc, phường Bạch Đằng, quận Hai Bà Trưng, thành phố Hà Nội"
+    )
