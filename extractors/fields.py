@@ -226,7 +226,7 @@ def with_canonical_start(value: Normalized, spellings: list[str]) -> Normalized:
         if len(rivals) > 1:
             return value
         fixed = spelling.upper() if head.isupper() else spelling
-        return Normalized(" ".join([fixed, *words[count:]]), True)
+        return Normalized(" ".join([fixed, *words[count:]]), True, doubt=value.doubt)
     return value
 
 

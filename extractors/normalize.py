@@ -85,6 +85,24 @@ def relationship(raw: str) -> Normalized:
     return Normalized(value[:1].upper() + value[1:], bool(value), None if value else "empty")
 
 
+# Tone marks (the other combining marks, ˆ ˘ ̛, make vowels). A syllable closed by p, t, c or ch carries only
+# the sắc or nặng tone: "Ngoc" is "Ngọc" or "Ngóc" misread, never a spelling.
+TONE_MARKS = {"\u0301", "\u0300", "\u0309", "\u0303", "\u0323"}
+STOP_TONES = {"\u0301", "\u0323"}
+SYLLABLE = re.compile(r"(ngh|ng|nh|ch|tr|th|ph|kh|gh|gi|qu|[bcdghklmnprstvx])?([aeiouy]+)(ch|ng|nh|[cmnpt])?")
+
+
+def vietnamese_syllable(word: str) -> bool:
+    """Whether `word` can be a Vietnamese syllable: onset, vowels, coda, and a tone its coda allows."""
+    decomposed = unicodedata.normalize("NFD", word.casefold())
+    tones = [mark for mark in decomposed if mark in TONE_MARKS]
+    base = "".join(c for c in decomposed if not unicodedata.combining(c)).replace("đ", "d")
+    match = SYLLABLE.fullmatch(base)
+    if match is None or len(tones) > 1:
+        return False
+    return match.group(3) not in ("c", "ch", "p", "t") or (bool(tones) and tones[0] in STOP_TONES)
+
+
 def name(raw: str) -> Normalized:
     """Vietnamese personal names in title case ("NGUYỄN THỊ HƯỜNG" → "Nguyễn Thị Hường")."""
     value = re.sub(r"^(?:ông|bà|anh|chị)\s*[:.]?\s+", "", clean_text(raw), flags=re.IGNORECASE)
@@ -95,7 +113,11 @@ def name(raw: str) -> Normalized:
     if re.search(r"[,:;/()]", value):  # no name holds these; a label ("Ngày, tháng") or two fields do
         return Normalized.fail("punctuation_in_name", value)
     words = [word.capitalize() for word in value.split()]
-    return Normalized(" ".join(words), len(words) >= 2, None if len(words) >= 2 else "single_word_name")
+    if len(words) < 2:
+        return Normalized(" ".join(words), False, "single_word_name")
+    # A word no Vietnamese syllable is spelt like ("Trandg", "Ngoc") is an OCR slip: kept, but doubted.
+    odd = not all(vietnamese_syllable(word) for word in words)
+    return Normalized(" ".join(words), True, doubt="name_spelling_unusual" if odd else None)
 
 
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100

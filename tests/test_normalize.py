@@ -79,6 +79,13 @@ def test_dates_written_out_in_words() -> None:
     assert n.date_value("ngày 5 tháng 3 năm 2026").doubt is None
 
 
+def test_a_name_word_no_syllable_is_spelt_like_is_doubted() -> None:
+    for misread in ("Lê Diệu Trandg", "PHAM NGOC LAN"):  # a stray letter; "c" after a level tone
+        assert n.name(misread).ok and n.name(misread).doubt == "name_spelling_unusual"
+    for spelt in ("Nguyễn Ngọc Quân", "Đặng Thị Bích Hường", "Khuất Quỳnh Uyên", "Giáp Văn Thắng"):
+        assert n.name(spelt).doubt is None
+
+
 def test_email() -> None:
     assert n.email("Le.Mai87 @gmail.com").value == "le.mai87@gmail.com"
     assert not n.email("le.mai87 at example").ok

@@ -64,6 +64,7 @@ READING_DOUBTS = frozenset(
         "email_at_restored",
         "email_domain_guessed",
         "date_digits_guessed",
+        "name_spelling_unusual",
         "email_cleaned",
         "language_unclear",
     }
