@@ -73,10 +73,17 @@ def text(raw: str) -> Normalized:
     return Normalized(value, bool(value), None if value else "empty")
 
 
+# Characters an address is written with; anything else ("Số 7§", "Số 13!", "phườ: Nội") is an OCR slip.
+ADDRESS_ODD = re.compile(r"[^\w\s,./\-()]|_")
+
+
 def address(raw: str) -> Normalized:
-    """An address as written, without a following sentence ("… Hải Phòng. Nhà ở thuộc quyền …")."""
+    """An address as written, without a following sentence ("… Hải Phòng. Nhà ở thuộc quyền …"); one holding
+    a character no address is written with is kept, but doubted."""
     value = re.split(r"\.\s+(?=[A-ZĐÀ-Ỹ])", clean_text(raw), maxsplit=1)[0]
-    return Normalized(value, bool(value), None if value else "empty")
+    if not value:
+        return Normalized.fail("empty")
+    return Normalized(value, True, doubt="odd_characters" if ADDRESS_ODD.search(value) else None)
 
 
 def relationship(raw: str) -> Normalized:

@@ -46,6 +46,7 @@ REASON_LABELS: dict[str, str] = {
     "email_domain_guessed": "Tên miền email được đoán theo danh sách tên miền phổ biến",
     "date_digits_guessed": "Chữ số của ngày tháng được đoán từ ký tự giống số",
     "name_spelling_unusual": "Tên có chữ không đúng chính tả tiếng Việt (có thể đọc sai dấu)",
+    "odd_characters": "Có ký tự lạ (có thể đọc sai)",
     "email_cleaned": "Đã bỏ ký tự lạ trong email",
     "language_unclear": "Chưa rõ ngôn ngữ của giấy tờ",
     "document_type_unclear": "Chưa rõ loại giấy tờ",

@@ -86,6 +86,13 @@ def test_a_name_word_no_syllable_is_spelt_like_is_doubted() -> None:
         assert n.name(spelt).doubt is None
 
 
+def test_an_address_with_a_character_no_address_holds_is_doubted() -> None:
+    assert n.address("Số 7§ đường Trần Quốc Thảo, phường Xuân Hòa").doubt == "odd_characters"
+    assert n.address("Số 139 phố Chùa Bộc, phườ: Nội").doubt == "odd_characters"
+    plain = n.address("Số 140/7 đường Lê Duẩn, thôn 3 (cũ), phường Hải Châu. Nhà ở thuộc quyền sở hữu")
+    assert plain.value == "Số 140/7 đường Lê Duẩn, thôn 3 (cũ), phường Hải Châu" and plain.doubt is None
+
+
 def test_email() -> None:
     assert n.email("Le.Mai87 @gmail.com").value == "le.mai87@gmail.com"
     assert not n.email("le.mai87 at example").ok

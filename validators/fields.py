@@ -65,6 +65,7 @@ READING_DOUBTS = frozenset(
         "email_domain_guessed",
         "date_digits_guessed",
         "name_spelling_unusual",
+        "odd_characters",
         "email_cleaned",
         "language_unclear",
     }
