@@ -74,7 +74,7 @@ def text(raw: str) -> Normalized:
 
 
 # Characters an address is written with; anything else ("Số 7§", "Số 13!", "phườ: Nội") is an OCR slip.
-ADDRESS_ODD = re.compile(r"[^\w\s,./\-()]|_")
+ADDRESS_ODD = re.compile(r"[^\w\s,./\-()'’–;&]|_")  # Đắk R'Lấp, "Số 12 – 14"
 
 
 def address(raw: str) -> Normalized:
@@ -163,10 +163,16 @@ def date_value(raw: str) -> Normalized:
     """dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy, "ngày dd tháng mm năm yyyy", or a year alone ("Sinh năm yyyy")."""
     value = clean_text(raw)
     plain = strip_accents(value).casefold()
-    # "ngày 29 tháng IÌ năm 2026": the day and month as read, look-alike letters taken for digits.
-    words = re.search(r"ngay\s*(\S{1,2})\s*thang\s*(\S{1,2})\s*nam\s*(\S{4})", plain)
+    # "ngày 29 tháng IÌ năm 2026": the day and month as read, look-alike letters taken for digits (before
+    # case folding: "B" is an 8, "b" a 6).
+    words = re.search(
+        r"ngay\s*(\S{1,2})\s*thang\s*(\S{1,2})\s*nam\s*(\S{4})", strip_accents(value), re.IGNORECASE
+    )
     read_as_digits = " ".join(words.groups()).translate(DIGIT_LOOKALIKES) if words else ""
     match = re.fullmatch(r"(\d{1,2}) (\d{1,2}) (\d{4})", read_as_digits)
+    guessed = (
+        match is not None and words is not None and not re.fullmatch(r"[\d ]+", " ".join(words.groups()))
+    )
     english = re.search(rf"(\d{{1,2}})\s+({'|'.join(ENGLISH_MONTHS)})\s+(\d{{4}})", plain)
     if not match and english:  # papers issued abroad: "9 October 2026"
         day, month, year = int(english.group(1)), ENGLISH_MONTHS[english.group(2)], int(english.group(3))
@@ -181,7 +187,6 @@ def date_value(raw: str) -> Normalized:
         parsed = _valid_date(day, month, year)
         if parsed is None:
             return Normalized.fail("impossible_date", value)
-        guessed = words is not None and not re.fullmatch(r"[\d ]+", " ".join(words.groups()))
         return Normalized(parsed.isoformat(), True, doubt="date_digits_guessed" if guessed else None)
     year_only = re.fullmatch(r"(?:sinh\s*)?(?:nam\s*)?(\d{4})", plain)
     if year_only and EARLIEST_YEAR <= int(year_only.group(1)) <= LATEST_YEAR:
@@ -220,7 +225,7 @@ def phone(raw: str) -> Normalized:
 # Mail services most addresses on the forms use; OCR often reads their "@" as "0"/"o" or drops it.
 COMMON_MAIL_DOMAINS = ("gmail.com", "yahoo.com", "yahoo.com.vn", "outlook.com", "hotmail.com", "icloud.com")
 # What handwritten or script "@" is read as; MAX_DOMAIN_EDITS: slips allowed in a listed domain.
-AT_READ_AS = "0o©®qe"
+AT_READ_AS = "0o©®q"
 MAX_DOMAIN_EDITS = 2
 EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 
@@ -239,8 +244,7 @@ def email(raw: str) -> Normalized:
             if "@" in value or not value.endswith(ending) or len(value) <= len(ending) + 1:
                 continue
             local = value[: -len(ending)]
-            if local[-1] in AT_READ_AS and len(local) > 2:
-                local = local[:-1]  # the "@" read as a letter or digit
+            local = _without_misread_at(local)
             repaired = f"{local}@{domain}"
             if EMAIL.fullmatch(repaired):
                 return Normalized(repaired, True, doubt="email_at_restored")
@@ -248,6 +252,14 @@ def email(raw: str) -> Normalized:
     if near is not None:
         return Normalized(near, True, doubt="email_domain_guessed")
     return Normalized.fail("invalid_email", value or None)
+
+
+def _without_misread_at(local: str) -> str:
+    """The local part less its last character when that is the "@" misread: "0", "o", "©"… or an "e" after
+    a digit ("anhdh82e"); a letter ending a name ("hoangle") is the name's."""
+    if len(local) > 2 and (local[-1] in AT_READ_AS or (local[-1] == "e" and local[-2].isdigit())):
+        return local[:-1]
+    return local
 
 
 def _near_domain(value: str) -> str | None:
@@ -270,10 +282,7 @@ def _near_domain(value: str) -> str | None:
     if len({domain for _, domain in best}) != 1:
         return None
     local, domain = max(best, key=lambda pair: len(pair[0]))  # the shortest domain spelling that fits
-    if "@" in local:
-        local = local[: local.index("@")]
-    elif local[-1] in AT_READ_AS:
-        local = local[:-1]
+    local = local[: local.index("@")] if "@" in local else _without_misread_at(local)
     repaired = f"{local.rstrip('.')}@{domain}"
     return repaired if EMAIL.fullmatch(repaired) else None
 

@@ -77,6 +77,8 @@ def test_dates_written_out_in_words() -> None:
     read = n.date_value("Bình Dương, ngày 29 tháng IÌ năm 2026")  # "11" read as letters
     assert read.value == "2026-11-29" and read.doubt == "date_digits_guessed"
     assert n.date_value("ngày 5 tháng 3 năm 2026").doubt is None
+    assert n.date_value("ngày 1B tháng 1O năm 2026").value == "2026-10-18"  # upper-case B is an 8
+    assert n.date_value("Ngày, tháng, năm sinh: 01/02/1990").doubt is None  # the label is not the date
 
 
 def test_a_name_word_no_syllable_is_spelt_like_is_doubted() -> None:
@@ -121,6 +123,12 @@ def test_email_with_a_listed_domain_misread_is_guessed_but_doubted(raw: str, exp
     guessed = n.email(raw)
     assert guessed.ok and guessed.value == expected
     assert guessed.doubt == "email_domain_guessed"
+
+
+def test_a_name_ending_in_e_keeps_its_e_when_the_at_sign_is_lost() -> None:
+    assert n.email("hoanglegmail.com").value == "hoangle@gmail.com"
+    assert n.email("nguyenthihuegmall.com").value == "nguyenthihue@gmail.com"
+    assert n.email("anhdh82egmail.com").value == "anhdh82@gmail.com"  # after a digit, "e" is the "@"
 
 
 def test_email_domain_is_not_guessed_from_far_or_ambiguous_spellings() -> None:
