@@ -19,7 +19,7 @@ from intake.model import BoundingBox, Document, ExtractedField, Page
 
 from . import marks
 from .classify import match_text
-from .normalize import NORMALIZERS, Normalized, clean_text, strip_accents
+from .normalize import NORMALIZERS, Normalized, clean_text, strip_accents, vietnamese_syllable
 from .ocr.base import OcrEngine
 from .templates import (
     ColumnSpec,
@@ -226,7 +226,11 @@ def with_canonical_start(value: Normalized, spellings: list[str]) -> Normalized:
         if len(rivals) > 1:
             return value
         fixed = spelling.upper() if head.isupper() else spelling
-        return Normalized(" ".join([fixed, *words[count:]]), True, doubt=value.doubt)
+        spelt = " ".join([fixed, *words[count:]])
+        doubt = value.doubt
+        if doubt == "name_spelling_unusual" and all(vietnamese_syllable(word) for word in spelt.split()):
+            doubt = None  # the listed spelling was the only slip
+        return Normalized(spelt, True, doubt=doubt)
     return value
 
 
@@ -251,12 +255,15 @@ def _value_after(context: Context, hit: Hit, spec: FieldSpec) -> Reading:
     confidence = line.confidence
     number = hit.line
     height = line.box.y1 - line.box.y0
+    used = [hit.line]
     while number + 1 < len(lines) and (spec.wraps or not _clean_value(pieces[0][0])):
         following = number + 1
         # A line wholly left of the label's column belongs to another column (an ID card's expiry date
         # beside the second line of its address): the value goes on past it.
-        while following + 1 < len(lines) and lines[following].box.x1 <= line.box.x0:
+        while following < len(lines) and lines[following].box.x1 <= line.box.x0:
             following += 1
+        if following == len(lines):
+            break
         candidate = lines[following]
         if candidate.page != line.page or following in context.hits:
             break
@@ -265,13 +272,14 @@ def _value_after(context: Context, hit: Hit, spec: FieldSpec) -> Reading:
         pieces.append((candidate.text, candidate.box))
         confidence = min(confidence, candidate.confidence)
         number = following
+        used.append(following)
         if not spec.wraps:
             break
     texts = [_clean_value(text, final=i == len(pieces) - 1) for i, (text, _) in enumerate(pieces)]
     boxes = [box for text, (_, box) in zip(texts, pieces, strict=True) if text]
     raw = _clean_value(" ".join(text for text in texts if text))
     box = _union(boxes) if boxes else _sub_box(line, hit.start, hit.end)
-    unconfirmed = any(lines[i].second_recognizer for i in range(hit.line, number + 1))
+    unconfirmed = any(lines[i].second_recognizer for i in used)
     return Reading(raw, line.page, box, confidence, line.from_text_layer, hit.line, hit.end, unconfirmed)
 
 
@@ -474,11 +482,12 @@ CHARSETS = {
 # Values whose first reading failed that the handwriting recogniser reads again, with the characters each may
 # hold (None: any). The detector's box for a handwritten value in a line that also holds the printed label
 # is placed proportionally, so it often cuts off the first characters; the re-read therefore looks from
-# several starting points left of it (REREAD_LEFT, in line heights) and keeps a value most of them agree on.
+# several starting points left of it (REREAD_LEFT, in line heights), each read with and without the charset,
+# and keeps a value that crops from REREAD_MIN_VOTES starting points agree on (one vote per crop).
 HANDWRITING_REREAD: dict[str, str | None] = {
     "date": None,
     "phone": DIGITS + "+ ",
-    "gender": "NamNữnamữ:. ",
+    "gender": "NAMnamỮữ:. ",
     "relationship": None,
 }
 REREAD_LEFT = (0.2, 0.6, 1.0)
@@ -489,8 +498,9 @@ LABEL_TAIL = re.compile(r"^[^:]*:")
 def _handwriting_reread(
     context: Context, reading: Reading, item: FieldSpec | ColumnSpec, engine: OcrEngine | None
 ) -> tuple[Reading, Normalized] | None:
-    """A value the handwriting recogniser reads the same way from most crops around the value's box, or
-    None. The reading stays unconfirmed: it is the second recogniser's alone."""
+    """A value the handwriting recogniser reads the same way from crops starting at different points
+    around the value's box, or None. The reading is the second recogniser's alone: unconfirmed, unless a
+    closed list confirms it as it does any reading."""
     image = context.images.get(reading.page)
     if engine is None or image is None or reading.from_text_layer:
         return None
@@ -501,7 +511,7 @@ def _handwriting_reread(
     height = box.y1 - box.y0
     y0, y1 = max(0, int(box.y0 - 0.2 * height)), min(image.shape[0], int(box.y1 + 0.2 * height))
     x1 = min(image.shape[1], int(box.x1 + 0.8 * height))
-    votes: dict[str, list[tuple[str, float, Normalized, int]]] = {}
+    votes: dict[str, dict[int, tuple[str, float, Normalized]]] = {}  # value → crop start → its reading
     for left in REREAD_LEFT:
         x0 = max(0, int(box.x0 - left * height))
         if x1 - x0 < 8 or y1 - y0 < 8:
@@ -513,13 +523,14 @@ def _handwriting_reread(
             text = _clean_value(LABEL_TAIL.sub("", read[0]))
             value = in_vocabulary(NORMALIZERS[item.normalizer](text), item.vocabulary)
             if value.ok:
-                votes.setdefault(repr(value.value), []).append((text, read[1], value, x0))
+                votes.setdefault(repr(value.value), {}).setdefault(x0, (text, read[1], value))
     ranked = sorted(votes.values(), key=len, reverse=True)
-    sizes = [len(group) for group in ranked]
-    if not sizes or sizes[0] < REREAD_MIN_VOTES or sizes[1:2] == sizes[:1]:
-        return None  # too few agree, or two values tie
-    text, _, value, x0 = ranked[0][0]
-    confidence = min(vote[1] for vote in ranked[0])
+    if not ranked or len(ranked[0]) < REREAD_MIN_VOTES:
+        return None  # too few crops agree
+    if len(ranked) > 1 and len(ranked[1]) == len(ranked[0]):
+        return None  # two values as often
+    x0, (text, _, value) = next(iter(ranked[0].items()))
+    confidence = min(vote[1] for vote in ranked[0].values())
     box = BoundingBox(x0=x0, y0=y0, x1=x1, y1=y1)
     return dataclasses.replace(reading, raw=text, box=box, confidence=confidence, unconfirmed=True), value
 
@@ -606,7 +617,10 @@ def extract_fields(
             confidence = min(r.confidence for _, r in judged)
             failed = [value for value, _ in judged if not value.ok]
             combined = Normalized(
-                [value.value for value, _ in judged], not failed, failed[0].problem if failed else None
+                [value.value for value, _ in judged],
+                not failed,
+                failed[0].problem if failed else None,
+                doubt=next((value.doubt for value, _ in judged if value.doubt), None),
             )
             first = judged[0][1]
             if any(r.unconfirmed for _, r in judged):  # a handwritten second owner counts as the first
@@ -757,14 +771,14 @@ def extract_table(
             result = in_vocabulary(NORMALIZERS[column.normalizer](texts[column_key]), column.vocabulary)
             first = cell[0]
             reading = Reading(
-                first.text,
-                first.page,
-                first.box,
-                min(line.confidence for line in cell),
-                first.from_text_layer,
-                0,
-                0,
-                any(line.second_recognizer for line in cell),
+                raw=first.text,
+                page=first.page,
+                box=first.box,
+                confidence=min(line.confidence for line in cell),
+                from_text_layer=first.from_text_layer,
+                line=0,  # not a label's line: a table cell is re-read from its box only
+                start=0,
+                unconfirmed=any(line.second_recognizer for line in cell),
             )
             if not result.ok and len(cell) == 1:
                 reread = _handwriting_reread(context, reading, column, engine)
@@ -775,8 +789,11 @@ def extract_table(
             member[column_key] = result.value
             if not result.ok:
                 problems.append(f"{column_key}:{result.problem}")
-            elif reading.unconfirmed and not column.vocabulary:
-                problems.append("handwriting_unconfirmed")
+            else:
+                if result.doubt:
+                    problems.append(f"{column_key}:{result.doubt}")
+                if reading.unconfirmed and not column.vocabulary:
+                    problems.append("handwriting_unconfirmed")
             cell_confidence = reading.confidence
             if result.ok and cell_confidence < rules.review_below and len(cell) == 1:
                 cell_confidence = (

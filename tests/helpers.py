@@ -5,7 +5,10 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import numpy as np
 from PIL import Image, ImageDraw, ImageFont
+
+from samples.generator.render import HAND_FONT
 
 FONT_SERIF = Path("/usr/share/fonts/truetype/freefont/FreeSerif.ttf")
 FONT_SERIF_BOLD = Path("/usr/share/fonts/truetype/freefont/FreeSerifBold.ttf")
@@ -50,3 +53,15 @@ def born_digital_pdf(lines: list[str | list[tuple[float, str]]]) -> bytes:
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
+
+
+def hand_line(text: str, font_px: int = 44, label: str = "") -> np.ndarray:
+    """A greyscale crop: an optional printed label followed by a value in the handwriting face."""
+    label_font = ImageFont.truetype("/usr/share/fonts/truetype/freefont/FreeSerif.ttf", font_px - 6)
+    hand_font = ImageFont.truetype(str(HAND_FONT), font_px)
+    width = int(label_font.getlength(label) + hand_font.getlength(text)) + 40
+    image = Image.new("L", (width, int(font_px * 1.6)), 255)
+    draw = ImageDraw.Draw(image)
+    draw.text((10, 8), label, font=label_font, fill=0)
+    draw.text((20 + label_font.getlength(label), 4), text, font=hand_font, fill=40)
+    return np.asarray(image)

@@ -4,26 +4,15 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+from helpers import hand_line
 from PIL import Image, ImageDraw, ImageFont
 
 from extractors.ocr import shared_engine
 from extractors.ocr.asternet import MAX_INPUT_WIDTH, AsterNetRecognizer, _split_wide
 from intake.config import Settings
-from samples.generator.render import HAND_FACE, HAND_FONT
+from samples.generator.render import HAND_FACE
 
 HANDWRITTEN = ["Đỗ Thành Sơn", "Nguyễn Thị Hường", "31/05/1994", "Công an phường Xuân Hòa"]
-
-
-def hand_line(text: str, font_px: int = 44, label: str = "") -> np.ndarray:
-    """A greyscale crop: an optional printed label followed by a value in the handwriting face."""
-    label_font = ImageFont.truetype("/usr/share/fonts/truetype/freefont/FreeSerif.ttf", font_px - 6)
-    hand_font = ImageFont.truetype(str(HAND_FONT), font_px)
-    width = int(label_font.getlength(label) + hand_font.getlength(text)) + 40
-    image = Image.new("L", (width, int(font_px * 1.6)), 255)
-    draw = ImageDraw.Draw(image)
-    draw.text((10, 8), label, font=label_font, fill=0)
-    draw.text((20 + label_font.getlength(label), 4), text, font=hand_font, fill=40)
-    return np.asarray(image)
 
 
 def test_handwriting_face_is_the_script_one() -> None:

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers import hand_line
 from PIL import Image, ImageDraw, ImageFont
-from test_asternet import hand_line
 
 from extractors.confirm import confirm_across_documents
 from extractors.fields import _clean_value, extract_document, in_vocabulary, with_canonical_start
@@ -521,3 +521,24 @@ def test_a_wrapped_value_goes_on_past_a_line_of_another_column(templates: Templa
     assert fields["place_of_residence"].value == (
         "Số 130 ngõ 36 phố Lò Đúc, phường Bạch Đằng, quận Hai Bà Trưng, thành phố Hà Nội"
     )
+
+
+def test_a_line_of_another_column_at_the_end_of_the_page_is_not_part_of_a_value(
+    templates: TemplateSet,
+) -> None:
+    rows: list[Row] = [
+        ("CĂN CƯỚC CÔNG DÂN", 537, 494),
+        ("Nơi thường trú / Place of residence:", 504, 763),
+        ("Số 130 ngõ 36 phố Lò Đúc, phường Bạch Đằng", 502, 800),
+        ("31/12/2045", 318, 846),
+    ]
+    page = make_page(rows)
+    page.lines[3].box = BoundingBox(x0=318, y0=846, x1=496, y1=869)
+    fields = extract(templates, DocType.ID_CARD, None, [page])
+    assert fields["place_of_residence"].value == "Số 130 ngõ 36 phố Lò Đúc, phường Bạch Đằng"
+
+
+def test_a_doubt_on_a_members_cell_flags_the_table(templates: TemplateSet) -> None:
+    rows = [("Trần Duy Viet", 336, 1565) if row[0] == "|Trần Duy Việt" else row for row in MEMBER_ROWS]
+    members = extract(templates, DocType.CT01, "66/2023", [make_page(rows)])["household_members"]
+    assert "full_name:name_spelling_unusual" in members.review_reasons
