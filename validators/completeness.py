@@ -143,7 +143,7 @@ def _declarant_is_owner(ctx: RuleContext, params: dict[str, Any]) -> bool:
 def _birth_year_vouched_by_id(declaration: Document) -> int | None:
     """The declarant's birth year when the ID number vouches for it: the year the ID encodes agrees with
     the date of birth read (two boxes read apart rarely err alike), or the date is unreadable and the ID
-    was read surely."""
+    itself was read surely (then the ID alone gives the year)."""
     id_field = declaration.fields.get("personal_id")
     if id_field is None or (encoded := id_birth_data(str(id_field.value or ""))) is None:
         return None
@@ -159,11 +159,11 @@ def _declarant_is_minor(ctx: RuleContext, params: dict[str, Any]) -> bool:
     decl = ctx.decl()
     found = decl.fields.get("date_of_birth")
     if found is not None and found.needs_review and (year := _birth_year_vouched_by_id(decl)) is not None:
-        lowest, highest = age_on(year, ctx.view.received) or (0, 0)
-        if highest < ADULT_AGE or lowest >= ADULT_AGE:
+        ages = age_on(year, ctx.view.received)  # a bare year: a one-year range
+        if ages is not None and (ages[1] < ADULT_AGE or ages[0] >= ADULT_AGE):
             # An unsure day or month cannot change whether someone born that year is of age.
             ctx.reading.get(decl, "date_of_birth", vouched=True)
-            return highest < ADULT_AGE
+            return ages[1] < ADULT_AGE
     born = ctx.reading.get(decl, "date_of_birth")
     ages = age_on(born, ctx.view.received)
     if ages is None and decl.fields["date_of_birth"].needs_review:

@@ -91,7 +91,8 @@ NAME_FIELDS = {
 def _sure_values(document: Document, unsure_names: bool = False) -> dict[str, Any]:
     """Field values, leaving out those flagged for review: a misread name proves no mismatch. With
     `unsure_names`, names are kept however they were read (IDs still only when sure)."""
-    names = set(NAME_FIELDS.values()) if unsure_names else set()
+    # Not an unsure members table: its IDs come with its names.
+    names = set(NAME_FIELDS.values()) - {"household_members"} if unsure_names else set()
     return {
         key: found.value for key, found in document.fields.items() if not found.needs_review or key in names
     }
@@ -199,7 +200,7 @@ def check_consistency(view: DossierView) -> list[Check]:
         return checks
     declaration = declarations[0]
     people = declaration_people(declaration)
-    people_read = declaration_people(declaration, unsure_names=True)
+    people_as_read = declaration_people(declaration, unsure_names=True)
     declarant = people[0]
     head = next((p for p in people if p.role == "head"), None)
     if head and _one_id_two_names(declarant, head):
@@ -220,7 +221,7 @@ def check_consistency(view: DossierView) -> list[Check]:
         if not conflicts:
             read = _sure_values(contract, unsure_names=True)
             lessee_read = Person(read.get("lessee_name"), lessee.personal_id, "lessee")
-            conflicts = _unsure_name_conflicts(view, declaration, people_read, [lessee_read], contract)
+            conflicts = _unsure_name_conflicts(view, declaration, people_as_read, [lessee_read], contract)
         checks += conflicts
         if lessee.name or lessee.personal_id:
             verdicts = [same_person(lessee, p) for p in people]
@@ -240,7 +241,7 @@ def check_consistency(view: DossierView) -> list[Check]:
         conflicts = _id_name_conflicts(view, people, owners(certificate, sure_only=True), certificate)
         if not conflicts:
             owners_read = owners(certificate, sure_only=True, unsure_names=True)
-            conflicts = _unsure_name_conflicts(view, declaration, people_read, owners_read, certificate)
+            conflicts = _unsure_name_conflicts(view, declaration, people_as_read, owners_read, certificate)
         checks += conflicts
         checks += _address_check(
             view,

@@ -127,7 +127,9 @@ def _check_person(
                     what="ngày sinh, giới tính",
                     detail=mismatch,
                 )
-                unsure = [view.rules.field_label(f.key) for f in compared if not _confident(view, f)]
+                unsure = list(
+                    dict.fromkeys(view.rules.field_label(f.key) for f in compared if not _confident(view, f))
+                )
                 if unsure:
                     # A misread digit or date explains a disagreement as well as a wrong ID does; either
                     # way a person looks (the outcome is review), told which reading is unsure.
