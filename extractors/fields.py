@@ -483,11 +483,14 @@ CHARSETS = {
 # hold (None: any). The detector's box for a handwritten value in a line that also holds the printed label
 # is placed proportionally, so it often cuts off the first characters; the re-read therefore looks from
 # several starting points left of it (REREAD_LEFT, in line heights), each read with and without the charset,
-# and keeps a value that crops from REREAD_MIN_VOTES starting points agree on (one vote per crop).
+# and keeps a value that REREAD_MIN_VOTES of these reads agree on and no other value matches as often. A
+# crop's two reads may be the two votes: the limited and the free decoding agreeing is itself evidence. On
+# the failed handwritten values of the seed-31337 set this kept no wrong value; requiring two different
+# crops instead lost a fifth of the right ones (held-out decision status 73.0 → 70.5 %).
 HANDWRITING_REREAD: dict[str, str | None] = {
     "date": None,
     "phone": DIGITS + "+ ",
-    "gender": "NAMnamỮữ:. ",
+    "gender": "Nnamữ:. ",
     "relationship": None,
 }
 REREAD_LEFT = (0.2, 0.6, 1.0)
@@ -511,7 +514,7 @@ def _handwriting_reread(
     height = box.y1 - box.y0
     y0, y1 = max(0, int(box.y0 - 0.2 * height)), min(image.shape[0], int(box.y1 + 0.2 * height))
     x1 = min(image.shape[1], int(box.x1 + 0.8 * height))
-    votes: dict[str, dict[int, tuple[str, float, Normalized]]] = {}  # value → crop start → its reading
+    votes: dict[str, list[tuple[str, float, Normalized, int]]] = {}  # value → its reads (text, conf, x0)
     for left in REREAD_LEFT:
         x0 = max(0, int(box.x0 - left * height))
         if x1 - x0 < 8 or y1 - y0 < 8:
@@ -523,14 +526,14 @@ def _handwriting_reread(
             text = _clean_value(LABEL_TAIL.sub("", read[0]))
             value = in_vocabulary(NORMALIZERS[item.normalizer](text), item.vocabulary)
             if value.ok:
-                votes.setdefault(repr(value.value), {}).setdefault(x0, (text, read[1], value))
+                votes.setdefault(repr(value.value), []).append((text, read[1], value, x0))
     ranked = sorted(votes.values(), key=len, reverse=True)
     if not ranked or len(ranked[0]) < REREAD_MIN_VOTES:
-        return None  # too few crops agree
+        return None  # too few reads agree
     if len(ranked) > 1 and len(ranked[1]) == len(ranked[0]):
         return None  # two values as often
-    x0, (text, _, value) = next(iter(ranked[0].items()))
-    confidence = min(vote[1] for vote in ranked[0].values())
+    text, _, value, x0 = ranked[0][0]
+    confidence = min(vote[1] for vote in ranked[0])
     box = BoundingBox(x0=x0, y0=y0, x1=x1, y1=y1)
     return dataclasses.replace(reading, raw=text, box=box, confidence=confidence, unconfirmed=True), value
 
