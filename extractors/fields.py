@@ -234,6 +234,16 @@ def with_canonical_start(value: Normalized, spellings: list[str]) -> Normalized:
     return value
 
 
+def _meaning(item: FieldSpec | ColumnSpec, raw: str) -> Normalized:
+    """What `raw` means for a field or column: normalised, and snapped to its closed list if it has one."""
+    return in_vocabulary(NORMALIZERS[item.normalizer](raw), item.vocabulary)
+
+
+def _listed_spelling(value: Normalized, item: FieldSpec | ColumnSpec, rules: ExtractionRules) -> Normalized:
+    """`value` with the listed spelling of how such values begin, when the field names such a list."""
+    return with_canonical_start(value, rules.canonical_starts.get(item.canonical_starts or "", []))
+
+
 @dataclass
 class Reading:
     raw: str
@@ -525,7 +535,7 @@ def _handwriting_reread(
             if read is None:
                 return None
             text = _clean_value(LABEL_TAIL.sub("", read[0]))
-            value = in_vocabulary(NORMALIZERS[item.normalizer](text), item.vocabulary)
+            value = _meaning(item, text)
             if value.ok:
                 votes.setdefault(repr(value.value), []).append((text, read[1], value, x0))
     ranked = sorted(votes.values(), key=len, reverse=True)
@@ -609,11 +619,7 @@ def extract_fields(
         if item.last:
             readings = readings[::-1]
         if item.repeat:
-            starts = rules.canonical_starts.get(item.canonical_starts or "", [])
-            judged = [
-                (with_canonical_start(in_vocabulary(normalizer(r.raw), item.vocabulary), starts), r)
-                for r in readings
-            ]
+            judged = [(_listed_spelling(_meaning(item, r.raw), item, rules), r) for r in readings]
             judged = [(value, r) for value, r in judged if value.value not in (None, "")]
             if not judged:
                 results[key] = _not_found(key)
@@ -664,12 +670,12 @@ def extract_fields(
                     box=reading.box,
                 )
             continue
-        value = in_vocabulary(normalizer(reading.raw), item.vocabulary)
+        value = _meaning(item, reading.raw)
         if not value.ok:
             reread = _handwriting_reread(context, reading, item, engine)
             if reread is not None:
                 reading, value = reread
-        value = with_canonical_start(value, rules.canonical_starts.get(item.canonical_starts or "", []))
+        value = _listed_spelling(value, item, rules)
         confidence = reading.confidence
         second = None
         if value.ok and (confidence < rules.review_below or reading.unconfirmed):
@@ -772,7 +778,7 @@ def extract_table(
             if column_key == "index" or not specs[column_key].keep:
                 continue
             column = specs[column_key]
-            result = in_vocabulary(NORMALIZERS[column.normalizer](texts[column_key]), column.vocabulary)
+            result = _meaning(column, texts[column_key])
             first = cell[0]
             reading = Reading(
                 raw=first.text,
@@ -788,8 +794,7 @@ def extract_table(
                 reread = _handwriting_reread(context, reading, column, engine)
                 if reread is not None:
                     reading, result = reread
-            starts = rules.canonical_starts.get(column.canonical_starts or "", [])
-            result = with_canonical_start(result, starts)
+            result = _listed_spelling(result, column, rules)
             member[column_key] = result.value
             if not result.ok:
                 problems.append(f"{column_key}:{result.problem}")

@@ -103,8 +103,7 @@ def vietnamese_syllable(word: str) -> bool:
     """Whether `word` can be a Vietnamese syllable: onset, vowels, coda, and a tone its coda allows."""
     decomposed = unicodedata.normalize("NFD", word.casefold())
     tones = [mark for mark in decomposed if mark in TONE_MARKS]
-    base = "".join(c for c in decomposed if not unicodedata.combining(c)).replace("đ", "d")
-    match = SYLLABLE.fullmatch(base)
+    match = SYLLABLE.fullmatch(strip_accents(word.casefold()))
     if match is None or len(tones) > 1:
         return False
     return match.group(3) not in ("c", "ch", "p", "t") or (bool(tones) and tones[0] in STOP_TONES)
@@ -168,11 +167,10 @@ def date_value(raw: str) -> Normalized:
     words = re.search(
         r"ngay\s*(\S{1,2})\s*thang\s*(\S{1,2})\s*nam\s*(\S{4})", strip_accents(value), re.IGNORECASE
     )
-    read_as_digits = " ".join(words.groups()).translate(DIGIT_LOOKALIKES) if words else ""
+    as_written = " ".join(words.groups()) if words else ""
+    read_as_digits = as_written.translate(DIGIT_LOOKALIKES)
     match = re.fullmatch(r"(\d{1,2}) (\d{1,2}) (\d{4})", read_as_digits)
-    guessed = (
-        match is not None and words is not None and not re.fullmatch(r"[\d ]+", " ".join(words.groups()))
-    )
+    guessed = match is not None and read_as_digits != as_written
     english = re.search(rf"(\d{{1,2}})\s+({'|'.join(ENGLISH_MONTHS)})\s+(\d{{4}})", plain)
     if not match and english:  # papers issued abroad: "9 October 2026"
         day, month, year = int(english.group(1)), ENGLISH_MONTHS[english.group(2)], int(english.group(3))

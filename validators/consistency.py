@@ -180,16 +180,13 @@ def _unsure_name_conflicts(
         for b in others:
             if not _one_id_two_names(a, b) or not (plausible_name(a.name) and plausible_name(b.name)):
                 continue
-            key = NAME_FIELDS[a.role]
-            if declaration.fields.get(key) is not None and declaration.fields[key].needs_review:
-                return [
-                    view.check("field_needs_review", document=declaration, field_key=key, rule="consistency")
-                ]
-            return [
-                view.check(
-                    "field_needs_review", document=document, field_key=NAME_FIELDS[b.role], rule="consistency"
-                )
-            ]
+            declared_name = declaration.fields.get(NAME_FIELDS[a.role])
+            unsure, key = (
+                (declaration, NAME_FIELDS[a.role])
+                if declared_name is not None and declared_name.needs_review
+                else (document, NAME_FIELDS[b.role])
+            )
+            return [view.check("field_needs_review", document=unsure, field_key=key, rule="consistency")]
     return []
 
 
