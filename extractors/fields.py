@@ -7,6 +7,7 @@ are (confidence). A value that is unsure, fails to normalise or cannot be found 
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -507,46 +508,102 @@ HANDWRITING_REREAD: dict[str, str | None] = {
 REREAD_LEFT = (0.2, 0.6, 1.0)
 REREAD_MIN_VOTES = 2
 LABEL_TAIL = re.compile(r"^[^:]*:")
+# Where a re-read value that fails as a whole may end: its crop runs on into the dotted leaders after it,
+# which the model reads as ".1" or ".6 Em" (the next label), and those digits would join a phone number.
+VALUE_END = re.compile(r"[.…,;(]")
+
+
+@dataclass
+class RereadCrops:
+    """Where the handwriting re-read looks for a value: crops of one strip of the page, starting at
+    several points left of the value's box (REREAD_LEFT) and ending a little after it."""
+
+    image: np.ndarray
+    starts: list[int]
+    y0: int
+    y1: int
+    x1: int
+
+    @classmethod
+    def around(cls, image: np.ndarray, box: BoundingBox) -> RereadCrops | None:
+        height = box.y1 - box.y0
+        y0, y1 = max(0, int(box.y0 - 0.2 * height)), min(image.shape[0], int(box.y1 + 0.2 * height))
+        x1 = min(image.shape[1], int(box.x1 + 0.8 * height))
+        starts = [x0 for left in REREAD_LEFT if x1 - (x0 := max(0, int(box.x0 - left * height))) >= 8]
+        return cls(image, starts, y0, y1, x1) if starts and y1 - y0 >= 8 else None
+
+    def crop(self, x0: int) -> np.ndarray:
+        return self.image[self.y0 : self.y1, x0 : self.x1]
+
+    def box(self, x0: int) -> BoundingBox:
+        return BoundingBox(x0=x0, y0=self.y0, x1=self.x1, y1=self.y1)
+
+    def choose(self, forms: list[str], margin: float, engine: OcrEngine) -> tuple[str, float] | None:
+        """The form every crop scores highest, each by at least `margin`, with the chance it is the
+        likelier of the two best forms at the smallest margin; None if the crops do not all agree so."""
+        picks = [engine.read_choice(self.crop(x0), forms) for x0 in self.starts]
+        chosen = {pick[0] for pick in picks if pick is not None}
+        smallest = min((pick[1] for pick in picks if pick is not None), default=0.0)
+        if None in picks or len(chosen) != 1 or smallest < margin:
+            return None
+        return chosen.pop(), min(0.99, 1 / (1 + math.exp(-smallest)))
 
 
 def _handwriting_reread(
-    context: Context, reading: Reading, item: FieldSpec | ColumnSpec, engine: OcrEngine | None
+    context: Context,
+    reading: Reading,
+    item: FieldSpec | ColumnSpec,
+    rules: ExtractionRules,
+    engine: OcrEngine | None,
 ) -> tuple[Reading, Normalized] | None:
     """A value the handwriting recogniser reads the same way from crops starting at different points
-    around the value's box, or None. The reading is the second recogniser's alone: unconfirmed, unless a
-    closed list confirms it as it does any reading."""
+    around the value's box, or failing that, the written form of a closed kind of value that every crop
+    prefers (extraction.yaml handwritten_choices); None if neither. The reading is the second recogniser's
+    alone: unconfirmed, unless a closed list confirms it as it does any reading."""
     image = context.images.get(reading.page)
     if engine is None or image is None or reading.from_text_layer:
         return None
     if item.normalizer not in HANDWRITING_REREAD:
         return None
+    crops = RereadCrops.around(image, reading.box)
+    if crops is None:
+        return None
     charset = HANDWRITING_REREAD[item.normalizer]
-    box = reading.box
-    height = box.y1 - box.y0
-    y0, y1 = max(0, int(box.y0 - 0.2 * height)), min(image.shape[0], int(box.y1 + 0.2 * height))
-    x1 = min(image.shape[1], int(box.x1 + 0.8 * height))
     votes: dict[str, list[tuple[str, float, Normalized, int]]] = {}  # value → its reads (text, conf, x0)
-    for left in REREAD_LEFT:
-        x0 = max(0, int(box.x0 - left * height))
-        if x1 - x0 < 8 or y1 - y0 < 8:
-            continue
+    for x0 in crops.starts:
         for allowed in dict.fromkeys((charset, None)):
-            read = engine.read_handwriting(image[y0:y1, x0:x1], charset=allowed)
+            read = engine.read_handwriting(crops.crop(x0), charset=allowed)
             if read is None:
                 return None
-            text = _clean_value(LABEL_TAIL.sub("", read[0]))
-            value = _meaning(item, text)
+            text, value = _reread_value(item, read[0])
             if value.ok:
                 votes.setdefault(repr(value.value), []).append((text, read[1], value, x0))
-    ranked = sorted(votes.values(), key=len, reverse=True)
-    if not ranked or len(ranked[0]) < REREAD_MIN_VOTES:
-        return None  # too few reads agree
-    if len(ranked) > 1 and len(ranked[1]) == len(ranked[0]):
-        return None  # two values as often
-    text, _, value, x0 = ranked[0][0]
-    confidence = min(vote[1] for vote in ranked[0])
-    box = BoundingBox(x0=x0, y0=y0, x1=x1, y1=y1)
+    ranked = [*sorted(votes.values(), key=len, reverse=True), []]
+    # A value needs REREAD_MIN_VOTES agreeing reads and no other value read as often.
+    if len(ranked[0]) >= REREAD_MIN_VOTES and len(ranked[1]) < len(ranked[0]):
+        text, _, value, x0 = ranked[0][0]
+        confidence = min(vote[1] for vote in ranked[0])
+    elif (forms := rules.handwritten_choices.forms.get(item.normalizer)) and (
+        chosen := crops.choose(forms, rules.handwritten_choices.margin, engine)
+    ):
+        (text, confidence), x0 = chosen, crops.starts[0]
+        value = _meaning(item, text)
+    else:
+        return None
+    if not value.ok:
+        return None
+    box = crops.box(x0)
     return dataclasses.replace(reading, raw=text, box=box, confidence=confidence, unconfirmed=True), value
+
+
+def _reread_value(item: FieldSpec | ColumnSpec, read: str) -> tuple[str, Normalized]:
+    """The value in a re-read crop's text, after the label's tail: the whole rest, or if that fails, the
+    rest up to where a value may end (VALUE_END)."""
+    text = _clean_value(LABEL_TAIL.sub("", read))
+    value = _meaning(item, text)
+    if not value.ok and (cut := _clean_value(VALUE_END.split(text, 1)[0])) != text:
+        return cut, _meaning(item, cut)
+    return text, value
 
 
 def _second_read(
@@ -672,7 +729,7 @@ def extract_fields(
             continue
         value = _meaning(item, reading.raw)
         if not value.ok:
-            reread = _handwriting_reread(context, reading, item, engine)
+            reread = _handwriting_reread(context, reading, item, rules, engine)
             if reread is not None:
                 reading, value = reread
         value = _listed_spelling(value, item, rules)
@@ -791,7 +848,7 @@ def extract_table(
                 unconfirmed=any(line.second_recognizer for line in cell),
             )
             if not result.ok and len(cell) == 1:
-                reread = _handwriting_reread(context, reading, column, engine)
+                reread = _handwriting_reread(context, reading, column, rules, engine)
                 if reread is not None:
                     reading, result = reread
             result = _listed_spelling(result, column, rules)

@@ -174,6 +174,15 @@ class ConfirmationRules(Strict):
     )
 
 
+class HandwrittenChoices(Strict):
+    """Closed kinds of value whose handwritten reading may be settled by scoring their written forms."""
+
+    margin: float = Field(description="log-probability lead every crop must give the chosen form")
+    forms: dict[str, list[NfcStr]] = Field(
+        default_factory=dict, description="normaliser → the words such a value is written as"
+    )
+
+
 class ExtractionRules(Strict):
     label_cutoff: float
     review_below: float
@@ -182,6 +191,7 @@ class ExtractionRules(Strict):
     foreign_papers: ForeignPaperRules
     canonical_starts: dict[str, list[NfcStr]] = Field(default_factory=dict)
     cross_document: ConfirmationRules = Field(default_factory=lambda: ConfirmationRules(groups={}))
+    handwritten_choices: HandwrittenChoices = Field(default_factory=lambda: HandwrittenChoices(margin=3.0))
 
 
 class RequestType(Strict):

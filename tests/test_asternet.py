@@ -8,7 +8,7 @@ from helpers import hand_line
 from PIL import Image, ImageDraw, ImageFont
 
 from extractors.ocr import shared_engine
-from extractors.ocr.asternet import MAX_INPUT_WIDTH, AsterNetRecognizer, _split_wide
+from extractors.ocr.asternet import BLANK, MAX_INPUT_WIDTH, AsterNetRecognizer, _best_alignment, _split_wide
 from intake.config import Settings
 from samples.generator.render import HAND_FACE
 
@@ -57,3 +57,24 @@ def test_printed_lines_stay_with_tesseract(settings: Settings) -> None:
     ImageDraw.Draw(page).text((80, 150), "TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ", font=font, fill=0)
     lines = shared_engine(settings).read(cv2.cvtColor(np.asarray(page), cv2.COLOR_GRAY2BGR))
     assert [line.recognizer for line in lines] == ["tesseract"]
+
+
+def test_a_handwritten_nu_it_misreads_still_scores_above_nam(settings: Settings) -> None:
+    """The model reads this "Nữ" after its label as "Na"; scoring both words finds "Nữ", far ahead."""
+    engine = shared_engine(settings)
+    crop = hand_line("Nữ", font_px=44, label="Giới tính: ")
+    assert not engine.read_handwriting(crop)[0].endswith("Nữ")
+    form, margin = engine.read_choice(crop, ["Nam", "Nữ"])
+    assert form == "Nữ" and margin > 3
+    form, margin = engine.read_choice(hand_line("Nam", font_px=44, label="Giới tính: "), ["Nam", "Nữ"])
+    assert form == "Nam" and margin > 3
+
+
+def test_the_best_alignment_may_start_and_end_anywhere() -> None:
+    # four time steps over the vocabulary {blank, a, b}: a blank, "a", "b", then noise
+    sure = np.log(np.array([[0.9, 0.05, 0.05], [0.05, 0.9, 0.05], [0.05, 0.05, 0.9], [0.4, 0.3, 0.3]]))
+    a, b = 1, 2
+    assert BLANK == 0
+    assert np.isclose(_best_alignment(sure, [a, b]), 2 * np.log(0.9))
+    assert np.isclose(_best_alignment(sure, [b, a]), np.log(0.9) + np.log(0.3))  # "b" then the noise
+    assert _best_alignment(sure, [a, a]) < _best_alignment(sure, [a, b]) - 2

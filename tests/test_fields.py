@@ -6,10 +6,16 @@ from helpers import hand_line
 from PIL import Image, ImageDraw, ImageFont
 
 from extractors.confirm import confirm_across_documents
-from extractors.fields import _clean_value, extract_document, in_vocabulary, with_canonical_start
+from extractors.fields import (
+    _clean_value,
+    _reread_value,
+    extract_document,
+    in_vocabulary,
+    with_canonical_start,
+)
 from extractors.normalize import name, relationship, text
 from extractors.ocr import shared_engine
-from extractors.templates import TemplateSet, load_templates
+from extractors.templates import FieldSpec, TemplateSet, load_templates
 from intake.config import Settings
 from intake.model import BoundingBox, DocType, Document, ExtractedField, OcrLine, Page
 
@@ -420,10 +426,10 @@ def test_a_handwritten_value_that_fails_its_format_is_still_doubted(templates: T
     assert phone.review_reasons == ["invalid_phone", "handwriting_unconfirmed"]
 
 
-def _handwritten_row(label: str, value: str, misread: str) -> tuple[Page, np.ndarray]:
+def _handwritten_row(label: str, value: str, misread: str, font_px: int = 48) -> tuple[Page, np.ndarray]:
     """A page whose one line is a printed label and a handwritten value, with the line read as `misread`
     (the way Tesseract garbles script digits)."""
-    crop = hand_line(value, font_px=48, label=label)
+    crop = hand_line(value, font_px=font_px, label=label)
     image = np.full((400, 2480), 238, dtype=np.uint8)
     image[150 : 150 + crop.shape[0], 240 : 240 + crop.shape[1]] = crop
     box = BoundingBox(x0=250, y0=152, x1=240 + crop.shape[1] - 20, y1=150 + crop.shape[0] - 4)
@@ -448,6 +454,35 @@ def test_a_handwritten_value_that_fails_is_re_read_by_the_handwriting_model(
     assert found.value == expected
     # no longer a failed value; what only the handwriting model read (no second read agreeing) stays doubted
     assert set(found.review_reasons) <= {"handwriting_unconfirmed"}
+
+
+def test_a_handwritten_sex_the_model_misreads_is_the_word_it_scores_highest(
+    templates: TemplateSet, settings: Settings
+) -> None:
+    # the handwriting model reads this "Nữ" as "Na", "Nỡ" or "N@" from the re-read's crops: no two agree
+    page, image = _handwritten_row("3. Giới tính: ", "Nữ", "Na", font_px=40)
+    gender = extract(templates, DocType.CT01, "66/2023", [page], {0: image}, shared_engine(settings))[
+        "gender"
+    ]
+    assert gender.value == "female"
+    assert gender.review_reasons == ["handwriting_unconfirmed"]
+
+
+@pytest.mark.parametrize(
+    ("read", "expected"),
+    [
+        ("hệ: 0531975962.1", "0531975962"),  # leaders read as ".1"
+        ("iên hệ: 0918666322.......... 6 Em", "0918666322"),  # and the next label's number
+        ("0912.345.678", "0912345678"),  # a value with dots that passes whole stays whole
+        ("09/893189.1", "09/893189"),  # a cut value that fails still fails
+    ],
+)
+def test_a_re_read_value_ends_where_its_leaders_begin(
+    templates: TemplateSet, read: str, expected: str
+) -> None:
+    phone_spec = FieldSpec(labels=["Số điện thoại"], normalizer="phone")
+    text, value = _reread_value(phone_spec, read)
+    assert (value.value if value.ok else text) == expected
 
 
 def test_a_re_read_that_does_not_agree_keeps_the_value_flagged(
@@ -504,6 +539,24 @@ def test_a_written_consent_says_who_agrees_to_whom_for_which_home(templates: Tem
         "grantee_id": "083086544073",
         "date": "2026-11-29",
     }
+
+
+@pytest.mark.parametrize(
+    ("written", "expected", "flags"),
+    [
+        ("Chủ hộ chủ sở hữu chỗ ở hặp pháp", "Chủ hộ, chủ sở hữu chỗ ở hợp pháp", []),  # two slips, snapped
+        ("Em họ của chủ hộ", "Em họ của chủ hộ", ["not_in_vocabulary"]),  # an unusual role goes to a person
+    ],
+)
+def test_a_handwritten_grantor_role_is_one_of_the_listed_roles(
+    templates: TemplateSet, written: str, expected: str, flags: list[str]
+) -> None:
+    page = make_page(
+        [("GIẤY ĐỒNG Ý CHO ĐĂNG KÝ THƯỜNG TRÚ, TẠM TRÚ", 500, 420), (f"Là: {written}", 240, 760)]
+    )
+    page.lines[1] = page.lines[1].model_copy(update={"recognizer": "asternet"})
+    role = extract(templates, DocType.OTHER, None, [page])["grantor_role"]
+    assert (role.value, role.review_reasons) == (expected, flags)
 
 
 def test_a_wrapped_value_goes_on_past_a_line_of_another_column(templates: TemplateSet) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 import cv2
@@ -60,23 +61,42 @@ class AsterNetRecognizer:
             return "", 0.0
         return nfc(" ".join(" ".join(texts).split())), math.exp(sum(log_probs) / len(log_probs))
 
+    def score_choices(self, gray: np.ndarray, choices: Sequence[str]) -> list[tuple[str, float]]:
+        """Each choice with the log-probability of its best alignment anywhere in the crop, best first.
+        Text before and after the choice costs nothing, so a crop may hold the end of a label. Characters
+        the model cannot emit are left out of a choice. Meant for a few short, dissimilar words: a choice
+        that another one contains would always score at least as well as the longer one."""
+        log_probs = self._log_probs(gray)
+        if log_probs is None:
+            return []
+        index = {char: i for i, char in enumerate(self._chars)}
+        labels = {choice: [index[char] for char in choice if char in index] for choice in choices}
+        scored = [(choice, _best_alignment(log_probs, known)) for choice, known in labels.items() if known]
+        return sorted(scored, key=lambda item: -item[1])
+
     def _allowed(self, charset: str | None) -> np.ndarray | None:
         if charset is None:
             return None
         wanted = set(charset)
         return np.array([i == BLANK or char in wanted for i, char in enumerate(self._chars)])
 
-    def _read_part(self, gray: np.ndarray, allowed: np.ndarray | None = None) -> tuple[str, list[float]]:
+    def _log_probs(self, gray: np.ndarray) -> np.ndarray | None:
+        """Per-time-step log-probabilities over the vocabulary (time × characters), None for a tiny crop."""
         height, width = gray.shape
         if height < 4 or width < 4:
-            return "", []
+            return None
         target_width = max(INPUT_HEIGHT, round(width * INPUT_HEIGHT / height))
         target_width = (target_width + 3) // 4 * 4
         resized = cv2.resize(gray, (target_width, INPUT_HEIGHT), interpolation=cv2.INTER_LINEAR)
         tensor = (resized.astype(np.float32) / 255.0 - 0.5) / 0.5
         tensor = np.repeat(tensor[None, None], 3, axis=1)
         with self._lock:
-            output = self._session.run(None, {self._input: tensor})[0][:, 0, :]
+            return self._session.run(None, {self._input: tensor})[0][:, 0, :]
+
+    def _read_part(self, gray: np.ndarray, allowed: np.ndarray | None = None) -> tuple[str, list[float]]:
+        output = self._log_probs(gray)
+        if output is None:
+            return "", []
         if allowed is not None:
             output = np.where(allowed, output, -np.inf)
         best = output.argmax(axis=-1)
@@ -90,6 +110,27 @@ class AsterNetRecognizer:
                 kept.append(log_prob)
             previous = index
         return "".join(chars), kept
+
+
+def _best_alignment(log_probs: np.ndarray, labels: list[int]) -> float:
+    """Log-probability of the most likely CTC path that spells `labels` somewhere in the sequence, with the
+    time steps before and after it free (Viterbi over the usual blank-interleaved label states)."""
+    states = np.array([BLANK, *[value for label in labels for value in (label, BLANK)]])
+    count = len(states)
+    can_skip = np.zeros(count, dtype=bool)
+    can_skip[2:] = (states[2:] != BLANK) & (states[2:] != states[:-2])
+    impossible = -np.inf
+    start = np.full(count, impossible)
+    start[:2] = 0.0  # the free prefix may end before any time step
+    score = np.full(count, impossible)
+    best = impossible
+    for step in log_probs:
+        stay = score
+        advance = np.concatenate(([impossible], score[:-1]))
+        skip = np.where(can_skip, np.concatenate(([impossible, impossible], score[:-2])), impossible)
+        score = np.maximum.reduce([stay, advance, skip, start]) + step[states]
+        best = max(best, score[-1], score[-2])  # the free suffix may start after any time step
+    return float(best)
 
 
 def _split_wide(gray: np.ndarray) -> list[np.ndarray]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
@@ -48,6 +48,12 @@ class OcrEngine(Protocol):
     def read_handwriting(self, image: np.ndarray, charset: str | None = None) -> tuple[str, float] | None:
         """Read one line from a crop with the handwriting-capable recogniser alone, optionally limited to
         `charset`; None when the engine has no such recogniser."""
+        ...
+
+    def read_choice(self, image: np.ndarray, choices: Sequence[str]) -> tuple[str, float] | None:
+        """Which of a few words a handwritten crop most likely holds, by the handwriting-capable recogniser,
+        and its margin: how much likelier it is than the next choice (difference of log-probabilities).
+        None when the engine has no such recogniser or the crop holds nothing to compare."""
         ...
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Sequence
 
 import cv2
 import numpy as np
@@ -168,6 +169,15 @@ class PaddleTesseractEngine:
             return None
         gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
         return self._second.read(gray, charset=charset)
+
+    def read_choice(self, image: np.ndarray, choices: Sequence[str]) -> tuple[str, float] | None:
+        if self._second is None:
+            return None
+        gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+        scored = self._second.score_choices(gray, choices)
+        if len(scored) < 2 or not np.isfinite(scored[0][1]):
+            return None
+        return scored[0][0], scored[0][1] - scored[1][1]
 
     def _recognise(self, crop: np.ndarray) -> tuple[str, float]:
         from PIL import Image
