@@ -8,6 +8,7 @@ from intake.config import Settings
 from intake.model import DocType, Dossier, ExtractedField, Procedure
 
 from . import marks
+from .birth_year import reread_birth_year
 from .confirm import confirm_across_documents
 from .fields import extract_document
 from .foreign import foreign_paper_fields
@@ -47,6 +48,7 @@ def extract_dossier(dossier: Dossier, images: list[np.ndarray], settings: Settin
             templates.request_types,
             engine,
         )
+        reread_birth_year(fields, dossier.pages, page_images, templates.extraction, engine)
         if document.doc_type in SEAL_DOCUMENTS:
             found = [marks.red_seal_present(page_images[i]) for i in document.pages if i in page_images]
             known = [value for value in found if value is not None]

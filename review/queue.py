@@ -45,6 +45,7 @@ REASON_LABELS: dict[str, str] = {
     "email_at_restored": "Đã khôi phục ký tự @ trong email",
     "email_domain_guessed": "Tên miền email được đoán theo danh sách tên miền phổ biến",
     "date_digits_guessed": "Chữ số của ngày tháng được đoán từ ký tự giống số",
+    "birth_year_from_id": "Năm sinh đọc lại theo số định danh (chữ viết tay dễ nhầm), cần đối chiếu",
     "name_spelling_unusual": "Tên có chữ không đúng chính tả tiếng Việt (có thể đọc sai dấu)",
     "odd_characters": "Có ký tự lạ (có thể đọc sai)",
     "email_cleaned": "Đã bỏ ký tự lạ trong email",

@@ -50,15 +50,6 @@ def birth_year(value: Any) -> int | None:
     return None
 
 
-def id_birth_data(number: str) -> tuple[int, str] | None:
-    """Birth year and sex a 12-digit personal ID encodes (its 4th digit gives century and sex, the 5th and
-    6th the year); None for anything else."""
-    if not re.fullmatch(r"\d{12}", number) or number[3] not in "012345":
-        return None
-    digit = int(number[3])
-    return 1900 + 100 * (digit // 2) + int(number[4:6]), "male" if digit % 2 == 0 else "female"
-
-
 def age_on(date_of_birth: Any, on: date) -> tuple[int, int] | None:
     """(lowest, highest) possible age in whole years on `on`; a bare year leaves a one-year range."""
     if (born := parse_date(date_of_birth)) is not None:

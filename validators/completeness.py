@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from intake.model import Check, DocType, Document
+from intake.personal_id import id_birth_data
 
-from .common import DossierView, Reading, Unknown, age_on, birth_year, fold, id_birth_data, parse_date
+from .common import DossierView, Reading, Unknown, age_on, birth_year, fold, parse_date
 from .consistency import Person, _id, names_match, owners, same_person
 
 ADULT_AGE = 18

@@ -12,8 +12,9 @@ from datetime import date
 from typing import Any
 
 from intake.model import Check, DocType, Document, ExtractedField
+from intake.personal_id import id_birth_data
 
-from .common import DossierView, birth_year, id_birth_data, masked, parse_date
+from .common import DossierView, birth_year, masked, parse_date
 
 PHONE = re.compile(r"^(?:0|\+84)[35789]\d{8}$")
 EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
@@ -64,6 +65,7 @@ READING_DOUBTS = frozenset(
         "email_at_restored",
         "email_domain_guessed",
         "date_digits_guessed",
+        "birth_year_from_id",
         "name_spelling_unusual",
         "odd_characters",
         "email_cleaned",

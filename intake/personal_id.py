@@ -1,0 +1,17 @@
+"""What a 12-digit personal ID number (số định danh cá nhân) encodes about its holder.
+
+Nghị định 137/2015/NĐ-CP Điều 13: a 3-digit province-of-birth code, one digit for century and sex (0/1 =
+1900s male/female, 2/3 = 2000s, 4/5 = 2100s), the last two digits of the birth year, then 6 random digits.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def id_birth_data(number: str) -> tuple[int, str] | None:
+    """Birth year and sex a 12-digit personal ID encodes; None for anything else."""
+    if not re.fullmatch(r"\d{12}", number) or number[3] not in "012345":
+        return None
+    digit = int(number[3])
+    return 1900 + 100 * (digit // 2) + int(number[4:6]), "male" if digit % 2 == 0 else "female"

@@ -1,0 +1,60 @@
+"""A handwritten birth year that disagrees with the ID's is read again, asking which of the two is written."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from helpers import hand_line
+
+from extractors.birth_year import reread_birth_year
+from extractors.ocr import shared_engine
+from extractors.templates import load_templates
+from intake.config import Settings
+from intake.model import BoundingBox, ExtractedField, Page
+
+ID_OF_1989 = "001089123456"  # born in the 1900s (4th digit 0), in '89
+
+
+def _read_as(
+    written: str, misread: str
+) -> tuple[dict[str, ExtractedField], list[Page], dict[int, np.ndarray]]:
+    """A page with a label and a handwritten date of birth, read as `misread`, and an ID of 1989."""
+    crop = hand_line(written, font_px=44, label="2. Ngày, tháng, năm sinh: ")
+    image = np.full((300, 1600), 255, dtype=np.uint8)
+    image[100 : 100 + crop.shape[0], 100 : 100 + crop.shape[1]] = crop
+    value_x0 = 100 + crop.shape[1] - int(hand_line(written, font_px=44).shape[1])
+    box = BoundingBox(x0=value_x0, y0=104, x1=100 + crop.shape[1] - 10, y1=100 + crop.shape[0] - 4)
+    fields = {
+        "date_of_birth": ExtractedField(
+            key="date_of_birth", value=None, raw=misread, confidence=0.85, page=0, box=box
+        ),
+        "personal_id": ExtractedField(key="personal_id", value=ID_OF_1989, confidence=0.99, page=0),
+    }
+    page = Page(index=0, file="ct01.jpg", file_page=1, kind="raster", width=1600, height=300)
+    return fields, [page], {0: np.stack([image] * 3, axis=-1)}
+
+
+@pytest.mark.parametrize(
+    ("written", "misread", "expected", "flags"),
+    [
+        ("27/07/1989", "27/07/1969", "1989-07-27", ["birth_year_from_id"]),  # the 8 read as a 6
+        ("27/07/1969", "27/07/1969", None, []),  # written so: the disagreement is the citizen's, kept
+    ],
+)
+def test_the_year_the_handwriting_holds_wins(
+    settings: Settings, written: str, misread: str, expected: str | None, flags: list[str]
+) -> None:
+    fields, pages, images = _read_as(written, misread)
+    rules = load_templates(settings.templates_dir).extraction
+    reread_birth_year(fields, pages, images, rules, shared_engine(settings))
+    born = fields["date_of_birth"]
+    assert (born.value, born.review_reasons) == (expected, flags)
+    assert born.needs_review == bool(flags)
+
+
+def test_a_born_digital_page_is_not_read_again(settings: Settings) -> None:
+    fields, pages, images = _read_as("27/07/1989", "27/07/1969")
+    pages[0].kind = "born_digital_pdf"
+    rules = load_templates(settings.templates_dir).extraction
+    reread_birth_year(fields, pages, images, rules, shared_engine(settings))
+    assert fields["date_of_birth"].raw == "27/07/1969"
