@@ -526,3 +526,31 @@ def test_a_garbled_unsure_name_under_the_lessees_id_is_no_evidence(settings) -> 
     _handwritten_unsure(dossier, "full_name", "244» 7z: Ÿíàng")
     assert "field_needs_review" not in failed(run(dossier, settings))
     assert not plausible_name("244» 7z: Ÿíàng") and plausible_name("NGUYỄN GIA ĐẠT")
+
+
+def test_a_head_and_owners_clearly_someone_else_need_consent_however_the_declarant_was_read(settings) -> None:
+    dossier = _without_consents()  # a minor whose parents head the household and own the home
+    for key in ("full_name", "personal_id"):
+        _handwritten_unsure(
+            dossier, key, next(d for d in dossier.documents if d.doc_type == "ct01").fields[key].value
+        )
+    run(dossier, settings)
+    assert dossier.decision.status == DecisionStatus.SUPPLEMENT
+    assert {"missing_household_head_consent", "missing_owner_consent"} <= set(dossier.decision.reasons)
+
+
+def test_a_declarant_read_with_more_than_slight_doubts_leaves_the_consents_to_a_person(settings) -> None:
+    dossier = _without_consents()
+    declaration = next(d for d in dossier.documents if d.doc_type == "ct01")
+    set_field(
+        dossier,
+        "ct01",
+        "personal_id",
+        declaration.fields["personal_id"].value,
+        confidence=0.5,
+        needs_review=True,
+        review_reasons=["low_confidence"],
+    )
+    set_field(dossier, "ct01", "relationship_to_head", None)
+    run(dossier, settings)
+    assert dossier.decision.status == DecisionStatus.REVIEW

@@ -14,11 +14,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from intake.model import Check, DocType, Document
+from intake.model import Check, DocType, Document, ExtractedField
 from intake.personal_id import id_birth_data
 
 from .common import DossierView, Reading, Unknown, age_on, birth_year, fold, parse_date
-from .consistency import Person, _id, names_match, owners, same_person
+from .consistency import (
+    Person,
+    _id,
+    clearly_someone_else,
+    names_match,
+    owners,
+    same_person,
+    slightly_doubted,
+)
 
 ADULT_AGE = 18
 
@@ -105,8 +113,15 @@ def _channel_is(ctx: RuleContext, params: dict[str, Any]) -> bool:
 @predicate("declarant_is_household_head")
 def _declarant_is_head(ctx: RuleContext, params: dict[str, Any]) -> bool:
     decl = ctx.decl()
+    said = decl.fields.get("relationship_to_head")
+    # A head who is clearly someone else settles it, however slightly doubted the readings are.
+    keys = ("personal_id", "full_name", "household_head_id", "household_head_name")
+    me, head = _person(decl, *keys[:2]), _person(decl, *keys[2:])
+    readings = [decl.fields.get(key) for key in keys]
+    if not (said and _says_head(said.value)) and _clearly_apart(me, [head], readings):
+        return False
     relationship = ctx.reading.get(decl, "relationship_to_head", required=False)
-    if relationship and fold(str(relationship)) in ("chu ho", "la chu ho", "ban than"):
+    if _says_head(relationship):
         return True
     # The relationship may be misread (handwriting): the same ID or name as the head's settles it.
     own_id = _id(ctx.reading.get(decl, "personal_id", required=False))
@@ -114,9 +129,9 @@ def _declarant_is_head(ctx: RuleContext, params: dict[str, Any]) -> bool:
     if own_id and head_id:
         return own_id == head_id
     name = ctx.reading.get(decl, "full_name", required=False)
-    head = ctx.reading.get(decl, "household_head_name", required=False)
-    if name and head:
-        return names_match(str(name), str(head))
+    head_name = ctx.reading.get(decl, "household_head_name", required=False)
+    if name and head_name:
+        return names_match(str(name), str(head_name))
     if relationship:
         return False
     raise Unknown(decl, "relationship_to_head")
@@ -125,20 +140,49 @@ def _declarant_is_head(ctx: RuleContext, params: dict[str, Any]) -> bool:
 @predicate("declarant_is_owner")
 def _declarant_is_owner(ctx: RuleContext, params: dict[str, Any]) -> bool:
     decl = ctx.decl()
+    certificates = ctx.view.of_type(*_proc(ctx, "owner_types", ["ownership_certificate"]))
+    if not certificates:
+        # With no paper at all the dossier does not establish ownership: the owner's consent is asked for.
+        return False
+    readings = [
+        *(decl.fields.get(key) for key in ("personal_id", "full_name")),
+        *(paper.fields.get(key) for paper in certificates for key in ("owner_names", "owner_ids")),
+    ]
+    named = [owner for certificate in certificates for owner in owners(certificate)]
+    if _clearly_apart(_person(decl, "personal_id", "full_name"), named, readings):
+        return False
     me = Person(
         ctx.reading.get(decl, "full_name", required=False),
         _id(ctx.reading.get(decl, "personal_id", required=False)),
         "declarant",
     )
-    certificates = ctx.view.of_type(*_proc(ctx, "owner_types", ["ownership_certificate"]))
     for certificate in certificates:
         ctx.reading.get(certificate, "owner_names", required=False)
         ctx.reading.get(certificate, "owner_ids", required=False)
         if any(same_person(me, owner) for owner in owners(certificate)):
             return True
-    # A tenant is not the owner, nor is someone a certificate does not name; with no paper at all the
-    # dossier does not establish ownership either, so the owner's consent is asked for.
+    # A tenant is not the owner, nor is someone a certificate does not name.
     return False
+
+
+def _says_head(relationship: Any) -> bool:
+    return bool(relationship) and fold(str(relationship)) in ("chu ho", "la chu ho", "ban than")
+
+
+def _person(document: Document, id_key: str, name_key: str) -> Person:
+    fields = document.fields
+    number, name = fields.get(id_key), fields.get(name_key)
+    return Person(name.value if name else None, _id(number.value if number else None), name_key)
+
+
+def _clearly_apart(person: Person, others: list[Person], readings: list[ExtractedField | None]) -> bool:
+    """Whether `person` is clearly none of `others`, all read from `readings` with slight doubts at most:
+    then the doubts cannot change the answer."""
+    return (
+        bool(others)
+        and all(found is None or slightly_doubted(found) for found in readings)
+        and all(clearly_someone_else(person, other) for other in others)
+    )
 
 
 def _birth_year_vouched_by_id(declaration: Document) -> int | None:

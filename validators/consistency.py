@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Hamming, Levenshtein
 
-from intake.model import Check, DocType, Document
+from intake.model import Check, DocType, Document, ExtractedField
 
 from .common import DossierView, fold
 
@@ -76,6 +76,30 @@ def same_person(a: Person, b: Person) -> bool | None:
     if a.name and b.name:
         return names_match(a.name, b.name)
     return None
+
+
+# A reading with slight doubts only (the handwriting model read it alone, or a name has an unusual spelling)
+# holds a slip or two. Two ID numbers this many digits apart, or two names with neither the surname nor the
+# given name in common, are two people however such a reading slipped.
+SLIGHT_DOUBTS = frozenset({"handwriting_unconfirmed", "name_spelling_unusual"})
+DIFFERENT_ID_DIGITS = 4
+
+
+def slightly_doubted(found: ExtractedField | None) -> bool:
+    return found is not None and set(found.review_reasons) <= SLIGHT_DOUBTS
+
+
+def clearly_someone_else(a: Person, b: Person) -> bool:
+    """Whether two people differ by more than slips of reading explain, judged as `same_person` judges:
+    by ID numbers when both have one, else by names."""
+    if a.personal_id and b.personal_id:
+        if len(a.personal_id) != len(b.personal_id):
+            return True
+        return Hamming.distance(a.personal_id, b.personal_id) >= DIFFERENT_ID_DIGITS
+    if a.name and b.name:
+        words_a, words_b = fold(a.name).split(), fold(b.name).split()
+        return bool(words_a and words_b) and words_a[0] != words_b[0] and words_a[-1] != words_b[-1]
+    return False
 
 
 # The field holding each person's name, on the declaration and on the papers compared with it.
