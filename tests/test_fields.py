@@ -485,6 +485,14 @@ def test_a_re_read_value_ends_where_its_leaders_begin(
     assert (value.value if value.ok else text) == expected
 
 
+def test_a_handwritten_name_tesseract_garbles_is_re_read(templates: TemplateSet, settings: Settings) -> None:
+    page, image = _handwritten_row("1. Họ, chữ đệm và tên: ", "Đỗ Thành Sơn", "2 /4¿ Ẩ\\øøe", font_px=44)
+    name = extract(templates, DocType.CT01, "66/2023", [page], {0: image}, shared_engine(settings))[
+        "full_name"
+    ]
+    assert (name.value, name.review_reasons) == ("Đỗ Thành Sơn", ["handwriting_unconfirmed"])
+
+
 def test_a_re_read_that_does_not_agree_keeps_the_value_flagged(
     templates: TemplateSet, settings: Settings
 ) -> None:
