@@ -116,7 +116,7 @@ def detect_version(page: Page, template: DocumentTemplate) -> str | None:
     if template.version is not None:
         for line in page.lines:
             for number, year in re.findall(template.version.pattern, line.text, flags=re.IGNORECASE):
-                candidate = f"{int(number)}/{year}"
+                candidate = f"{int(number.replace(' ', ''))}/{year}"
                 if candidate in known:
                     return candidate
     text = match_text(page.text)

@@ -1035,6 +1035,8 @@ def extract_document(
                 needs_review=any(p.needs_review for p in parts) or not parts,
                 review_reasons=sorted({r for p in parts for r in p.review_reasons}),
             )
+    for key, value in spec.not_on_form.items():
+        fields[key] = ExtractedField(key=key, value=value, confidence=1.0)
     if document.form_version:
         fields["form_version"] = ExtractedField(
             key="form_version", value=document.form_version, confidence=1.0

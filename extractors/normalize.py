@@ -55,6 +55,12 @@ DIGIT_LOOKALIKES = str.maketrans(
 )
 
 
+# More look-alikes, for the day and month between "ngày", "tháng" and "năm" only, where nothing but digits
+# can stand (in a row of digit boxes "]" is a box's edge). Counted on the seed-4242 certificates and
+# contracts: "Ø" for 0, "]" for 1, "§" for 8 ("Š", an S once its accent is stripped, is taken for 5).
+WRITTEN_DATE_LOOKALIKES = {**DIGIT_LOOKALIKES, ord("Ø"): "0", ord("ø"): "0", ord("]"): "1", ord("§"): "8"}
+
+
 def strip_accents(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
@@ -168,7 +174,7 @@ def date_value(raw: str) -> Normalized:
         r"ngay\s*(\S{1,2})\s*thang\s*(\S{1,2})\s*nam\s*(\S{4})", strip_accents(value), re.IGNORECASE
     )
     as_written = " ".join(words.groups()) if words else ""
-    read_as_digits = as_written.translate(DIGIT_LOOKALIKES)
+    read_as_digits = as_written.translate(WRITTEN_DATE_LOOKALIKES)
     match = re.fullmatch(r"(\d{1,2}) (\d{1,2}) (\d{4})", read_as_digits)
     guessed = match is not None and read_as_digits != as_written
     english = re.search(rf"(\d{{1,2}})\s+({'|'.join(ENGLISH_MONTHS)})\s+(\d{{4}})", plain)
@@ -224,6 +230,9 @@ def phone(raw: str) -> Normalized:
 COMMON_MAIL_DOMAINS = ("gmail.com", "yahoo.com", "yahoo.com.vn", "outlook.com", "hotmail.com", "icloud.com")
 # What handwritten or script "@" is read as; MAX_DOMAIN_EDITS: slips allowed in a listed domain.
 AT_READ_AS = "0o©®q"
+# Read as the "@" only after a digit, where they seldom end a name: typed "@" comes out as "B" or "D",
+# script as "e" ("anhdh82e", "hieu.le5B", "huonglt03D").
+AT_READ_AS_AFTER_DIGIT = "ebd"
 MAX_DOMAIN_EDITS = 2
 EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 
@@ -253,9 +262,10 @@ def email(raw: str) -> Normalized:
 
 
 def _without_misread_at(local: str) -> str:
-    """The local part less its last character when that is the "@" misread: "0", "o", "©"… or an "e" after
-    a digit ("anhdh82e"); a letter ending a name ("hoangle") is the name's."""
-    if len(local) > 2 and (local[-1] in AT_READ_AS or (local[-1] == "e" and local[-2].isdigit())):
+    """The local part less its last character when that is the "@" misread: "0", "o", "©"… or, after a
+    digit, an "e", "b" or "d" ("anhdh82e"); a letter ending a name ("hoangle") is the name's."""
+    misread_after_digit = local[-1:] in tuple(AT_READ_AS_AFTER_DIGIT) and local[-2:-1].isdigit()
+    if len(local) > 2 and (local[-1] in AT_READ_AS or misread_after_digit):
         return local[:-1]
     return local
 
@@ -298,10 +308,17 @@ def _vietnamese_number(number: str) -> float | None:
         return None
 
 
+# The number and whatever is written against it up to a space, then the unit: "68,5m²", "1§,0" (an 8 misread).
+AREA_TOKEN = re.compile(r"\d\S*")
+AREA_UNIT = re.compile(r"(?:m²|m2|m)?[.,;:)]*$")
+
+
 def area(raw: str) -> Normalized:
-    """ "68,5 m²" → 68.5."""
-    match = re.search(r"\d[\d.,]*", clean_text(raw))
-    value = _vietnamese_number(match.group(0).rstrip(".,")) if match else None
+    """ "68,5 m²" → 68.5. A number with another character inside it ("1§,0") is a misreading: it fails
+    rather than give a wrong area."""
+    match = AREA_TOKEN.search(clean_text(raw))
+    number = AREA_UNIT.sub("", match.group(0)) if match else ""
+    value = _vietnamese_number(number) if re.fullmatch(r"\d[\d.,]*", number) else None
     if value is None or value <= 0:
         return Normalized.fail("invalid_area", clean_text(raw) or None)
     return Normalized(value, True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
@@ -102,6 +103,10 @@ class ExtractionSpec(Strict):
     block_printed_text: list[NfcStr] = Field(default_factory=list)
     sections: dict[str, SectionSpec] = Field(default_factory=dict)
     derived: dict[str, DerivedSpec] = Field(default_factory=dict)
+    not_on_form: dict[str, Any] = Field(
+        default_factory=dict,
+        description="canonical keys the form has no place for, with the value that says so",
+    )
 
     def overridden_by(self, other: ExtractionSpec) -> ExtractionSpec:
         """This spec with a form version's additions and replacements (per field, table, block …)."""
@@ -113,6 +118,7 @@ class ExtractionSpec(Strict):
             block_printed_text=[*self.block_printed_text, *other.block_printed_text],
             sections={**self.sections, **other.sections},
             derived={**self.derived, **other.derived},
+            not_on_form={**self.not_on_form, **other.not_on_form},
         )
 
 

@@ -86,13 +86,13 @@ def classify(templates, pages: list[Page]):
 
 
 @pytest.mark.parametrize(
-    "circular", ["56/2021/TT-BCA", "66/2023/TT-BCA", "53/2025/TT-BCA", "116/2026/TT-BCA"]
+    "circular", ["56/2021/TT-BCA", "66/2023/TT-BCA", "53/2025/TT-BCA", "116/2026/TT-BCA", "1 16/2026/TT-BCA"]
 )
 def test_ct01_version_comes_from_the_header(templates, circular: str) -> None:
     page = make_page(0, [CT01_HEADER.format(circular=circular), *CT01_BODY])
     [document] = classify(templates, [page])
     assert page.classification.doc_type == DocType.CT01
-    assert document.form_version == circular.split("/TT")[0]
+    assert document.form_version == circular.split("/TT")[0].replace(" ", "")  # OCR split "116" once
     assert not page.needs_review
 
 

@@ -603,3 +603,19 @@ def test_a_doubt_on_a_members_cell_flags_the_table(templates: TemplateSet) -> No
     rows = [("Trần Duy Viet", 336, 1565) if row[0] == "|Trần Duy Việt" else row for row in MEMBER_ROWS]
     members = extract(templates, DocType.CT01, "66/2023", [make_page(rows)])["household_members"]
     assert "full_name:name_spelling_unusual" in members.review_reasons
+
+
+def test_a_certificates_date_with_look_alike_digits_is_found_and_doubted(templates: TemplateSet) -> None:
+    rows: list[Row] = [("GIẤY CHỨNG NHẬN", 800, 300), ("Hà Nội, ngày 13 tháng ! năm 2022", 1300, 3000)]
+    issued = extract(templates, DocType.OWNERSHIP_CERTIFICATE, None, [make_page(rows)])["issue_date"]
+    assert (issued.value, issued.review_reasons) == ("2022-01-13", ["date_digits_guessed"])
+
+
+def test_a_ct02_record_says_the_form_has_no_members_table_nor_guardians_block(templates: TemplateSet) -> None:
+    rows: list[Row] = [
+        ("TỜ KHAI THAY ĐỔI THÔNG TIN VỀ CƯ TRÚ", 600, 400),
+        ("1. Họ, chữ đệm và tên: Lê Văn An", 240, 630),
+    ]
+    fields = extract(templates, DocType.CT02, "66/2023", [make_page(rows)])
+    assert (fields["household_members"].value, fields["consent_guardian"].value) == ([], False)
+    assert not fields["household_members"].needs_review

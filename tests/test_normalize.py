@@ -78,6 +78,14 @@ def test_dates_written_out_in_words() -> None:
     assert read.value == "2026-11-29" and read.doubt == "date_digits_guessed"
     assert n.date_value("ngày 5 tháng 3 năm 2026").doubt is None
     assert n.date_value("ngày 1B tháng 1O năm 2026").value == "2026-10-18"  # upper-case B is an 8
+    # a certificate's typed digits: "Ø", "]" and "§", and an "Š" that loses its accent
+    for raw, expected in [
+        ("Hôm nay, ngày 29 tháng Ø7 năm 2026, tại", "2026-07-29"),
+        ("Hà Nội, ngày 3] tháng 7 năm 2021", "2021-07-31"),
+        ("Hà Nội, ngày 25 tháng § năm 2022", "2022-08-25"),
+        ("Hà Nội, ngày Š tháng l năm 2021", "2021-01-05"),
+    ]:
+        assert (n.date_value(raw).value, n.date_value(raw).doubt) == (expected, "date_digits_guessed")
     assert n.date_value("Ngày, tháng, năm sinh: 01/02/1990").doubt is None  # the label is not the date
 
 
@@ -129,6 +137,9 @@ def test_a_name_ending_in_e_keeps_its_e_when_the_at_sign_is_lost() -> None:
     assert n.email("hoanglegmail.com").value == "hoangle@gmail.com"
     assert n.email("nguyenthihuegmall.com").value == "nguyenthihue@gmail.com"
     assert n.email("anhdh82egmail.com").value == "anhdh82@gmail.com"  # after a digit, "e" is the "@"
+    assert n.email("giang.dinh84Boutlook.com").value == "giang.dinh84@outlook.com"  # typed "@" read as "B"
+    assert n.email("huonglt03Doutlook.com").value == "huonglt03@outlook.com"
+    assert n.email("thanhbgmail.com").value == "thanhb@gmail.com"  # a "b" ending a name stays
 
 
 def test_email_domain_is_not_guessed_from_far_or_ambiguous_spellings() -> None:
@@ -139,10 +150,23 @@ def test_email_domain_is_not_guessed_from_far_or_ambiguous_spellings() -> None:
 
 
 @pytest.mark.parametrize(
-    ("raw", "expected"), [("68,5 m²", 68.5), ("68.5m2", 68.5), ("1.250,5 m2", 1250.5), ("120 m²", 120.0)]
+    ("raw", "expected"),
+    [
+        ("68,5 m²", 68.5),
+        ("68.5m2", 68.5),
+        ("1.250,5 m2", 1250.5),
+        ("120 m²", 120.0),
+        ("18,0 m; gồm", 18.0),
+        ("35m2.", 35.0),
+    ],
 )
 def test_area(raw: str, expected: float) -> None:
     assert n.area(raw).value == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("raw", ["1§,0 m; gồm 02 phòng ngủ", "3$ m²", "không rõ"])
+def test_an_area_with_a_misread_character_in_its_number_fails(raw: str) -> None:
+    assert n.area(raw).problem == "invalid_area"
 
 
 def test_money() -> None:
