@@ -15,7 +15,7 @@ import re
 import numpy as np
 
 from intake.model import ExtractedField, Page
-from intake.personal_id import id_birth_data
+from intake.personal_id import BIRTH_YEAR_FROM_ID, id_birth_data
 
 from .fields import RereadCrops
 from .normalize import NORMALIZERS
@@ -23,7 +23,6 @@ from .ocr.base import OcrEngine
 from .templates import ExtractionRules
 
 YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
-FLAG = "birth_year_from_id"
 
 
 def reread_birth_year(
@@ -59,6 +58,6 @@ def reread_birth_year(
             "value": value.value,
             "raw": with_id_year,
             "needs_review": True,
-            "review_reasons": [*reasons, FLAG],
+            "review_reasons": [*reasons, BIRTH_YEAR_FROM_ID],
         }
     )

@@ -116,9 +116,11 @@ def detect_version(page: Page, template: DocumentTemplate) -> str | None:
     if template.version is not None:
         for line in page.lines:
             for number, year in re.findall(template.version.pattern, line.text, flags=re.IGNORECASE):
-                candidate = f"{int(number.replace(' ', ''))}/{year}"
-                if candidate in known:
-                    return candidate
+                # Digits split by a space are one number ("1 16/2026"), unless the first belongs to the
+                # word before ("CT01 66/2023").
+                for digits in dict.fromkeys((number.replace(" ", ""), number.split()[-1])):
+                    if (candidate := f"{int(digits)}/{year}") in known:
+                        return candidate
     text = match_text(page.text)
     best: tuple[float, str | None] = (0.0, None)
     runner_up = 0.0

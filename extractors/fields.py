@@ -6,6 +6,7 @@ are (confidence). A value that is unsure, fails to normalise or cannot be found 
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 import re
@@ -531,7 +532,10 @@ class RereadCrops:
         height = box.y1 - box.y0
         y0, y1 = max(0, int(box.y0 - 0.2 * height)), min(image.shape[0], int(box.y1 + 0.2 * height))
         x1 = min(image.shape[1], int(box.x1 + 0.8 * height))
-        starts = [x0 for left in REREAD_LEFT if x1 - (x0 := max(0, int(box.x0 - left * height))) >= 8]
+        # Distinct starts only: near the page's edge several would be the same crop, and count twice.
+        starts = list(
+            dict.fromkeys(x0 for left in REREAD_LEFT if x1 - (x0 := max(0, int(box.x0 - left * height))) >= 8)
+        )
         return cls(image, starts, y0, y1, x1) if starts and y1 - y0 >= 8 else None
 
     def crop(self, x0: int) -> np.ndarray:
@@ -541,12 +545,12 @@ class RereadCrops:
         return BoundingBox(x0=x0, y0=self.y0, x1=self.x1, y1=self.y1)
 
     def choose(self, forms: list[str], margin: float, engine: OcrEngine) -> tuple[str, float] | None:
-        """The form every crop scores highest, each by at least `margin`, with the chance it is the
-        likelier of the two best forms at the smallest margin; None if the crops do not all agree so."""
+        """The form every crop (two at least) scores highest, each by at least `margin`, with the chance
+        it is the likelier of the two best forms at the smallest margin; else None."""
         picks = [engine.read_choice(self.crop(x0), forms) for x0 in self.starts]
         chosen = {pick[0] for pick in picks if pick is not None}
         smallest = min((pick[1] for pick in picks if pick is not None), default=0.0)
-        if None in picks or len(chosen) != 1 or smallest < margin:
+        if len(picks) < 2 or None in picks or len(chosen) != 1 or smallest < margin:
             return None
         return chosen.pop(), min(0.99, 1 / (1 + math.exp(-smallest)))
 
@@ -1036,7 +1040,7 @@ def extract_document(
                 review_reasons=sorted({r for p in parts for r in p.review_reasons}),
             )
     for key, value in spec.not_on_form.items():
-        fields[key] = ExtractedField(key=key, value=value, confidence=1.0)
+        fields[key] = ExtractedField(key=key, value=copy.deepcopy(value), confidence=1.0)
     if document.form_version:
         fields["form_version"] = ExtractedField(
             key="form_version", value=document.form_version, confidence=1.0

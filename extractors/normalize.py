@@ -174,7 +174,13 @@ def date_value(raw: str) -> Normalized:
         r"ngay\s*(\S{1,2})\s*thang\s*(\S{1,2})\s*nam\s*(\S{4})", strip_accents(value), re.IGNORECASE
     )
     as_written = " ".join(words.groups()) if words else ""
-    read_as_digits = as_written.translate(WRITTEN_DATE_LOOKALIKES)
+    read_as_digits = (
+        " ".join(
+            [*(part.translate(WRITTEN_DATE_LOOKALIKES) for part in words.groups()[:2]), words.group(3)]
+        ).translate(DIGIT_LOOKALIKES)
+        if words
+        else ""
+    )
     match = re.fullmatch(r"(\d{1,2}) (\d{1,2}) (\d{4})", read_as_digits)
     guessed = match is not None and read_as_digits != as_written
     english = re.search(rf"(\d{{1,2}})\s+({'|'.join(ENGLISH_MONTHS)})\s+(\d{{4}})", plain)
@@ -308,8 +314,9 @@ def _vietnamese_number(number: str) -> float | None:
         return None
 
 
-# The number and whatever is written against it up to a space, then the unit: "68,5m²", "1§,0" (an 8 misread).
-AREA_TOKEN = re.compile(r"\d\S*")
+# The number and whatever is written against it up to a space, a bracket or a slash, then the unit: "68,5m²",
+# "120m²(Một trăm …)", "68,5m²/người", "1§,0" (an 8 misread).
+AREA_TOKEN = re.compile(r"\d[^\s(/]*")
 AREA_UNIT = re.compile(r"(?:m²|m2|m)?[.,;:)]*$")
 
 

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import re
 
+# The review flag of a date of birth whose year was taken from the ID number (extractors/birth_year.py): the
+# two then agree by construction, so the date does not vouch for the ID's year.
+BIRTH_YEAR_FROM_ID = "birth_year_from_id"
+
 
 def id_birth_data(number: str) -> tuple[int, str] | None:
     """Birth year and sex a 12-digit personal ID encodes; None for anything else."""

@@ -78,3 +78,12 @@ def test_the_best_alignment_may_start_and_end_anywhere() -> None:
     assert np.isclose(_best_alignment(sure, [a, b]), 2 * np.log(0.9))
     assert np.isclose(_best_alignment(sure, [b, a]), np.log(0.9) + np.log(0.3))  # "b" then the noise
     assert _best_alignment(sure, [a, a]) < _best_alignment(sure, [a, b]) - 2
+
+
+def test_choices_are_scored_in_a_crop_too_wide_for_the_model(settings: Settings) -> None:
+    engine = shared_engine(settings)
+    address = "Số 98 đường Võ Văn Tần, phường Xuân Hòa, Thành phố Hồ Chí Minh"  # no "Nam" in it
+    crop = hand_line(f"{address}, {address}. Giới tính: Nữ", font_px=40)
+    assert crop.shape[1] * 32 / crop.shape[0] > MAX_INPUT_WIDTH
+    form, margin = engine.read_choice(crop, ["Nam", "Nữ"])
+    assert form == "Nữ" and margin > 0

@@ -103,6 +103,12 @@ def test_ct01_version_from_label_wording_when_header_is_unreadable(templates) ->
     assert page.classification.form_version == "53/2025"
 
 
+def test_a_digit_before_the_circulars_number_is_not_part_of_it(templates) -> None:
+    page = make_page(0, ["Mẫu CT01 66/2023/TT-BCA ngày 15/11/2023", *CT01_BODY])
+    classify(templates, [page])
+    assert page.classification.form_version == "66/2023"
+
+
 def test_unknown_ct01_version_is_flagged_not_guessed(templates) -> None:
     page = make_page(0, [CT01_HEADER.format(circular="99/2030/TT-BCA"), *CT01_BODY])
     classify(templates, [page])

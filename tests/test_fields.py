@@ -7,6 +7,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from extractors.confirm import confirm_across_documents
 from extractors.fields import (
+    RereadCrops,
     _clean_value,
     _reread_value,
     extract_document,
@@ -619,3 +620,9 @@ def test_a_ct02_record_says_the_form_has_no_members_table_nor_guardians_block(te
     fields = extract(templates, DocType.CT02, "66/2023", [make_page(rows)])
     assert (fields["household_members"].value, fields["consent_guardian"].value) == ([], False)
     assert not fields["household_members"].needs_review
+
+
+def test_re_read_crops_at_the_pages_edge_are_not_counted_twice() -> None:
+    image = np.full((400, 2480), 255, dtype=np.uint8)
+    crops = RereadCrops.around(image, BoundingBox(x0=10, y0=100, x1=300, y1=150))
+    assert crops is not None and crops.starts == [0]  # 0.2, 0.6 and 1.0 line heights left all reach x = 0

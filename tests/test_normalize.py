@@ -86,6 +86,7 @@ def test_dates_written_out_in_words() -> None:
         ("Hà Nội, ngày Š tháng l năm 2021", "2021-01-05"),
     ]:
         assert (n.date_value(raw).value, n.date_value(raw).doubt) == (expected, "date_digits_guessed")
+    assert not n.date_value("ngày 3 tháng 7 năm 20]1").ok  # the wider look-alikes stop at the month
     assert n.date_value("Ngày, tháng, năm sinh: 01/02/1990").doubt is None  # the label is not the date
 
 
@@ -158,6 +159,8 @@ def test_email_domain_is_not_guessed_from_far_or_ambiguous_spellings() -> None:
         ("120 m²", 120.0),
         ("18,0 m; gồm", 18.0),
         ("35m2.", 35.0),
+        ("120m²(Một trăm hai mươi mét vuông)", 120.0),
+        ("68,5m²/người", 68.5),
     ],
 )
 def test_area(raw: str, expected: float) -> None:

@@ -9,7 +9,7 @@ from intake.model import DecisionStatus, Dossier, ExtractedField
 from validators import validate_dossier
 from validators.completeness import PREDICATES, validate_rule_table
 from validators.config import load_rules
-from validators.consistency import addresses_agree, names_match, plausible_name
+from validators.consistency import Person, addresses_agree, clearly_someone_else, names_match, plausible_name
 from validators.fields import id_birth_mismatch, id_problems
 
 
@@ -554,3 +554,45 @@ def test_a_declarant_read_with_more_than_slight_doubts_leaves_the_consents_to_a_
     set_field(dossier, "ct01", "relationship_to_head", None)
     run(dossier, settings)
     assert dossier.decision.status == DecisionStatus.REVIEW
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "apart"),
+    [
+        (Person("Vũ Duy Hùng", None, "declarant"), Person("Đỗ Mỹ Hạnh", None, "owner"), True),
+        (
+            Person("Nguyễn Văn Long", None, "declarant"),
+            Person("Nguyan Văn Lonh", None, "owner"),
+            False,
+        ),  # slips
+        (Person(None, "068093806611", "declarant"), Person(None, "087163738771", "owner"), True),
+        (
+            Person(None, "068093806611", "declarant"),
+            Person(None, "068093806677", "owner"),
+            False,
+        ),  # two digits
+        (Person(None, "068093806611", "declarant"), Person(None, "123456789", "owner"), False),  # CMND and ID
+    ],
+)
+def test_clearly_someone_else_allows_for_slips_of_reading(a: Person, b: Person, apart: bool) -> None:
+    assert clearly_someone_else(a, b) is apart
+
+
+def test_a_birth_year_taken_from_a_doubted_id_does_not_settle_the_age(settings) -> None:
+    minor = _without_consents()  # ID 027310…: born 2010
+    _handwritten_unsure(
+        minor,
+        "personal_id",
+        next(d for d in minor.documents if d.doc_type == "ct01").fields["personal_id"].value,
+    )
+    set_field(
+        minor,
+        "ct01",
+        "date_of_birth",
+        "2010-03-17",
+        raw="17/03/2010",
+        needs_review=True,
+        review_reasons=["handwriting_unconfirmed", "birth_year_from_id"],
+    )
+    run(minor, settings)
+    assert minor.decision.status == DecisionStatus.REVIEW

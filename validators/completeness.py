@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from intake.model import Check, DocType, Document, ExtractedField
-from intake.personal_id import id_birth_data
+from intake.personal_id import BIRTH_YEAR_FROM_ID, id_birth_data
 
 from .common import DossierView, Reading, Unknown, age_on, birth_year, fold, parse_date
 from .consistency import (
@@ -116,7 +116,7 @@ def _declarant_is_head(ctx: RuleContext, params: dict[str, Any]) -> bool:
     said = decl.fields.get("relationship_to_head")
     # A head who is clearly someone else settles it, however slightly doubted the readings are.
     keys = ("personal_id", "full_name", "household_head_id", "household_head_name")
-    me, head = _person(decl, *keys[:2]), _person(decl, *keys[2:])
+    me, head = _person(decl, *keys[:2], "declarant"), _person(decl, *keys[2:], "head")
     readings = [decl.fields.get(key) for key in keys]
     if not (said and _says_head(said.value)) and _clearly_apart(me, [head], readings):
         return False
@@ -149,7 +149,7 @@ def _declarant_is_owner(ctx: RuleContext, params: dict[str, Any]) -> bool:
         *(paper.fields.get(key) for paper in certificates for key in ("owner_names", "owner_ids")),
     ]
     named = [owner for certificate in certificates for owner in owners(certificate)]
-    if _clearly_apart(_person(decl, "personal_id", "full_name"), named, readings):
+    if _clearly_apart(_person(decl, "personal_id", "full_name", "declarant"), named, readings):
         return False
     me = Person(
         ctx.reading.get(decl, "full_name", required=False),
@@ -169,10 +169,10 @@ def _says_head(relationship: Any) -> bool:
     return bool(relationship) and fold(str(relationship)) in ("chu ho", "la chu ho", "ban than")
 
 
-def _person(document: Document, id_key: str, name_key: str) -> Person:
+def _person(document: Document, id_key: str, name_key: str, role: str) -> Person:
     fields = document.fields
     number, name = fields.get(id_key), fields.get(name_key)
-    return Person(name.value if name else None, _id(number.value if number else None), name_key)
+    return Person(name.value if name else None, _id(number.value if number else None), role)
 
 
 def _clearly_apart(person: Person, others: list[Person], readings: list[ExtractedField | None]) -> bool:
@@ -194,6 +194,8 @@ def _birth_year_vouched_by_id(declaration: Document) -> int | None:
         return None
     born = declaration.fields.get("date_of_birth")
     year = birth_year(born.value) if born is not None else None
+    if born is not None and BIRTH_YEAR_FROM_ID in born.review_reasons:
+        year = None  # the year was taken from the ID: it cannot vouch for it
     if year == encoded[0] or (year is None and not id_field.needs_review):
         return encoded[0]
     return None

@@ -79,10 +79,12 @@ def same_person(a: Person, b: Person) -> bool | None:
 
 
 # A reading with slight doubts only (the handwriting model read it alone, or a name has an unusual spelling)
-# holds a slip or two. Two ID numbers this many digits apart, or two names with neither the surname nor the
-# given name in common, are two people however such a reading slipped.
+# holds a slip or two. Two ID numbers this many digits apart, or two names whose surnames and whose given
+# names both differ by more than a slip (one edit in a word of up to SHORT_WORD letters, else
+# SAME_ID_NAME_EDITS), are two people however such a reading slipped.
 SLIGHT_DOUBTS = frozenset({"handwriting_unconfirmed", "name_spelling_unusual"})
 DIFFERENT_ID_DIGITS = 4
+SHORT_WORD = 4
 
 
 def slightly_doubted(found: ExtractedField | None) -> bool:
@@ -93,12 +95,15 @@ def clearly_someone_else(a: Person, b: Person) -> bool:
     """Whether two people differ by more than slips of reading explain, judged as `same_person` judges:
     by ID numbers when both have one, else by names."""
     if a.personal_id and b.personal_id:
-        if len(a.personal_id) != len(b.personal_id):
-            return True
-        return Hamming.distance(a.personal_id, b.personal_id) >= DIFFERENT_ID_DIGITS
+        # A 9-digit CMND and a 12-digit ID may be one person's old and new numbers.
+        same_kind = len(a.personal_id) == len(b.personal_id)
+        return same_kind and Hamming.distance(a.personal_id, b.personal_id) >= DIFFERENT_ID_DIGITS
     if a.name and b.name:
         words_a, words_b = fold(a.name).split(), fold(b.name).split()
-        return bool(words_a and words_b) and words_a[0] != words_b[0] and words_a[-1] != words_b[-1]
+        return bool(words_a and words_b) and all(
+            Levenshtein.distance(x, y) > (1 if max(len(x), len(y)) <= SHORT_WORD else SAME_ID_NAME_EDITS)
+            for x, y in ((words_a[0], words_b[0]), (words_a[-1], words_b[-1]))
+        )
     return False
 
 

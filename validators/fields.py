@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from intake.model import Check, DocType, Document, ExtractedField
-from intake.personal_id import id_birth_data
+from intake.personal_id import BIRTH_YEAR_FROM_ID, id_birth_data
 
 from .common import DossierView, birth_year, masked, parse_date
 
@@ -65,7 +65,7 @@ READING_DOUBTS = frozenset(
         "email_at_restored",
         "email_domain_guessed",
         "date_digits_guessed",
-        "birth_year_from_id",
+        BIRTH_YEAR_FROM_ID,
         "name_spelling_unusual",
         "odd_characters",
         "email_cleaned",

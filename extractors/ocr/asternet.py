@@ -66,9 +66,10 @@ class AsterNetRecognizer:
         Text before and after the choice costs nothing, so a crop may hold the end of a label. Characters
         the model cannot emit are left out of a choice. Meant for a few short, dissimilar words: a choice
         that another one contains would always score at least as well as the longer one."""
-        log_probs = self._log_probs(gray)
-        if log_probs is None:
+        parts = [log_probs for part in _split_wide(gray) if (log_probs := self._log_probs(part)) is not None]
+        if not parts:
             return []
+        log_probs = np.concatenate(parts)  # a crop too wide for the model is read in parts, one after another
         index = {char: i for i, char in enumerate(self._chars)}
         labels = {choice: [index[char] for char in choice if char in index] for choice in choices}
         scored = [(choice, _best_alignment(log_probs, known)) for choice, known in labels.items() if known]
