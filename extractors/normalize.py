@@ -204,6 +204,18 @@ def date_value(raw: str) -> Normalized:
     return Normalized.fail("unrecognised_date", value)
 
 
+# A passport number: one or two letters and 7-8 digits (Vietnam "C1234567", Korea "M12345678", Japan
+# "TR1234567"), or 9 digits (United States).
+PASSPORT = re.compile(r"[A-Z]{1,2}\d{7,8}|\d{9}")
+
+
+def passport(raw: str) -> Normalized:
+    value = re.sub(r"[\s.]", "", clean_text(raw)).upper()
+    if PASSPORT.fullmatch(value):
+        return Normalized(value, True)
+    return Normalized.fail("invalid_passport", value or None)
+
+
 def personal_id(raw: str) -> Normalized:
     """12-digit personal ID (số định danh cá nhân / CCCD) or 9-digit CMND."""
     value = digits_only(raw)
@@ -366,6 +378,7 @@ NORMALIZERS: dict[str, Callable[[str], Normalized]] = {
     "date": date_value,
     "personal_id": personal_id,
     "gender": gender,
+    "passport": passport,
     "phone": phone,
     "email": email,
     "area": area,

@@ -646,3 +646,18 @@ def test_a_printed_phone_that_fails_its_format_is_read_again_to_make_sure(
     phone = extract(templates, DocType.CT01, "66/2023", [page], images, shared_engine(settings))["phone"]
     assert (phone.value, phone.review_reasons) == ("058272768", ["invalid_phone"])
     assert phone.confidence >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("written", "expected", "flags"),
+    [("Hàn Quôc", "Hàn Quốc", []), ("2 uốc", "2 uốc", ["not_in_vocabulary"])],
+)
+def test_a_ct02_nationality_is_one_of_the_listed_countries(
+    templates: TemplateSet, written: str, expected: str, flags: list[str]
+) -> None:
+    rows: list[Row] = [
+        ("TỜ KHAI THAY ĐỔI THÔNG TIN VỀ CƯ TRÚ", 600, 400),
+        (f"4. Quốc tịch nước ngoài (nếu có): {written}", 240, 630),
+    ]
+    nationality = extract(templates, DocType.CT02, "66/2023", [make_page(rows)])["nationality"]
+    assert (nationality.value, nationality.review_reasons) == (expected, flags)

@@ -194,3 +194,21 @@ def test_gender_with_a_character_of_ocr_residue() -> None:
     assert n.gender("Nam.u").value == "male"
     assert n.gender("NữỮ").value == "female"
     assert not n.gender("Nan").ok and not n.gender("N").ok
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("M84753988", "M84753988"),
+        ("TR 1910054", "TR1910054"),
+        ("c1234567", "C1234567"),
+        ("123456789", "123456789"),
+    ],
+)
+def test_passport_numbers(raw: str, expected: str) -> None:
+    assert n.passport(raw).value == expected
+
+
+@pytest.mark.parametrize("raw", ["64Z5ö968", "5547889", "3/00/", ""])
+def test_a_passport_number_misread_fails(raw: str) -> None:
+    assert not n.passport(raw).ok
