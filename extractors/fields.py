@@ -615,9 +615,8 @@ def _reread_value(item: FieldSpec | ColumnSpec, read: str) -> tuple[str, Normali
 def _second_read(
     context: Context, reading: Reading, normalizer: str, first: Normalized, engine: OcrEngine | None
 ) -> float | None:
-    """Re-read a value from its box with the characters it may hold. When both reads agree (on a valid
-    value, or on the same invalid one) the value is taken with the combined confidence of two independent
-    reads; otherwise it stays as it was."""
+    """Re-read an unsure value from its box with the characters it may hold. When both reads agree the
+    value is taken with the combined confidence of two independent reads; otherwise it stays unsure."""
     image = context.images.get(reading.page)
     charset = CHARSETS.get(normalizer)
     if engine is None or image is None or charset is None or reading.from_text_layer:
@@ -632,7 +631,7 @@ def _second_read(
         image[y0:y1, x0:x1], charset=charset, primary_only=reading.unconfirmed
     )
     second = NORMALIZERS[normalizer](text)
-    if second.ok != first.ok or second.value != first.value:
+    if not second.ok or second.value != first.value:
         return None
     return min(0.99, 1 - (1 - reading.confidence) * (1 - confidence))
 
@@ -742,10 +741,7 @@ def extract_fields(
         value = _listed_spelling(value, item, rules)
         confidence = reading.confidence
         second = None
-        # An unsure value is read again; so is a printed value that fails its format (a 9-digit phone), so
-        # that two reads agreeing make it the citizen's mistake rather than a doubtful reading.
-        failed_print = not value.ok and value.value is not None and not reading.unconfirmed
-        if failed_print or (value.ok and (confidence < rules.review_below or reading.unconfirmed)):
+        if value.ok and (confidence < rules.review_below or reading.unconfirmed):
             second = _second_read(context, reading, item.normalizer, value, engine)
             confidence = second or confidence
         # A closed list, or a second read that agrees, confirms what the second recogniser read.

@@ -628,26 +628,6 @@ def test_re_read_crops_at_the_pages_edge_are_not_counted_twice() -> None:
     assert crops is not None and crops.starts == [0]  # 0.2, 0.6 and 1.0 line heights left all reach x = 0
 
 
-def test_a_printed_phone_that_fails_its_format_is_read_again_to_make_sure(
-    templates: TemplateSet, settings: Settings
-) -> None:
-    """A 9-digit phone read at a middling confidence: a second read that repeats it makes it sure, so the
-    validators can ask the citizen to correct it instead of sending the dossier to a person."""
-    text = "5. Số điện thoại liên hệ: 058272768"
-    font = ImageFont.truetype("/usr/share/fonts/truetype/freefont/FreeSerif.ttf", 44)
-    image = Image.new("L", (2480, 400), 255)
-    ImageDraw.Draw(image).text((240, 150), text, font=font, fill=0)
-    width = int(font.getlength(text))
-    page = make_page(CT01_ROWS[:2], height=400)
-    page.lines.append(
-        OcrLine(text=text, confidence=0.82, box=BoundingBox(x0=240, y0=150, x1=240 + width, y1=200))
-    )
-    images = {0: np.stack([np.asarray(image)] * 3, axis=-1)}
-    phone = extract(templates, DocType.CT01, "66/2023", [page], images, shared_engine(settings))["phone"]
-    assert (phone.value, phone.review_reasons) == ("058272768", ["invalid_phone"])
-    assert phone.confidence >= 0.9
-
-
 @pytest.mark.parametrize(
     ("written", "expected", "flags"),
     [("Hàn Quôc", "Hàn Quốc", []), ("2 uốc", "2 uốc", ["not_in_vocabulary"])],
