@@ -576,23 +576,3 @@ def test_a_declarant_read_with_more_than_slight_doubts_leaves_the_consents_to_a_
 )
 def test_clearly_someone_else_allows_for_slips_of_reading(a: Person, b: Person, apart: bool) -> None:
     assert clearly_someone_else(a, b) is apart
-
-
-def test_a_birth_year_taken_from_a_doubted_id_does_not_settle_the_age(settings) -> None:
-    minor = _without_consents()  # ID 027310…: born 2010
-    _handwritten_unsure(
-        minor,
-        "personal_id",
-        next(d for d in minor.documents if d.doc_type == "ct01").fields["personal_id"].value,
-    )
-    set_field(
-        minor,
-        "ct01",
-        "date_of_birth",
-        "2010-03-17",
-        raw="17/03/2010",
-        needs_review=True,
-        review_reasons=["handwriting_unconfirmed", "birth_year_from_id"],
-    )
-    run(minor, settings)
-    assert minor.decision.status == DecisionStatus.REVIEW
