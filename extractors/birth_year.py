@@ -48,8 +48,10 @@ def reread_birth_year(
     with_id_year = f"{raw[: year.start()]}{encoded[0]}{raw[year.end() :]}"
     crops = RereadCrops.around(image, born.box)
     choice = crops.choose([raw, with_id_year], rules.handwritten_choices.margin, engine) if crops else None
+    if choice is None or choice[0] != with_id_year:
+        return
     value = NORMALIZERS["date"](with_id_year)
-    if choice is None or choice[0] != with_id_year or not value.ok:
+    if not value.ok:
         return
     failure = NORMALIZERS["date"](raw).problem
     reasons = [reason for reason in born.review_reasons if reason != failure]

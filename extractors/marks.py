@@ -7,20 +7,17 @@ from itertools import pairwise
 import cv2
 import numpy as np
 
+from intake.images import grayscale
 from intake.model import BoundingBox
 
 DARK = 110
-
-
-def _gray(image: np.ndarray) -> np.ndarray:
-    return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
 
 
 def remove_ruling(crop: np.ndarray, borders: list[int] | None = None) -> np.ndarray:
     """Greyscale crop with ruled lines painted white: long horizontal strokes, and the vertical box borders
     at `borders` (x positions) when known, else vertical strokes nearly as tall as the crop. Known borders
     spare the stems of digits such as 1 and 4."""
-    gray = _gray(crop)
+    gray = grayscale(crop)
     ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
     height, width = gray.shape
     horizontal = cv2.morphologyEx(
@@ -52,7 +49,7 @@ def ink_fraction(image: np.ndarray, region: BoundingBox, exclude: list[BoundingB
         bx1, by1 = max(0, int(box.x1) - x0 + 4), max(0, int(box.y1) - y0 + 4)
         mask[by0:by1, bx0:bx1] = False
     area = crop.shape[0] * crop.shape[1]
-    dark = (_gray(crop) < DARK) & mask
+    dark = (grayscale(crop) < DARK) & mask
     coloured = np.zeros_like(dark)
     if crop.ndim == 3:
         hsv = cv2.cvtColor(crop, cv2.COLOR_BGR2HSV)
@@ -89,7 +86,7 @@ def box_grid_columns(
     """The cells of a row of printed boxes (one digit each): x-ranges between the box borders, or None.
 
     Box borders are the vertical strokes about as tall as the text line; letters are shorter."""
-    gray = _gray(band)
+    gray = grayscale(band)
     ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
     height = line_height
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, int(line_height * 0.75))))

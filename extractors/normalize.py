@@ -174,13 +174,16 @@ def date_value(raw: str) -> Normalized:
         r"ngay\s*(\S{1,2})\s*thang\s*(\S{1,2})\s*nam\s*(\S{4})", strip_accents(value), re.IGNORECASE
     )
     as_written = " ".join(words.groups()) if words else ""
-    read_as_digits = (
-        " ".join(
-            [*(part.translate(WRITTEN_DATE_LOOKALIKES) for part in words.groups()[:2]), words.group(3)]
-        ).translate(DIGIT_LOOKALIKES)
-        if words
-        else ""
-    )
+    read_as_digits = ""
+    if words:
+        day, month, year = words.groups()
+        read_as_digits = " ".join(
+            (
+                day.translate(WRITTEN_DATE_LOOKALIKES),
+                month.translate(WRITTEN_DATE_LOOKALIKES),
+                year.translate(DIGIT_LOOKALIKES),
+            )
+        )
     match = re.fullmatch(r"(\d{1,2}) (\d{1,2}) (\d{4})", read_as_digits)
     guessed = match is not None and read_as_digits != as_written
     english = re.search(rf"(\d{{1,2}})\s+({'|'.join(ENGLISH_MONTHS)})\s+(\d{{4}})", plain)
@@ -282,8 +285,9 @@ def email(raw: str) -> Normalized:
 def _without_misread_at(local: str) -> str:
     """The local part less its last character when that is the "@" misread: "0", "o", "©"… or, after a
     digit, an "e", "b" or "d" ("anhdh82e"); a letter ending a name ("hoangle") is the name's."""
-    misread_after_digit = local[-1:] in tuple(AT_READ_AS_AFTER_DIGIT) and local[-2:-1].isdigit()
-    if len(local) > 2 and (local[-1] in AT_READ_AS or misread_after_digit):
+    if len(local) > 2 and (
+        local[-1] in AT_READ_AS or (local[-1] in AT_READ_AS_AFTER_DIGIT and local[-2].isdigit())
+    ):
         return local[:-1]
     return local
 

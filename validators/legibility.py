@@ -26,6 +26,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from intake.images import grayscale
 from intake.model import OcrLine, Page
 
 MM_PER_INCH = 25.4
@@ -46,10 +47,6 @@ class LegibilityMeasures:
     skew_degrees: float | None = None
     blank: bool = False
     failures: list[str] = field(default_factory=list)
-
-
-def _gray(image: np.ndarray) -> np.ndarray:
-    return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
 
 
 def _resample(gray: np.ndarray, scale: float) -> np.ndarray:
@@ -202,7 +199,7 @@ def measure_page(page: Page, image: np.ndarray, config: dict[str, Any]) -> Legib
     dpi = float(page.quality.dpi or reference)
     result = LegibilityMeasures(dpi=dpi)
     lines = _text_lines(page.lines, int(config.get("cut_off", {}).get("min_line_chars", 2)))
-    gray = _gray(image)
+    gray = grayscale(image)
     scale = reference / dpi
     gray_ref = _resample(gray, scale)
     mask = _line_mask(gray_ref.shape, lines, scale)

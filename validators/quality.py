@@ -5,6 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from intake.images import grayscale
 from intake.model import PageQuality
 
 REFERENCE_DPI = 300.0
@@ -12,7 +13,7 @@ REFERENCE_DPI = 300.0
 
 def measure(image: np.ndarray, quality: PageQuality) -> PageQuality:
     """Sharpness (variance of the Laplacian at 300 DPI scale) and contrast (grey-level spread)."""
-    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+    gray = grayscale(image)
     dpi = quality.dpi or REFERENCE_DPI
     if abs(dpi - REFERENCE_DPI) > 1:
         scale = REFERENCE_DPI / dpi

@@ -43,6 +43,7 @@ class AsterNetRecognizer:
         self._session = onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
         self._input = self._session.get_inputs()[0].name
         self._chars: list[str] = json.loads(vocab.read_text(encoding="utf-8"))["chars"]
+        self._index = {char: i for i, char in enumerate(self._chars)}
         self._lock = threading.Lock()
 
     def read(self, gray: np.ndarray, charset: str | None = None) -> tuple[str, float]:
@@ -70,8 +71,7 @@ class AsterNetRecognizer:
         if not parts:
             return []
         log_probs = np.concatenate(parts)  # a crop too wide for the model is read in parts, one after another
-        index = {char: i for i, char in enumerate(self._chars)}
-        labels = {choice: [index[char] for char in choice if char in index] for choice in choices}
+        labels = {choice: [self._index[char] for char in choice if char in self._index] for choice in choices}
         scored = [(choice, _best_alignment(log_probs, known)) for choice, known in labels.items() if known]
         return sorted(scored, key=lambda item: -item[1])
 

@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 
 from intake.config import Settings
+from intake.images import grayscale
 from intake.model import BoundingBox, OcrLine, nfc
 
 from .asternet import AsterNetRecognizer
@@ -101,7 +102,7 @@ class PaddleTesseractEngine:
 
     def _upside_down(self, image: np.ndarray, polygons: list[np.ndarray]) -> bool:
         """Read the longest lines both ways up; the page is upside down when rotated crops read better."""
-        gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+        gray = grayscale(image)
         longest = sorted(polygons, key=lambda p: -cv2.minAreaRect(p)[1][0] * cv2.minAreaRect(p)[1][1])
         upright = flipped = 0.0
         for points in longest[:ORIENTATION_SAMPLE_LINES]:
@@ -113,7 +114,7 @@ class PaddleTesseractEngine:
         return flipped > upright + 0.05 * ORIENTATION_SAMPLE_LINES
 
     def _read(self, image: np.ndarray, detected: tuple[list[np.ndarray], list[float]]) -> list[OcrLine]:
-        gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+        gray = grayscale(image)
         lines: list[OcrLine] = []
         for points, det_score in zip(*detected, strict=True):
             crop = _line_crop(gray, points)
@@ -141,7 +142,7 @@ class PaddleTesseractEngine:
     def read_text(
         self, image: np.ndarray, charset: str | None = None, primary_only: bool = False
     ) -> tuple[str, float]:
-        gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+        gray = grayscale(image)
         binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
         padded = cv2.copyMakeBorder(
             binary, CROP_PADDING, CROP_PADDING, CROP_PADDING, CROP_PADDING, cv2.BORDER_CONSTANT, value=255
@@ -167,13 +168,13 @@ class PaddleTesseractEngine:
     def read_handwriting(self, image: np.ndarray, charset: str | None = None) -> tuple[str, float] | None:
         if self._second is None:
             return None
-        gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+        gray = grayscale(image)
         return self._second.read(gray, charset=charset)
 
     def read_choice(self, image: np.ndarray, choices: Sequence[str]) -> tuple[str, float] | None:
         if self._second is None:
             return None
-        gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+        gray = grayscale(image)
         scored = self._second.score_choices(gray, choices)
         if len(scored) < 2 or not np.isfinite(scored[0][1]):
             return None
