@@ -21,7 +21,15 @@ from intake.model import BoundingBox, Document, ExtractedField, Page
 
 from . import marks
 from .classify import match_text
-from .normalize import NORMALIZERS, Normalized, clean_text, strip_accents, vietnamese_syllable
+from .normalize import (
+    COMMON_MAIL_DOMAINS,
+    NORMALIZERS,
+    Normalized,
+    clean_text,
+    email_at_domain,
+    strip_accents,
+    vietnamese_syllable,
+)
 from .ocr.base import OcrEngine
 from .templates import (
     ColumnSpec,
@@ -36,8 +44,9 @@ from .templates import (
 # Leaders, then a footnote mark however it was read ("(1)", "l)", "(Q2)", "()"), then a label's tail ("h:").
 LEADING_NOISE = re.compile(r"^[^\w(+]*(?:\(?\w{0,3}\)[^\w(+]*)?(?:\w{1,2}\s*:\s*)?")
 VOCABULARY_SHORT_WORD = 4  # letters; up to this length one slip is allowed, beyond it two
-# "ngày … tháng" however the blanks between were read ("ngày. .tháng", "ngày 05 tháng"): a signature's date.
-PLACE_DATE_START = re.compile(r"ngày[\W\d_]{0,8}tháng", re.IGNORECASE)
+# "ngày … tháng" however the blanks between were read ("ngày. .tháng", "ngày 05 tháng", "ngày I tháng"), on
+# text without tone marks ("thắng", "ngàn"): a signature's date.
+PLACE_DATE_START = re.compile(r"\bnga[yn]\b[\W\d_]{0,8}(?:\w{1,2}[\W\d_]{1,8})?thang\b", re.IGNORECASE)
 PLACE_DATE = re.compile(r"ngày\s*\S{1,2}\s*tháng\s*\S{1,2}\s*năm", re.IGNORECASE)
 # Leaders at the end, with the number of the next field when it was read with the line ("… 5." or "… 5").
 TRAILING_NOISE = re.compile(r"(?:[\s.,;:…_\-–|]*\b\d{1,2}\s*[.,]|[.…_]{4,}\s*\d{1,2})?[\s.,;:…_\-–|]*$")
@@ -59,6 +68,23 @@ class Line:
     from_text_layer: bool
     # Read by the handwriting-capable second recogniser, whose confidence does not vouch for a value.
     second_recognizer: bool = False
+    word_confidences: list[float] | None = None  # of each space-separated word of the text
+
+    def span_confidence(self, start: int, end: int) -> float:
+        """Confidence in the characters start…end: the least sure word with a letter or digit in them.
+        A value shares its line with the printed label, whose misread words say nothing of the value."""
+        words = self.word_confidences
+        if words is None:
+            return self.confidence
+        spans = list(re.finditer(r"\S+", self.text))
+        if len(spans) != len(words):
+            return self.confidence
+        inside = [
+            confidence
+            for span, confidence in zip(spans, words, strict=True)
+            if re.search(r"\w", self.text[max(start, span.start()) : min(end, span.end())])
+        ]
+        return min(inside) if inside else self.confidence
 
 
 @dataclass
@@ -91,6 +117,7 @@ def document_lines(document: Document, pages: list[Page]) -> list[Line]:
                     confidence=ocr.confidence,
                     from_text_layer=ocr.source == "text_layer",
                     second_recognizer=ocr.recognizer not in (None, "tesseract"),
+                    word_confidences=ocr.word_confidences,
                 )
             )
     return lines
@@ -264,7 +291,7 @@ def _value_after(context: Context, hit: Hit, spec: FieldSpec) -> Reading:
     following = [other for other in context.hits.get(hit.line, []) if other.start >= hit.end]
     end = following[0].start if following else len(line.text)
     pieces = [(line.text[hit.end : end], _sub_box(line, hit.end, end))]
-    confidence = line.confidence
+    confidence = line.span_confidence(hit.end, end)
     number = hit.line
     height = line.box.y1 - line.box.y0
     used = [hit.line]
@@ -325,6 +352,16 @@ def _holds(line: Line, phrase: str, cutoff: float = PHRASE_CUTOFF) -> bool:
     return len(line.key) >= len(phrase) and fuzz.partial_ratio(phrase.lower(), line.key) >= cutoff
 
 
+def _label_certainty(context: Context, hit: Hit) -> float:
+    """How sure it is that the label was found, which bounds how sure its value is: the match of the label
+    with what was read, tone marks aside. Tesseract often misreads a printed label's tone marks ("Số điên
+    thoai liên hê"), which leaves no doubt about which label it is."""
+    if hit.ratio >= 100.0:
+        return 1.0
+    read = context.lines[hit.line].key[hit.start : hit.end]
+    return max(hit.ratio, fuzz.ratio(strip_accents(hit.label.lower()), strip_accents(read))) / 100.0
+
+
 def _readings_for(context: Context, key: str, item: FieldSpec, spec: ExtractionSpec) -> list[Reading]:
     allowed = _section_lines(context, spec, item.section)
     readings: list[Reading] = []
@@ -334,7 +371,7 @@ def _readings_for(context: Context, key: str, item: FieldSpec, spec: ExtractionS
             for hit in context.hits.get(number, []):
                 if key in hit.owners:
                     reading = _value_after(context, hit, item)
-                    reading.confidence = min(reading.confidence, hit.ratio / 100.0)
+                    reading.confidence = min(reading.confidence, _label_certainty(context, hit))
                     ranked.append((item.labels.index(hit.label), reading))
         # Labels are listed most specific first: "Giá thuê nhà ở là" before "Giá thuê".
         readings = [reading for _, reading in sorted(ranked, key=lambda item: item[0])]
@@ -602,6 +639,64 @@ def _handwriting_reread(
     return dataclasses.replace(reading, raw=text, box=box, confidence=confidence, unconfirmed=True), value
 
 
+def _cell_without_ruling(
+    context: Context, reading: Reading, column: ColumnSpec, engine: OcrEngine | None
+) -> tuple[Reading, Normalized] | None:
+    """A table cell whose reading fails, read again with the table's ruled lines painted out. The detector's
+    box often takes in the column's rule, which is then read as a character ("1035320902658", "lCon dâu")."""
+    image = context.images.get(reading.page)
+    if engine is None or image is None or reading.from_text_layer:
+        return None
+    box = reading.box
+    pad = (box.y1 - box.y0) * 0.3
+    x0, x1 = max(0, int(box.x0 - pad)), min(image.shape[1], int(box.x1 + pad))
+    y0, y1 = max(0, int(box.y0 - pad)), min(image.shape[0], int(box.y1 + pad))
+    if x1 - x0 < 8 or y1 - y0 < 8:
+        return None
+    text, confidence = engine.read_text(
+        marks.remove_ruling(image[y0:y1, x0:x1]), charset=CHARSETS.get(column.normalizer)
+    )
+    value = _meaning(column, CELL_NOISE.sub("", text).strip())
+    if not value.ok:
+        return None
+    return dataclasses.replace(reading, raw=text, confidence=confidence), value
+
+
+# Services to score: a domain holding another ("yahoo.com.vn") would never score above it.
+SCORED_MAIL_DOMAINS = [
+    domain
+    for domain in COMMON_MAIL_DOMAINS
+    if not any(o != domain and o in domain for o in COMMON_MAIL_DOMAINS)
+]
+
+
+def _email_by_domain(
+    context: Context, reading: Reading, item: FieldSpec, rules: ExtractionRules, engine: OcrEngine | None
+) -> tuple[Reading, Normalized] | None:
+    """An email that fails its format, with the common mail service that every crop around it prefers by
+    the lead of extraction.yaml (handwritten_choices.email_domain_margin); None if none does."""
+    margin = rules.handwritten_choices.email_domain_margin
+    image = context.images.get(reading.page)
+    if (
+        item.normalizer != "email"
+        or margin is None
+        or engine is None
+        or image is None
+        or reading.from_text_layer
+    ):
+        return None
+    crops = RereadCrops.around(image, reading.box)
+    chosen = crops.choose([f"@{domain}" for domain in SCORED_MAIL_DOMAINS], margin, engine) if crops else None
+    if chosen is None:
+        return None
+    value = email_at_domain(reading.raw, chosen[0].removeprefix("@"))
+    if not value.ok:
+        return None
+    return dataclasses.replace(
+        reading, confidence=min(reading.confidence, chosen[1]), unconfirmed=True
+    ), value
+
+
 def _reread_value(item: FieldSpec | ColumnSpec, read: str) -> tuple[str, Normalized]:
     """The value in a re-read crop's text, after the label's tail: the whole rest, or if that fails, the
     rest up to where a value may end (VALUE_END)."""
@@ -735,7 +830,9 @@ def extract_fields(
             continue
         value = _meaning(item, reading.raw)
         if not value.ok:
-            reread = _handwriting_reread(context, reading, item, rules, engine)
+            reread = _handwriting_reread(context, reading, item, rules, engine) or _email_by_domain(
+                context, reading, item, rules, engine
+            )
             if reread is not None:
                 reading, value = reread
         value = _listed_spelling(value, item, rules)
@@ -809,7 +906,7 @@ def extract_table(
         line = lines[i]
         if line.page != title.page or i in used or (line.box.y0 + line.box.y1) / 2 < header_bottom:
             continue
-        if any(key in line.key for key in end_keys) or PLACE_DATE_START.search(line.key):
+        if any(key in line.key for key in end_keys) or PLACE_DATE_START.search(strip_accents(line.key)):
             break
         body.append(line)
     rows: list[list[Line]] = []
@@ -854,7 +951,9 @@ def extract_table(
                 unconfirmed=any(line.second_recognizer for line in cell),
             )
             if not result.ok and len(cell) == 1:
-                reread = _handwriting_reread(context, reading, column, rules, engine)
+                reread = _cell_without_ruling(context, reading, column, engine) or _handwriting_reread(
+                    context, reading, column, rules, engine
+                )
                 if reread is not None:
                     reading, result = reread
             result = _listed_spelling(result, column, rules)

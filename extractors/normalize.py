@@ -255,7 +255,7 @@ AT_READ_AS = "0o©®q"
 # script as "e" ("anhdh82e", "hieu.le5B", "huonglt03D").
 AT_READ_AS_AFTER_DIGIT = "ebd"
 MAX_DOMAIN_EDITS = 2
-EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+", re.ASCII)  # no tone marks: those are misreadings
 
 
 def email(raw: str) -> Normalized:
@@ -280,6 +280,30 @@ def email(raw: str) -> Normalized:
     if near is not None:
         return Normalized(near, True, doubt="email_domain_guessed")
     return Normalized.fail("invalid_email", value or None)
+
+
+def email_at_domain(raw: str, domain: str) -> Normalized:
+    """The address a reading holds once its mail service is known (scored on the image): what comes before
+    the "@", or else before the stretch of the reading closest to the domain, less the character the "@"
+    was read as, without tone marks or characters no address holds. Always doubted: the part before the
+    "@" is as read."""
+    value = strip_accents(clean_text(raw)).replace(" ", "").casefold()
+    if "@" in value:
+        local = value[: value.rindex("@")]
+    else:
+        tails = [
+            (Levenshtein.distance(value[-length:], written), -length)
+            for written in dict.fromkeys((domain, domain.replace(".", "")))
+            for length in range(max(1, len(written) - 4), min(len(value) - 2, len(written) + 4) + 1)
+        ]
+        if not tails:
+            return Normalized.fail("invalid_email", value or None)
+        local = _without_misread_at(value[: len(value) + min(tails)[1]])
+    local = re.sub(r"[^a-z0-9._+\-]", "", local).strip(".")
+    repaired = f"{local}@{domain}"
+    if len(local) < 2 or not EMAIL.fullmatch(repaired):
+        return Normalized.fail("invalid_email", value or None)
+    return Normalized(repaired, True, doubt="email_domain_guessed")
 
 
 def _without_misread_at(local: str) -> str:

@@ -187,6 +187,10 @@ class HandwrittenChoices(Strict):
     forms: dict[str, list[NfcStr]] = Field(
         default_factory=dict, description="normaliser → the words such a value is written as"
     )
+    email_domain_margin: float | None = Field(
+        default=None,
+        description="lead every crop must give one common mail service ('@gmail.com'…) to a failed email",
+    )
 
 
 class ExtractionRules(Strict):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from helpers import hand_line
+from helpers import FONT_SANS, hand_line
 from PIL import Image, ImageDraw, ImageFont
 
 from extractors.confirm import confirm_across_documents
@@ -469,6 +469,27 @@ def test_a_handwritten_sex_the_model_misreads_is_the_word_it_scores_highest(
     assert gender.review_reasons == ["handwriting_unconfirmed"]
 
 
+def test_a_handwritten_email_that_fails_takes_the_mail_service_its_crops_prefer(
+    templates: TemplateSet, settings: Settings
+) -> None:
+    page, image = _handwritten_row("6. Email: ", "nhungtk1996@yahoo.com", "nhungtk19960yah00co")
+    email = extract(templates, DocType.CT01, "66/2023", [page], {0: image}, shared_engine(settings))["email"]
+    assert email.value == "nhungtk1996@yahoo.com"
+    assert set(email.review_reasons) == {"email_domain_guessed", "handwriting_unconfirmed"}
+
+
+@pytest.mark.parametrize(
+    ("written", "misread"),
+    [("nhungtk1996@cand.gov.vn", "nhungtk1996ocand.gou.vn"), ("nhungtk1996@fpt.vn", "nhungtk1996ofpl.vn")],
+)
+def test_an_email_at_an_unlisted_service_is_not_given_a_listed_one(
+    templates: TemplateSet, settings: Settings, written: str, misread: str
+) -> None:
+    page, image = _handwritten_row("6. Email: ", written, misread)
+    email = extract(templates, DocType.CT01, "66/2023", [page], {0: image}, shared_engine(settings))["email"]
+    assert (email.value, email.review_reasons) == (misread, ["invalid_email"])
+
+
 @pytest.mark.parametrize(
     ("read", "expected"),
     [
@@ -514,13 +535,63 @@ def test_a_handwritten_table_cell_that_fails_is_re_read(templates: TemplateSet, 
     assert not any(reason.startswith("date_of_birth:") for reason in members.review_reasons)
 
 
-def test_the_signature_dates_under_the_members_table_are_not_a_member(templates: TemplateSet) -> None:
-    footer: list[Row] = [("Ngày. .tháng.. Năm", 336, 1750), ("ngày. .tháng...năm", 903, 1750)]
+@pytest.mark.parametrize(
+    "footer",
+    [
+        [("Ngày. .tháng.. Năm", 336, 1750), ("ngày. .tháng...năm", 903, 1750)],
+        [("Đ. ngày. thắng. năm.", 336, 1750), ("Hà Nội, ngàn 30 thắng 11 năm 2026", 903, 1750)],
+        [("Hà Nội, ngày I tháng I2 năm 2026", 336, 1750)],
+    ],
+    ids=["blank", "tone-marks-misread", "letters-for-digits"],
+)
+def test_the_signature_dates_under_the_members_table_are_not_a_member(
+    templates: TemplateSet, footer: list[Row]
+) -> None:
     fields = extract(templates, DocType.CT01, "66/2023", [make_page([*MEMBER_ROWS[:-1], *footer])])
     assert [member["full_name"] for member in fields["household_members"].value] == [
         "Trần Duy Việt",
         "Trần Gia Bảo",
     ]
+
+
+def test_a_cells_ruled_line_read_as_a_character_is_painted_out_and_the_cell_read_again(
+    templates: TemplateSet, settings: Settings
+) -> None:
+    """The detector's box takes in the column's rule, which Tesseract reads as a leading "1"."""
+    image = Image.new("L", (2480, 2000), 255)
+    draw = ImageDraw.Draw(image)
+    draw.text((1410, 1590), "022097399495", font=ImageFont.truetype(str(FONT_SANS), 38), fill=0)
+    draw.line([(1400, 1540), (1400, 1700)], fill=0, width=3)
+    rows = [("1022097399495", 1399, 1587) if row[0] == "022097399495" else row for row in MEMBER_ROWS]
+    images = {0: np.stack([np.asarray(image)] * 3, axis=-1)}
+    members = extract(templates, DocType.CT01, "66/2023", [make_page(rows)], images, shared_engine(settings))
+    assert members["household_members"].value[0]["personal_id"] == "022097399495"
+    assert not any(r.startswith("personal_id:") for r in members["household_members"].review_reasons)
+
+
+def test_a_labels_misread_tone_marks_do_not_make_its_value_unsure(templates: TemplateSet) -> None:
+    rows = [
+        ("5. Số điên thoai liên hê: 0541206803...", 240, 900) if row[0].startswith("5.") else row
+        for row in CT01_ROWS
+    ]
+    phone = extract(templates, DocType.CT01, "66/2023", [make_page(rows)])["phone"]
+    assert (phone.value, phone.confidence) == ("0541206803", 0.95)
+    rows = [
+        ("5. Số điện thaại liên hộ: 0541206803...", 240, 900) if row[0].startswith("5.") else row
+        for row in CT01_ROWS
+    ]
+    phone = extract(templates, DocType.CT01, "66/2023", [make_page(rows)])["phone"]
+    assert phone.value == "0541206803" and phone.confidence < 0.95
+
+
+def test_a_value_is_as_sure_as_its_own_words_not_the_labels(templates: TemplateSet) -> None:
+    page = make_page(CT01_ROWS)
+    line = next(line for line in page.lines if line.text.startswith("5."))
+    line.confidence = 0.8
+    line.word_confidences = [0.9, 0.6, 0.55, 0.7, 0.6, 0.5, 0.97]  # "5." "Số" "điện" … "0541206803..."
+    assert extract(templates, DocType.CT01, "66/2023", [page])["phone"].confidence == 0.97
+    line.word_confidences = [0.9, 0.6]  # not the line's words: the line's confidence stands
+    assert extract(templates, DocType.CT01, "66/2023", [page])["phone"].confidence == 0.8
 
 
 def test_a_written_consent_says_who_agrees_to_whom_for_which_home(templates: TemplateSet) -> None:

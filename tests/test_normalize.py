@@ -150,6 +150,31 @@ def test_email_domain_is_not_guessed_from_far_or_ambiguous_spellings() -> None:
         assert n.email(address).value == address and n.email(address).doubt is None
 
 
+def test_an_email_with_tone_marks_is_a_misreading() -> None:
+    assert n.email("nguuetpm@eutseê.cam").problem == "invalid_email"
+
+
+@pytest.mark.parametrize(
+    ("raw", "domain", "expected"),
+    [
+        ("ngochuyen2000ooullock.con", "outlook.com", "ngochuyen2000@outlook.com"),  # "@" read as "o"
+        ("nhungtk19960yah00co", "yahoo.com", "nhungtk1996@yahoo.com"),
+        ("ñuuaam95@gmaêcem", "gmail.com", "nuuaam95@gmail.com"),  # before the "@" as read, tone marks off
+        ("dung.trinh2001eyahoe.com.a", "yahoo.com", "dung.trinh2001@yahoo.com"),
+    ],
+)
+def test_an_email_whose_mail_service_is_known_keeps_what_was_read_before_it(
+    raw: str, domain: str, expected: str
+) -> None:
+    found = n.email_at_domain(raw, domain)
+    assert (found.value, found.doubt) == (expected, "email_domain_guessed")
+
+
+def test_an_email_whose_mail_service_is_known_needs_something_before_it() -> None:
+    assert not n.email_at_domain("@gmail.com", "gmail.com").ok
+    assert not n.email_at_domain("gmal", "gmail.com").ok
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
