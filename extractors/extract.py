@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import numpy as np
 
 from intake.config import Settings
 from intake.model import DocType, Dossier, ExtractedField, Procedure
 
 from . import marks
-from .birth_year import reread_birth_year
+from .birth_year import reread_birth_year, settle_of_age
 from .confirm import confirm_across_documents
 from .fields import extract_document
 from .foreign import foreign_paper_fields
@@ -49,6 +51,9 @@ def extract_dossier(dossier: Dossier, images: list[np.ndarray], settings: Settin
             engine,
         )
         reread_birth_year(fields, dossier.pages, page_images, templates.extraction, engine)
+        settle_of_age(
+            fields, dossier.pages, page_images, templates.extraction, engine, _received_year(dossier)
+        )
         if document.doc_type in SEAL_DOCUMENTS:
             found = [marks.red_seal_present(page_images[i]) for i in document.pages if i in page_images]
             known = [value for value in found if value is not None]
@@ -63,6 +68,11 @@ def extract_dossier(dossier: Dossier, images: list[np.ndarray], settings: Settin
                 f.needs_review for f in document.fields.values()
             )
     _procedure_from_declaration(dossier, templates.request_types)
+
+
+def _received_year(dossier: Dossier) -> int:
+    received = dossier.meta.received_at or dossier.started_at or datetime.now(UTC)
+    return received.year
 
 
 def _procedure_from_declaration(dossier: Dossier, request_types: list[RequestType]) -> None:

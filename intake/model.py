@@ -194,6 +194,11 @@ class ExtractedField(Model):
         default=False,
         description="an unsure reading that a sure value on another paper of the dossier repeats",
     )
+    settles: list[str] = Field(
+        default_factory=list,
+        description="Questions an unsure reading still answers ('of_age'): the handwriting scored clearly "
+        "above every reading that would answer them otherwise",
+    )
 
 
 class Document(Model):

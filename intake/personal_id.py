@@ -11,6 +11,10 @@ import re
 # The review flag of a date of birth whose year was taken from the ID number (extractors/birth_year.py): the
 # two then agree by construction, so the date does not vouch for the ID's year.
 BIRTH_YEAR_FROM_ID = "birth_year_from_id"
+ADULT_AGE = 18
+# What an unsure date of birth still settles (ExtractedField.settles) when its handwriting scored clearly
+# above every year that would make its holder a minor (extractors/birth_year.py).
+OF_AGE = "of_age"
 
 
 def id_birth_data(number: str) -> tuple[int, str] | None:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from helpers import hand_line
 
-from extractors.birth_year import reread_birth_year
+from extractors.birth_year import reread_birth_year, settle_of_age
 from extractors.ocr import shared_engine
 from extractors.templates import load_templates
 from intake.config import Settings
@@ -58,3 +58,25 @@ def test_a_born_digital_page_is_not_read_again(settings: Settings) -> None:
     rules = load_templates(settings.templates_dir).extraction
     reread_birth_year(fields, pages, images, rules, shared_engine(settings))
     assert fields["date_of_birth"].raw == "27/07/1969"
+
+
+@pytest.mark.parametrize(
+    ("written", "misread", "settles"),
+    [
+        ("27/07/1989", "27/07/1989", ["of_age"]),  # an adult's year as written beats every minor's year
+        ("27/07/2011", "27/07/1981", []),  # a minor's year misread as an adult's does not
+        ("27/07/2012", "27/07/2012", []),  # a minor's date settles nothing
+    ],
+)
+def test_an_unsure_date_of_birth_settles_the_age_when_no_minors_year_fits(
+    settings: Settings, written: str, misread: str, settles: list[str]
+) -> None:
+    fields, pages, images = _read_as(written, misread)
+    born = fields["date_of_birth"]
+    fields["date_of_birth"] = born.model_copy(
+        update={"needs_review": True, "review_reasons": ["handwriting_unconfirmed"]}
+    )
+    del fields["personal_id"]
+    rules = load_templates(settings.templates_dir).extraction
+    settle_of_age(fields, pages, images, rules, shared_engine(settings), reference_year=2026)
+    assert fields["date_of_birth"].settles == settles

@@ -517,6 +517,11 @@ def test_an_unsure_name_under_the_lessees_id_is_checked_by_a_person_when_it_diff
     assert "name_mismatch_across_documents" not in dossier.decision.reasons
 
     dossier = dossier_from_truth("02_tam_tru_thue_nha")
+    slipped = " ".join(word[:-1] + "x" if len(word) > 1 else word for word in words)  # a slip in each word
+    _handwritten_unsure(dossier, "full_name", slipped)  # the unsure reading's slips, not another name
+    assert failed(run(dossier, settings)) == {}
+
+    dossier = dossier_from_truth("02_tam_tru_thue_nha")
     _handwritten_unsure(dossier, "full_name", lessee)  # the unsure reading agrees with the contract
     assert failed(run(dossier, settings)) == {}
 
@@ -576,3 +581,17 @@ def test_a_declarant_read_with_more_than_slight_doubts_leaves_the_consents_to_a_
 )
 def test_clearly_someone_else_allows_for_slips_of_reading(a: Person, b: Person, apart: bool) -> None:
     assert clearly_someone_else(a, b) is apart
+
+
+@pytest.mark.parametrize(("settles", "asked"), [([], True), (["of_age"], False)])
+def test_an_unsure_birth_date_that_settles_the_age_is_not_checked_for_it(settings, settles, asked) -> None:
+    dossier = dossier_from_truth("02_tam_tru_thue_nha")
+    _handwritten_unsure(dossier, "date_of_birth", "1986-01-07")
+    declaration = next(d for d in dossier.documents if d.doc_type == "ct01")
+    declaration.fields["personal_id"] = ExtractedField(  # the ID's boxes unread: it vouches for nothing
+        key="personal_id", needs_review=True, review_reasons=["digit_boxes_unread"]
+    )
+    declaration.fields["date_of_birth"].settles = settles
+    run(dossier, settings)
+    age_checks = [c for c in dossier.checks if c.field == "date_of_birth" and "guardian_consent" in c.message]
+    assert bool(age_checks) == asked

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from intake.model import Check, DocType, Document, ExtractedField
-from intake.personal_id import id_birth_data
+from intake.personal_id import ADULT_AGE, OF_AGE, id_birth_data
 
 from .common import DossierView, Reading, Unknown, age_on, birth_year, fold, parse_date
 from .consistency import (
@@ -27,8 +27,6 @@ from .consistency import (
     same_person,
     slightly_doubted,
 )
-
-ADULT_AGE = 18
 
 
 @dataclass
@@ -206,6 +204,11 @@ def _birth_year_vouched_by_id(declaration: Document) -> int | None:
 def _declarant_is_minor(ctx: RuleContext, params: dict[str, Any]) -> bool:
     decl = ctx.decl()
     found = decl.fields.get("date_of_birth")
+    if found is not None and found.needs_review and OF_AGE in found.settles:
+        ages = age_on(found.value, ctx.view.received)
+        if ages is not None and ages[0] >= ADULT_AGE:
+            ctx.reading.get(decl, "date_of_birth", vouched=True)
+            return False
     if found is not None and found.needs_review and (year := _birth_year_vouched_by_id(decl)) is not None:
         ages = age_on(year, ctx.view.received)  # a bare year: a one-year range
         if ages is not None and (ages[1] < ADULT_AGE or ages[0] >= ADULT_AGE):

@@ -100,11 +100,23 @@ def clearly_someone_else(a: Person, b: Person) -> bool:
         return same_kind and Hamming.distance(a.personal_id, b.personal_id) >= DIFFERENT_ID_DIGITS
     if a.name and b.name:
         words_a, words_b = fold(a.name).split(), fold(b.name).split()
-        return bool(words_a and words_b) and all(
-            Levenshtein.distance(x, y) > (1 if max(len(x), len(y)) <= SHORT_WORD else SAME_ID_NAME_EDITS)
-            for x, y in ((words_a[0], words_b[0]), (words_a[-1], words_b[-1]))
+        return bool(words_a and words_b) and not any(
+            _a_slip_apart(x, y) for x, y in ((words_a[0], words_b[0]), (words_a[-1], words_b[-1]))
         )
     return False
+
+
+def _a_slip_apart(x: str, y: str) -> bool:
+    return Levenshtein.distance(x, y) <= (1 if max(len(x), len(y)) <= SHORT_WORD else SAME_ID_NAME_EDITS)
+
+
+def slips_apart(a: str, b: str) -> bool:
+    """Two names of as many words, each word at most a slip from the other's: one name, one of its readings
+    slipped ("Tiần Ga Phang" for "Trần Gia Phong")."""
+    words_a, words_b = fold(a).split(), fold(b).split()
+    return len(words_a) == len(words_b) and all(
+        _a_slip_apart(x, y) for x, y in zip(words_a, words_b, strict=True)
+    )
 
 
 # The field holding each person's name, on the declaration and on the papers compared with it.
@@ -204,10 +216,13 @@ def _unsure_name_conflicts(
     document: Document,
 ) -> list[Check]:
     """The same surely read ID under two names, one of them read unsure: not a mismatch to raise, nor an
-    agreement to pass over. A person reads the name: a misreading, or two people under one number."""
+    agreement to pass over. A person reads the name: a misreading, or two people under one number. Names a
+    slip per word apart are the unsure reading's slips, not another name (that is a different word)."""
     for a in declared:
         for b in others:
             if not _one_id_two_names(a, b) or not (plausible_name(a.name) and plausible_name(b.name)):
+                continue
+            if slips_apart(str(a.name), str(b.name)):
                 continue
             declared_name = declaration.fields.get(NAME_FIELDS[a.role])
             unsure, key = (
