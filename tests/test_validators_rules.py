@@ -595,3 +595,20 @@ def test_an_unsure_birth_date_that_settles_the_age_is_not_checked_for_it(setting
     run(dossier, settings)
     age_checks = [c for c in dossier.checks if c.field == "date_of_birth" and "guardian_consent" in c.message]
     assert bool(age_checks) == asked
+
+
+def test_an_unread_guardians_block_does_not_matter_for_a_surely_adult_declarant(settings) -> None:
+    adult = dossier_from_truth("02_tam_tru_thue_nha")  # ID 042086…, born 1986, read surely
+    declaration = next(d for d in adult.documents if d.doc_type == "ct01")
+    declaration.fields["consent_guardian"] = ExtractedField(
+        key="consent_guardian", needs_review=True, review_reasons=["not_found"]
+    )
+    assert failed(run(adult, settings)) == {}
+
+    minor = _without_consents()  # for a minor the same unread block is a person's to check
+    declaration = next(d for d in minor.documents if d.doc_type == "ct01")
+    declaration.fields["consent_guardian"] = ExtractedField(
+        key="consent_guardian", needs_review=True, review_reasons=["not_found"]
+    )
+    run(minor, settings)
+    assert minor.decision.status == DecisionStatus.REVIEW

@@ -2,8 +2,9 @@
 
 A rule says which condition must hold (`require`), when it applies (`when`, `unless`) and which reason code
 its failure carries. Conditions are the named predicates below; the YAML combines them, so adding a case
-is a YAML change. The requirement is evaluated first: when it holds, the rule passes whatever the
-conditions. Otherwise the rule fails only when every `when` holds and no `unless` does. A predicate that
+is a YAML change. The requirement is evaluated first: when it surely holds, the rule passes whatever the
+conditions; when the conditions surely leave the case out, it passes however the requirement was read.
+Otherwise the rule fails only when every `when` holds and no `unless` does. A predicate that
 needs a field the extraction did not produce, or read with low confidence, sends the rule to review.
 """
 
@@ -40,6 +41,14 @@ class RuleContext:
         if self.declaration is None:
             raise Unknown(None, "declaration")
         return self.declaration
+
+    def absorb(self, other: RuleContext) -> None:
+        """Take in what another evaluation of the same rule read and found."""
+        self.reading.uncertain += [
+            item for item in other.reading.uncertain if item not in self.reading.uncertain
+        ]
+        self.reading.documents += [i for i in other.reading.documents if i not in self.reading.documents]
+        self.details.update(other.details)
 
 
 Predicate = Callable[[RuleContext, dict[str, Any]], bool]
@@ -376,11 +385,19 @@ def _run_rule(view: DossierView, rule: dict[str, Any], declaration: Document | N
     ctx = RuleContext(view, declaration)
     reason = rule["reason"]
     try:
-        verdict = (
-            _evaluate(rule["require"], ctx)
-            or not all(_evaluate(spec, ctx) for spec in rule.get("when", []))
-            or any(_evaluate(spec, ctx) for spec in rule.get("unless", []))
-        )
+        verdict = _evaluate(rule["require"], ctx)
+        if not verdict or ctx.reading.uncertain:
+            conditions = RuleContext(view, declaration)
+            applies = all(_evaluate(spec, conditions) for spec in rule.get("when", [])) and not any(
+                _evaluate(spec, conditions) for spec in rule.get("unless", [])
+            )
+            if not applies and not conditions.reading.uncertain:
+                # Surely not a case of the rule (an adult, for the guardian's consent): how surely its
+                # requirement was read does not matter.
+                ctx, verdict = conditions, True
+            else:
+                verdict = verdict or not applies
+                ctx.absorb(conditions)
     except Unknown as missing:
         if missing.document is None and missing.key == "declaration":
             return []  # no declaration: missing_declaration says so already
