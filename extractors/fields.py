@@ -68,23 +68,6 @@ class Line:
     from_text_layer: bool
     # Read by the handwriting-capable second recogniser, whose confidence does not vouch for a value.
     second_recognizer: bool = False
-    word_confidences: list[float] | None = None  # of each space-separated word of the text
-
-    def span_confidence(self, start: int, end: int) -> float:
-        """Confidence in the characters start…end: the least sure word with a letter or digit in them.
-        A value shares its line with the printed label, whose misread words say nothing of the value."""
-        words = self.word_confidences
-        if words is None:
-            return self.confidence
-        spans = list(re.finditer(r"\S+", self.text))
-        if len(spans) != len(words):
-            return self.confidence
-        inside = [
-            confidence
-            for span, confidence in zip(spans, words, strict=True)
-            if re.search(r"\w", self.text[max(start, span.start()) : min(end, span.end())])
-        ]
-        return min(inside) if inside else self.confidence
 
 
 @dataclass
@@ -117,7 +100,6 @@ def document_lines(document: Document, pages: list[Page]) -> list[Line]:
                     confidence=ocr.confidence,
                     from_text_layer=ocr.source == "text_layer",
                     second_recognizer=ocr.recognizer not in (None, "tesseract"),
-                    word_confidences=ocr.word_confidences,
                 )
             )
     return lines
@@ -291,7 +273,7 @@ def _value_after(context: Context, hit: Hit, spec: FieldSpec) -> Reading:
     following = [other for other in context.hits.get(hit.line, []) if other.start >= hit.end]
     end = following[0].start if following else len(line.text)
     pieces = [(line.text[hit.end : end], _sub_box(line, hit.end, end))]
-    confidence = line.span_confidence(hit.end, end)
+    confidence = line.confidence
     number = hit.line
     height = line.box.y1 - line.box.y0
     used = [hit.line]

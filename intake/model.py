@@ -102,10 +102,6 @@ class OcrLine(Model):
     polygon: list[tuple[float, float]] | None = None
     source: Literal["ocr", "text_layer"] = "ocr"
     recognizer: str | None = None  # which recogniser's reading was kept (tesseract, asternet)
-    word_confidences: list[float] | None = Field(
-        default=None,
-        description="Confidence of each space-separated word of the text, when the recogniser gives it",
-    )
 
 
 class DossierMeta(Model):

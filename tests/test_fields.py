@@ -584,16 +584,6 @@ def test_a_labels_misread_tone_marks_do_not_make_its_value_unsure(templates: Tem
     assert phone.value == "0541206803" and phone.confidence < 0.95
 
 
-def test_a_value_is_as_sure_as_its_own_words_not_the_labels(templates: TemplateSet) -> None:
-    page = make_page(CT01_ROWS)
-    line = next(line for line in page.lines if line.text.startswith("5."))
-    line.confidence = 0.8
-    line.word_confidences = [0.9, 0.6, 0.55, 0.7, 0.6, 0.5, 0.97]  # "5." "Số" "điện" … "0541206803..."
-    assert extract(templates, DocType.CT01, "66/2023", [page])["phone"].confidence == 0.97
-    line.word_confidences = [0.9, 0.6]  # not the line's words: the line's confidence stands
-    assert extract(templates, DocType.CT01, "66/2023", [page])["phone"].confidence == 0.8
-
-
 def test_a_written_consent_says_who_agrees_to_whom_for_which_home(templates: TemplateSet) -> None:
     rows: list[Row] = [
         ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 700, 200),

@@ -121,24 +121,20 @@ class PaddleTesseractEngine:
             if crop is None:
                 continue
             text, confidence = self._recognise(crop)
-            words = self._word_confidences(text)
             recognizer = "tesseract"
             if self._second is not None and confidence < self._second_read_below:
                 second_text, second_confidence = self._second.read(crop)
                 if second_text and second_confidence > confidence + SECOND_READ_MARGIN:
                     text, confidence, recognizer = second_text, second_confidence, self._second.name
-                    words = None
             if not text:
                 continue
-            detection = min(1.0, det_score + 0.2)
             lines.append(
                 OcrLine(
                     text=text,
-                    confidence=round(min(1.0, confidence * detection), 4),
+                    confidence=round(min(1.0, confidence * min(1.0, det_score + 0.2)), 4),
                     box=BoundingBox.around([(float(x), float(y)) for x, y in points]),
                     polygon=[(float(x), float(y)) for x, y in points],
                     recognizer=recognizer,
-                    word_confidences=[round(min(1.0, c * detection), 4) for c in words] if words else None,
                 )
             )
         return reading_order(lines)
@@ -183,12 +179,6 @@ class PaddleTesseractEngine:
         if len(scored) < 2 or not np.isfinite(scored[0][1]):
             return None
         return scored[0][0], scored[0][1] - scored[1][1]
-
-    def _word_confidences(self, text: str) -> list[float] | None:
-        """Tesseract's confidence in each word of the line it has just read; None when its words are not the
-        text's space-separated words."""
-        confidences = self._tesseract.AllWordConfidences()
-        return [c / 100.0 for c in confidences] if len(confidences) == len(text.split()) else None
 
     def _recognise(self, crop: np.ndarray) -> tuple[str, float]:
         from PIL import Image
