@@ -11,6 +11,8 @@ from intake.images import grayscale
 from intake.model import BoundingBox
 
 DARK = 110
+# Heights, as shares of the detected line's, of the vertical strokes taken for box borders, tried in turn.
+BOX_BORDER_SHARES = (0.75, 0.5, 0.35)
 
 
 def remove_ruling(crop: np.ndarray, borders: list[int] | None = None) -> np.ndarray:
@@ -85,15 +87,22 @@ def box_grid_columns(
 ) -> list[tuple[int, int]] | None:
     """The cells of a row of printed boxes (one digit each): x-ranges between the box borders, or None.
 
-    Box borders are the vertical strokes about as tall as the text line; letters are shorter."""
+    Box borders are the vertical strokes about as tall as the text line; letters are shorter. The detector's
+    line may be taller than the boxes (handwriting rising above them), so shorter strokes are tried next."""
     gray = grayscale(band)
     ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
-    height = line_height
-    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, int(line_height * 0.75))))
-    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
-    columns = np.flatnonzero(vertical.sum(axis=0) > 0)
-    if columns.size == 0:
-        return None
+    for share in BOX_BORDER_SHARES:
+        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, int(line_height * share))))
+        columns = np.flatnonzero(cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel).sum(axis=0) > 0)
+        if columns.size and (cells := _grid_cells(columns, expected_cells, line_height, gray.shape[1])):
+            return cells
+    return None
+
+
+def _grid_cells(
+    columns: np.ndarray, expected_cells: int, height: float, width: int
+) -> list[tuple[int, int]] | None:
+    """The cells of the regular grid that the stroke columns (x positions) fit, or None."""
     borders: list[int] = []
     run_start = previous = int(columns[0])
     for x in columns[1:]:
@@ -102,7 +111,7 @@ def box_grid_columns(
             run_start = int(x)
         previous = int(x)
     borders.append((run_start + previous) // 2)
-    fitted = _fit_regular_grid(borders, expected_cells, height, gray.shape[1])
+    fitted = _fit_regular_grid(borders, expected_cells, height, width)
     if fitted is None:
         return None
     return list(pairwise(fitted))

@@ -5,6 +5,7 @@ import pytest
 from helpers import FONT_SANS, hand_line
 from PIL import Image, ImageDraw, ImageFont
 
+from extractors import marks
 from extractors.confirm import confirm_across_documents
 from extractors.fields import (
     RereadCrops,
@@ -144,6 +145,16 @@ def test_digit_boxes_are_re_read_from_the_image(templates: TemplateSet, settings
     assert "digit_boxes_unread" not in fields["personal_id"].review_reasons
     assert fields["personal_id"].confidence > 0.5
     assert fields["personal_id"].box is not None and fields["personal_id"].box.x0 >= 800
+
+
+def test_digit_boxes_lower_than_the_detected_line_are_found() -> None:
+    """Handwriting rising above the boxes makes the detector's line taller than they are."""
+    image, _ = draw_digit_boxes("042086081550")  # boxes 75 px tall
+    band = image[100:260, 800:1600]
+    assert marks.box_grid_columns(band, 12, 60) is not None
+    cells = marks.box_grid_columns(band, 12, 130)  # border strokes shorter than 0.75 of the line
+    assert cells is not None and len(cells) == 12
+    assert all(52 <= b - a <= 64 for a, b in cells)
 
 
 MEMBER_ROWS: list[Row] = [
