@@ -19,6 +19,7 @@ the 2000s); the three minors' dates were all read as minors.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -43,25 +44,19 @@ def reread_birth_year(
     """Replace the year of `date_of_birth` by the one `personal_id` encodes when the page's handwriting
     says so (see the module's docstring)."""
     born, number = fields.get("date_of_birth"), fields.get("personal_id")
-    if engine is None or born is None or number is None or born.box is None or born.page is None:
+    if engine is None or born is None or number is None:
         return
     encoded = id_birth_data(str(number.value or ""))
-    years = list(YEAR.finditer(born.raw or ""))
-    image = images.get(born.page)
-    if encoded is None or not years or image is None or pages[born.page].kind == "born_digital_pdf":
+    written = _written_year(born, pages, images)
+    if encoded is None or written is None or int(written.year.group()) == encoded[0]:
         return
-    raw, year = born.raw or "", years[-1]
-    if int(year.group()) == encoded[0]:
-        return
-    with_id_year = f"{raw[: year.start()]}{encoded[0]}{raw[year.end() :]}"
-    crops = RereadCrops.around(image, born.box)
-    choice = crops.choose([raw, with_id_year], rules.handwritten_choices.margin, engine) if crops else None
-    if choice is None or choice[0] != with_id_year:
+    with_id_year = written.with_year(encoded[0])
+    if written.choose([written.raw, with_id_year], rules, engine) != with_id_year:
         return
     value = NORMALIZERS["date"](with_id_year)
     if not value.ok:
         return
-    failure = NORMALIZERS["date"](raw).problem
+    failure = NORMALIZERS["date"](written.raw).problem
     reasons = [reason for reason in born.review_reasons if reason != failure]
     fields["date_of_birth"] = born.model_copy(
         update={
@@ -85,18 +80,44 @@ def settle_of_age(
     its handwriting prefers the year as read over every year of a minor (see the module's docstring).
     `reference_year` is the year of receipt; the years weighed reach one beyond it on either side."""
     born = fields.get("date_of_birth")
-    if engine is None or born is None or not born.needs_review or born.box is None or born.page is None:
+    if engine is None or born is None or not born.needs_review:
         return
-    years = list(YEAR.finditer(born.raw or ""))
+    written = _written_year(born, pages, images)
+    if written is None or not NORMALIZERS["date"](written.raw).ok:
+        return
+    minors = range(reference_year - ADULT_AGE - 1, reference_year + 2)
+    if int(written.year.group()) >= minors.start:
+        return
+    alternatives = [written.with_year(other) for other in minors]
+    if written.choose([written.raw, *alternatives], rules, engine) == written.raw:
+        fields["date_of_birth"] = born.model_copy(update={"settles": [*born.settles, OF_AGE]})
+
+
+@dataclass
+class WrittenYear:
+    """A date of birth as read, the four-digit year in it, and the crops of the page it was written on."""
+
+    raw: str
+    year: re.Match[str]
+    crops: RereadCrops | None
+
+    def with_year(self, year: int) -> str:
+        return f"{self.raw[: self.year.start()]}{year}{self.raw[self.year.end() :]}"
+
+    def choose(self, forms: list[str], rules: ExtractionRules, engine: OcrEngine) -> str | None:
+        """The form every crop prefers by the margin of handwritten_choices, or None."""
+        chosen = self.crops.choose(forms, rules.handwritten_choices.margin, engine) if self.crops else None
+        return chosen[0] if chosen else None
+
+
+def _written_year(
+    born: ExtractedField, pages: list[Page], images: dict[int, np.ndarray]
+) -> WrittenYear | None:
+    """The date's last four-digit year, when the date was read from an image (not a text layer)."""
+    if born.box is None or born.page is None or not born.raw:
+        return None
+    years = list(YEAR.finditer(born.raw))
     image = images.get(born.page)
     if not years or image is None or pages[born.page].kind == "born_digital_pdf":
-        return
-    raw, year = born.raw or "", years[-1]
-    minors = range(reference_year - ADULT_AGE - 1, reference_year + 2)
-    if not NORMALIZERS["date"](raw).ok or int(year.group()) >= minors.start:
-        return
-    alternatives = [f"{raw[: year.start()]}{other}{raw[year.end() :]}" for other in minors]
-    crops = RereadCrops.around(image, born.box)
-    choice = crops.choose([raw, *alternatives], rules.handwritten_choices.margin, engine) if crops else None
-    if choice is not None and choice[0] == raw:
-        fields["date_of_birth"] = born.model_copy(update={"settles": [*born.settles, OF_AGE]})
+        return None
+    return WrittenYear(born.raw, years[-1], RereadCrops.around(image, born.box))
