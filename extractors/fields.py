@@ -635,13 +635,17 @@ def _cell_without_ruling(
     y0, y1 = max(0, int(box.y0 - pad)), min(image.shape[0], int(box.y1 + pad))
     if x1 - x0 < 8 or y1 - y0 < 8:
         return None
-    text, confidence = engine.read_text(
-        marks.remove_ruling(image[y0:y1, x0:x1]), charset=CHARSETS.get(column.normalizer)
-    )
-    value = _meaning(column, CELL_NOISE.sub("", text).strip())
+    cell, charset = marks.remove_ruling(image[y0:y1, x0:x1]), CHARSETS.get(column.normalizer)
+    text, confidence = engine.read_text(cell, charset=charset, primary_only=True)
+    value, unconfirmed = _meaning(column, CELL_NOISE.sub("", text).strip()), reading.unconfirmed
+    if not value.ok:
+        # Handwriting: the second recogniser's reading, which stays unconfirmed (its confidence does not
+        # vouch for it; a member's ID is still checked against their birth data).
+        text, confidence = engine.read_text(cell, charset=charset)
+        value, unconfirmed = _meaning(column, CELL_NOISE.sub("", text).strip()), True
     if not value.ok:
         return None
-    return dataclasses.replace(reading, raw=text, confidence=confidence), value
+    return dataclasses.replace(reading, raw=text, confidence=confidence, unconfirmed=unconfirmed), value
 
 
 # Services to score: a domain holding another ("yahoo.com.vn") would never score above it.

@@ -13,6 +13,7 @@ from intake.model import BoundingBox
 DARK = 110
 # Heights, as shares of the detected line's, of the vertical strokes taken for box borders, tried in turn.
 BOX_BORDER_SHARES = (0.75, 0.5, 0.35)
+MAX_STROKES_PER_BORDER = 2
 
 
 def remove_ruling(crop: np.ndarray, borders: list[int] | None = None) -> np.ndarray:
@@ -111,6 +112,8 @@ def _grid_cells(
             run_start = int(x)
         previous = int(x)
     borders.append((run_start + previous) // 2)
+    if len(borders) > MAX_STROKES_PER_BORDER * (expected_cells + 1):
+        return None  # strokes of letters or handwriting, not a row of boxes (and the fit grows as their cube)
     fitted = _fit_regular_grid(borders, expected_cells, height, width)
     if fitted is None:
         return None

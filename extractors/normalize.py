@@ -255,6 +255,8 @@ AT_READ_AS = "0o©®q"
 # script as "e" ("anhdh82e", "hieu.le5B", "huonglt03D").
 AT_READ_AS_AFTER_DIGIT = "ebd"
 MAX_DOMAIN_EDITS = 2
+# A listed domain and its longer Vietnamese variant, which ends the same way but for ".vn".
+VN_VARIANTS = {"yahoo.com": "yahoo.com.vn"}
 EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+", re.ASCII)  # no tone marks: those are misreadings
 
 
@@ -262,7 +264,10 @@ def email(raw: str) -> Normalized:
     value = clean_text(raw).replace(" ", "").casefold()
     if EMAIL.fullmatch(value):
         return Normalized(value, True)
-    stripped = re.sub(r"[^\w.+\-@]", "", value)  # stray marks no address can hold ("tramnh66(@yahoo.com")
+    # Stray marks no address can hold ("tramnh66(@yahoo.com"). Tone marks stay, and fail: they are
+    # misreadings, and what was written is not known (email_at_domain drops them once the image has
+    # settled the mail service).
+    stripped = re.sub(r"[^\w.+\-@]", "", value)
     if stripped != value and EMAIL.fullmatch(stripped):
         return Normalized(stripped, True, doubt="email_cleaned")
     value = stripped
@@ -291,14 +296,18 @@ def email_at_domain(raw: str, domain: str) -> Normalized:
     if "@" in value:
         local = value[: value.rindex("@")]
     else:
+        # The stretch taken for the domain must look like it: at most half its letters misread.
         tails = [
-            (Levenshtein.distance(value[-length:], written), -length)
+            (edits, -length)
             for written in dict.fromkeys((domain, domain.replace(".", "")))
             for length in range(max(1, len(written) - 4), min(len(value) - 2, len(written) + 4) + 1)
+            if (edits := Levenshtein.distance(value[-length:], written)) <= len(written) // 2
         ]
         if not tails:
             return Normalized.fail("invalid_email", value or None)
         local = _without_misread_at(value[: len(value) + min(tails)[1]])
+    if domain in VN_VARIANTS and re.search(r"\.?vn\W*$", value):
+        domain = VN_VARIANTS[domain]  # "…yahoo.com.vn": the scoring cannot tell it from "yahoo.com"
     local = re.sub(r"[^a-z0-9._+\-]", "", local).strip(".")
     repaired = f"{local}@{domain}"
     if len(local) < 2 or not EMAIL.fullmatch(repaired):

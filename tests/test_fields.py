@@ -157,6 +157,16 @@ def test_digit_boxes_lower_than_the_detected_line_are_found() -> None:
     assert all(52 <= b - a <= 64 for a, b in cells)
 
 
+@pytest.mark.parametrize("line_height", [50, 60, 80])
+def test_a_line_of_text_is_not_taken_for_digit_boxes(line_height: int) -> None:
+    image = Image.new("RGB", (1600, 160), (238, 238, 238))
+    font = ImageFont.truetype("/usr/share/fonts/truetype/freefont/FreeSerif.ttf", 50)
+    ImageDraw.Draw(image).text(
+        (20, 40), "Hà Nội, ngày 13 tháng 11 năm 2026 Nguyễn Thị Hồng", font=font, fill="black"
+    )
+    assert marks.box_grid_columns(np.asarray(image), 12, line_height) is None
+
+
 MEMBER_ROWS: list[Row] = [
     ("11. Những thành viên trong hộ gia đình cùng thay đổi:", 240, 1350),
     ("TT", 250, 1458),

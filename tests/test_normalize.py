@@ -175,6 +175,17 @@ def test_an_email_whose_mail_service_is_known_needs_something_before_it() -> Non
     assert not n.email_at_domain("gmal", "gmail.com").ok
 
 
+def test_an_email_whose_mail_service_is_known_needs_a_reading_that_ends_like_it() -> None:
+    # Nothing in the reading looks like the domain: where the address ends is not known.
+    assert not n.email_at_domain("nguyenvanan", "gmail.com").ok
+    assert not n.email_at_domain("ngochuyen2000", "outlook.com").ok
+
+
+def test_an_email_ending_in_vn_keeps_the_vietnamese_variant() -> None:
+    assert n.email_at_domain("thuhang88oyahoo.com.vn", "yahoo.com").value == "thuhang88@yahoo.com.vn"
+    assert n.email_at_domain("thuhang88oyahoo.com", "yahoo.com").value == "thuhang88@yahoo.com"
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [

@@ -612,3 +612,12 @@ def test_an_unread_guardians_block_does_not_matter_for_a_surely_adult_declarant(
     )
     run(minor, settings)
     assert minor.decision.status == DecisionStatus.REVIEW
+
+
+def test_a_rule_that_surely_does_not_apply_needs_none_of_its_fields(settings) -> None:
+    adult = dossier_from_truth("02_tam_tru_thue_nha")
+    declaration = next(d for d in adult.documents if d.doc_type == "ct01")
+    for key in ("consent_guardian", "consent_household_head"):
+        declaration.fields.pop(key, None)
+    run(adult, settings)
+    assert not [c for c in adult.checks if c.code == "field_missing" and c.field == "consent_guardian"]

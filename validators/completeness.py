@@ -42,14 +42,6 @@ class RuleContext:
             raise Unknown(None, "declaration")
         return self.declaration
 
-    def absorb(self, other: RuleContext) -> None:
-        """Take in what another evaluation of the same rule read and found."""
-        self.reading.uncertain += [
-            item for item in other.reading.uncertain if item not in self.reading.uncertain
-        ]
-        self.reading.documents += [i for i in other.reading.documents if i not in self.reading.documents]
-        self.details.update(other.details)
-
 
 Predicate = Callable[[RuleContext, dict[str, Any]], bool]
 PREDICATES: dict[str, Predicate] = {}
@@ -381,26 +373,37 @@ def validate_rule_table(procedure: dict[str, Any]) -> None:
                 raise ValueError(f"rule {rule.get('id')}: unknown predicate(s) {unknown}")
 
 
+def _surely_outside(view: DossierView, rule: dict[str, Any], declaration: Document | None) -> bool:
+    """Whether the dossier is surely not a case of the rule (an adult, for the guardian's consent): its
+    conditions read surely and leave it out. Then how surely the requirement was read does not matter."""
+    conditions = RuleContext(view, declaration)
+    try:
+        applies = all(_evaluate(spec, conditions) for spec in rule.get("when", [])) and not any(
+            _evaluate(spec, conditions) for spec in rule.get("unless", [])
+        )
+    except Unknown:
+        return False
+    return not applies and not conditions.reading.uncertain
+
+
 def _run_rule(view: DossierView, rule: dict[str, Any], declaration: Document | None) -> list[Check]:
     ctx = RuleContext(view, declaration)
     reason = rule["reason"]
+    passed = [view.passed(rule.get("id", reason), f"Đạt: {rule.get('id', reason)}", declaration)]
     try:
         verdict = _evaluate(rule["require"], ctx)
-        if not verdict or ctx.reading.uncertain:
-            conditions = RuleContext(view, declaration)
-            applies = all(_evaluate(spec, conditions) for spec in rule.get("when", [])) and not any(
-                _evaluate(spec, conditions) for spec in rule.get("unless", [])
-            )
-            if not applies and not conditions.reading.uncertain:
-                # Surely not a case of the rule (an adult, for the guardian's consent): how surely its
-                # requirement was read does not matter.
-                ctx, verdict = conditions, True
-            else:
-                verdict = verdict or not applies
-                ctx.absorb(conditions)
+        if (not verdict or ctx.reading.uncertain) and _surely_outside(view, rule, declaration):
+            return passed
+        verdict = (
+            verdict
+            or not all(_evaluate(spec, ctx) for spec in rule.get("when", []))
+            or any(_evaluate(spec, ctx) for spec in rule.get("unless", []))
+        )
     except Unknown as missing:
         if missing.document is None and missing.key == "declaration":
             return []  # no declaration: missing_declaration says so already
+        if _surely_outside(view, rule, declaration):
+            return passed
         return [
             view.check(
                 "field_missing",
@@ -430,7 +433,7 @@ def _run_rule(view: DossierView, rule: dict[str, Any], declaration: Document | N
             )
         ]
     if verdict:
-        return [view.passed(rule.get("id", reason), f"Đạt: {rule.get('id', reason)}", declaration)]
+        return passed
     blamed = declaration
     if rule.get("scope", "dossier") != "declaration":
         # A dossier rule is about the one paper it read besides the declaration (the rental contract for
