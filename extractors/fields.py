@@ -717,6 +717,42 @@ def _second_read(
     return min(0.99, 1 - (1 - reading.confidence) * (1 - confidence))
 
 
+# Printed numbers whose failed reading a digits-only re-read may repeat (extraction.yaml
+# agreeing_reads_confidence): a wrong number is the citizen's only when it was surely read.
+REPEATABLE_NUMBERS = ("phone",)
+
+
+def _printed_number_repeated(
+    context: Context, reading: Reading, item: FieldSpec, rules: ExtractionRules, engine: OcrEngine | None
+) -> float | None:
+    """The confidence of two reads, when a printed number that fails its format is read again from its
+    line's image, digits only, from a little before the label's colon to the line's end, and the digits
+    after the colon are exactly the number read (the crop starts before the value, so that a leading 0
+    is not cut). None otherwise, and for handwriting, whose re-reads are the handwriting model's."""
+    image = context.images.get(reading.page)
+    if (
+        item.normalizer not in REPEATABLE_NUMBERS
+        or rules.agreeing_reads_confidence is None
+        or engine is None
+        or image is None
+        or reading.from_text_layer
+        or reading.unconfirmed
+    ):
+        return None
+    line = context.lines[reading.line]
+    first = re.sub(r"\D", "", reading.raw)
+    height = line.box.y1 - line.box.y0
+    x0 = max(0, int(max(line.box.x0, reading.box.x0 - 1.5 * height)))
+    x1 = min(image.shape[1], int(line.box.x1 + 0.3 * height))
+    y0, y1 = max(0, int(line.box.y0 - 0.2 * height)), min(image.shape[0], int(line.box.y1 + 0.2 * height))
+    if not first or x1 - x0 < 8 or y1 - y0 < 8:
+        return None
+    text, _ = engine.read_text(image[y0:y1, x0:x1], charset=DIGITS + ":", primary_only=True)
+    if ":" not in text or re.sub(r"\D", "", text.rsplit(":", 1)[1]) != first:
+        return None
+    return rules.agreeing_reads_confidence
+
+
 def _phrase_line(context: Context, phrases: list[str]) -> Line | None:
     """The first line holding one of the phrases."""
     return next((line for line in context.lines if any(_holds(line, p) for p in phrases)), None)
@@ -823,6 +859,8 @@ def extract_fields(
                 reading, value = reread
         value = _listed_spelling(value, item, rules)
         confidence = reading.confidence
+        if not value.ok and (repeated := _printed_number_repeated(context, reading, item, rules, engine)):
+            confidence = max(confidence, repeated)
         second = None
         if value.ok and (confidence < rules.review_below or reading.unconfirmed):
             second = _second_read(context, reading, item.normalizer, value, engine)

@@ -198,6 +198,7 @@ class ExtractionRules(Strict):
     review_below: float
     ink_fraction: float
     digit_box_min_confidence: float
+    agreeing_reads_confidence: float | None = None
     foreign_papers: ForeignPaperRules
     canonical_starts: dict[str, list[NfcStr]] = Field(default_factory=dict)
     cross_document: ConfirmationRules = Field(default_factory=lambda: ConfirmationRules(groups={}))

@@ -8,9 +8,14 @@ from PIL import Image, ImageDraw, ImageFont
 from extractors import marks
 from extractors.confirm import confirm_across_documents
 from extractors.fields import (
+    Context,
+    Reading,
     RereadCrops,
     _clean_value,
+    _printed_number_repeated,
     _reread_value,
+    _sub_box,
+    document_lines,
     extract_document,
     in_vocabulary,
     with_canonical_start,
@@ -488,6 +493,46 @@ def test_a_handwritten_sex_the_model_misreads_is_the_word_it_scores_highest(
     ]
     assert gender.value == "female"
     assert gender.review_reasons == ["handwriting_unconfirmed"]
+
+
+def _typed_phone_row(written: str, read: str) -> tuple[Page, dict[int, np.ndarray]]:
+    """A typed phone line whose image shows `written` and whose OCR line says `read`, at confidence 0.82
+    (Tesseract's confidence in such a line: it gives the number itself a word confidence near 0)."""
+    text = f"5. Số điện thoại liên hệ: {written}."
+    image = Image.new("RGB", (2480, 400), (238, 238, 238))
+    font = ImageFont.truetype("/usr/share/fonts/truetype/freefont/FreeSerif.ttf", 44)
+    ImageDraw.Draw(image).text((240, 160), text, font=font, fill="black")
+    width = int(font.getlength(text))
+    page = make_page(CT01_ROWS[:2], height=400)
+    box = BoundingBox(x0=236, y0=158, x1=244 + width, y1=214)
+    page.lines.append(OcrLine(text=f"5. Số điện thoại liên hệ: {read}.", confidence=0.82, box=box))
+    return page, {0: np.asarray(image)[:, :, ::-1].copy()}
+
+
+def test_a_printed_phone_that_fails_and_reads_the_same_again_is_sure(
+    templates: TemplateSet, settings: Settings
+) -> None:
+    page, images = _typed_phone_row("058272768", "058272768")
+    phone = extract(templates, DocType.CT01, "66/2023", [page], images, shared_engine(settings))["phone"]
+    assert (phone.value, phone.review_reasons) == ("058272768", ["invalid_phone"])
+    assert phone.confidence == 0.95  # extraction.yaml agreeing_reads_confidence
+
+
+@pytest.mark.parametrize(("written", "repeated"), [("058272768", True), ("0582727680", False)])
+def test_a_failed_printed_phone_is_sure_only_when_read_the_same_again(
+    templates: TemplateSet, settings: Settings, written: str, repeated: bool
+) -> None:
+    page, images = _typed_phone_row(written, "058272768")  # the second: the line lost the last digit
+    context = Context(lines=document_lines(Document(index=0, doc_type=DocType.CT01, pages=[0]), [page]))
+    context.images = images
+    line = len(context.lines) - 1
+    start = context.lines[line].text.index(":") + 1
+    reading = Reading(
+        "058272768", 0, _sub_box(context.lines[line], start, start + 10), 0.82, False, line, start
+    )
+    spec = FieldSpec(labels=["Số điện thoại liên hệ"], normalizer="phone")
+    found = _printed_number_repeated(context, reading, spec, templates.extraction, shared_engine(settings))
+    assert found == (0.95 if repeated else None)
 
 
 def test_a_handwritten_email_that_fails_takes_the_mail_service_its_crops_prefer(
