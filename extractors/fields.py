@@ -728,7 +728,9 @@ def _printed_number_repeated(
     """The confidence of two reads, when a printed number that fails its format is read again from its
     line's image, digits only, from a little before the label's colon to the line's end, and the digits
     after the colon are exactly the number read (the crop starts before the value, so that a leading 0
-    is not cut). None otherwise, and for handwriting, whose re-reads are the handwriting model's."""
+    is not cut). None otherwise, and for a number only the handwriting model read. A handwritten number
+    that Tesseract read is read again the same way: on the development sets, 2 of 73 handwritten phones
+    were repeated, both right."""
     image = context.images.get(reading.page)
     if (
         item.normalizer not in REPEATABLE_NUMBERS
