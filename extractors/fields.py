@@ -631,21 +631,28 @@ def _cell_without_ruling(
         return None
     box = reading.box
     pad = (box.y1 - box.y0) * 0.3
-    x0, x1 = max(0, int(box.x0 - pad)), min(image.shape[1], int(box.x1 + pad))
-    y0, y1 = max(0, int(box.y0 - pad)), min(image.shape[0], int(box.y1 + pad))
-    if x1 - x0 < 8 or y1 - y0 < 8:
+    crop = _clipped_crop(image, box.x0 - pad, box.y0 - pad, box.x1 + pad, box.y1 + pad)
+    if crop is None:
         return None
-    cell, charset = marks.remove_ruling(image[y0:y1, x0:x1]), CHARSETS.get(column.normalizer)
-    text, confidence = engine.read_text(cell, charset=charset, primary_only=True)
-    value, unconfirmed = _meaning(column, CELL_NOISE.sub("", text).strip()), reading.unconfirmed
-    if not value.ok:
-        # Handwriting: the second recogniser's reading, which stays unconfirmed (its confidence does not
-        # vouch for it; a member's ID is still checked against their birth data).
-        text, confidence = engine.read_text(cell, charset=charset)
-        value, unconfirmed = _meaning(column, CELL_NOISE.sub("", text).strip()), True
-    if not value.ok:
-        return None
-    return dataclasses.replace(reading, raw=text, confidence=confidence, unconfirmed=unconfirmed), value
+    cell, charset = marks.remove_ruling(crop), CHARSETS.get(column.normalizer)
+    # Tesseract first; for handwriting, the second recogniser's reading, which stays unconfirmed (its
+    # confidence does not vouch for it; a member's ID is still checked against their birth data).
+    for primary_only in (True, False):
+        text, confidence = engine.read_text(cell, charset=charset, primary_only=primary_only)
+        value = _meaning(column, CELL_NOISE.sub("", text).strip())
+        if value.ok:
+            unconfirmed = reading.unconfirmed or not primary_only
+            return dataclasses.replace(
+                reading, raw=text, confidence=confidence, unconfirmed=unconfirmed
+            ), value
+    return None
+
+
+def _clipped_crop(image: np.ndarray, x0: float, y0: float, x1: float, y1: float) -> np.ndarray | None:
+    """The part of the image inside the rectangle, clipped to the image; None when under 8 px either way."""
+    left, top = max(0, int(x0)), max(0, int(y0))
+    right, bottom = min(image.shape[1], int(x1)), min(image.shape[0], int(y1))
+    return image[top:bottom, left:right] if right - left >= 8 and bottom - top >= 8 else None
 
 
 # Services to score: a domain holding another ("yahoo.com.vn") would never score above it.
@@ -704,13 +711,10 @@ def _second_read(
         return None
     box = reading.box
     pad = (box.y1 - box.y0) * 0.2
-    x0, x1 = max(0, int(box.x0 - pad)), min(image.shape[1], int(box.x1 + 4 * pad))
-    y0, y1 = max(0, int(box.y0 - pad)), min(image.shape[0], int(box.y1 + pad))
-    if x1 - x0 < 8 or y1 - y0 < 8:
+    crop = _clipped_crop(image, box.x0 - pad, box.y0 - pad, box.x1 + 4 * pad, box.y1 + pad)
+    if crop is None:
         return None
-    text, confidence = engine.read_text(
-        image[y0:y1, x0:x1], charset=charset, primary_only=reading.unconfirmed
-    )
+    text, confidence = engine.read_text(crop, charset=charset, primary_only=reading.unconfirmed)
     second = NORMALIZERS[normalizer](text)
     if not second.ok or second.value != first.value:
         return None
@@ -744,12 +748,16 @@ def _printed_number_repeated(
     line = context.lines[reading.line]
     first = re.sub(r"\D", "", reading.raw)
     height = line.box.y1 - line.box.y0
-    x0 = max(0, int(max(line.box.x0, reading.box.x0 - 1.5 * height)))
-    x1 = min(image.shape[1], int(line.box.x1 + 0.3 * height))
-    y0, y1 = max(0, int(line.box.y0 - 0.2 * height)), min(image.shape[0], int(line.box.y1 + 0.2 * height))
-    if not first or x1 - x0 < 8 or y1 - y0 < 8:
+    crop = _clipped_crop(
+        image,
+        max(line.box.x0, reading.box.x0 - 1.5 * height),
+        line.box.y0 - 0.2 * height,
+        line.box.x1 + 0.3 * height,
+        line.box.y1 + 0.2 * height,
+    )
+    if not first or crop is None:
         return None
-    text, _ = engine.read_text(image[y0:y1, x0:x1], charset=DIGITS + ":", primary_only=True)
+    text, _ = engine.read_text(crop, charset=DIGITS + ":", primary_only=True)
     if ":" not in text or re.sub(r"\D", "", text.rsplit(":", 1)[1]) != first:
         return None
     return rules.agreeing_reads_confidence
