@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 
 import numpy as np
 
 from intake.config import Settings
-from intake.model import DocType, Dossier, ExtractedField, Procedure
+from intake.model import DocType, Document, Dossier, ExtractedField, Procedure
 
 from . import marks
 from .birth_year import reread_birth_year, settle_of_age
-from .confirm import confirm_across_documents
+from .confirm import confirm_across_documents, confirm_by_weighing
 from .fields import extract_document
 from .foreign import foreign_paper_fields
 from .ocr.base import OcrEngine, OcrEngineError, shared_engine
-from .templates import RequestType, load_templates
+from .templates import RequestType, TemplateSet, load_templates
 
 SEAL_DOCUMENTS = (DocType.OWNERSHIP_CERTIFICATE, DocType.RENTAL_CONTRACT)
 
@@ -62,12 +63,34 @@ def extract_dossier(dossier: Dossier, images: list[np.ndarray], settings: Settin
             )
         document.fields = {**fields, **foreign}
         document.needs_review = document.needs_review or any(f.needs_review for f in fields.values())
-    if confirm_across_documents(dossier.documents, templates.extraction.cross_document):
+    if confirm_dossier(dossier, dict(enumerate(images)), templates, engine):
         for document in dossier.documents:
             document.needs_review = unsure_before[document.index] or any(
                 f.needs_review for f in document.fields.values()
             )
     _procedure_from_declaration(dossier, templates.request_types)
+
+
+def confirm_dossier(
+    dossier: Dossier, images: dict[int, np.ndarray], templates: TemplateSet, engine: OcrEngine | None
+) -> int:
+    """Confirm unsure readings by the dossier's other papers (confirm.py); a declaration whose ID is so
+    confirmed has its date of birth weighed against the ID's year again. Return how many were confirmed."""
+    rules = templates.extraction.cross_document
+    confirmed = confirm_across_documents(dossier.documents, rules) + confirm_by_weighing(
+        dossier.documents, images, partial(_digit_boxes, templates), rules, engine
+    )
+    for document in dossier.documents:
+        number = document.fields.get("personal_id")
+        if number is not None and number.confirmed_by_other_document:
+            reread_birth_year(document.fields, dossier.pages, images, templates.extraction, engine)
+    return confirmed
+
+
+def _digit_boxes(templates: TemplateSet, document: Document, key: str) -> int | None:
+    template = templates.document(document.doc_type)
+    spec = template.extraction(document.form_version).fields.get(key) if template else None
+    return spec.digit_boxes if spec else None
 
 
 def _received_year(dossier: Dossier) -> int:

@@ -463,12 +463,11 @@ def _digit_box_reading_from(
     if x1 - x0 < 10 or y1 - y0 < 10:
         return None
     band = image[y0:y1, x0:x1]
-    cells = marks.box_grid_columns(band, expected, height)
-    if cells is None:
+    found = marks.digit_grid(band, expected, height)
+    if found is None:
         return None
-    left = cells[0][0]
-    borders = [a - left for a, _ in cells] + [cells[-1][1] - left]
-    grid = marks.remove_ruling(band[:, left : cells[-1][1]], borders)
+    grid, borders = found
+    left, cells = borders[0], list(pairwise(borders))
     text, confidence = engine.read_text(grid, charset=DIGITS, primary_only=True)
     digits = re.sub(r"\D", "", text)
     unconfirmed = False
@@ -495,7 +494,7 @@ def _digit_box_reading_from(
                 digits, confidence, unconfirmed = second_digits, second, True
     if len(digits) != expected:
         return None
-    box = BoundingBox(x0=x0 + cells[0][0], y0=y0, x1=x0 + cells[-1][1], y1=y1)
+    box = BoundingBox(x0=x0 + borders[0], y0=y0, x1=x0 + borders[-1], y1=y1)
     return Reading(digits, reading.page, box, confidence, False, reading.line, reading.start, unconfirmed)
 
 

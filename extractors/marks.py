@@ -100,6 +100,19 @@ def box_grid_columns(
     return None
 
 
+def digit_grid(
+    band: np.ndarray, expected_cells: int, line_height: float
+) -> tuple[np.ndarray, list[int]] | None:
+    """The row of digit boxes in a band, cut from its first border to its last with the borders and ruled
+    lines painted out, and the borders' x positions in the band; None when no such row is found."""
+    cells = box_grid_columns(band, expected_cells, line_height)
+    if cells is None:
+        return None
+    left = cells[0][0]
+    borders = [a - left for a, _ in cells] + [cells[-1][1] - left]
+    return remove_ruling(band[:, left : cells[-1][1]], borders), [left + x for x in borders]
+
+
 def _grid_cells(
     columns: np.ndarray, expected_cells: int, height: float, width: int
 ) -> list[tuple[int, int]] | None:

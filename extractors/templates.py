@@ -174,10 +174,22 @@ class ForeignPaperRules(Strict):
     translation_markers: list[NfcStr]
 
 
+class WeighedConfirmation(Strict):
+    """An unsure value scored against the sure values of its group on the dossier's other papers."""
+
+    charsets: dict[str, str] = Field(
+        description="group → the characters its values are written with; only these groups are weighed"
+    )
+    max_shortfall: float = Field(
+        description="log-probability by which the sure value may fall behind the crop's best reading"
+    )
+
+
 class ConfirmationRules(Strict):
     groups: dict[str, list[str]] = Field(
         description="field keys that hold the same kind of value across document types (names, IDs, dates)"
     )
+    weighed: WeighedConfirmation | None = None
 
 
 class HandwrittenChoices(Strict):

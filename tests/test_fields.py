@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import numpy as np
 import pytest
-from helpers import FONT_SANS, hand_line
+from helpers import FONT_SANS, HAND_FONT, hand_line
 from PIL import Image, ImageDraw, ImageFont
 
 from extractors import marks
-from extractors.confirm import confirm_across_documents
+from extractors.confirm import confirm_across_documents, confirm_by_weighing
 from extractors.fields import (
+    DIGITS,
     Context,
     Reading,
     RereadCrops,
@@ -22,6 +26,7 @@ from extractors.fields import (
 )
 from extractors.normalize import name, relationship, text
 from extractors.ocr import shared_engine
+from extractors.ocr.asternet import AsterNetRecognizer
 from extractors.templates import FieldSpec, TemplateSet, load_templates
 from intake.config import Settings
 from intake.model import BoundingBox, DocType, Document, ExtractedField, OcrLine, Page
@@ -124,11 +129,11 @@ def test_garbled_digit_boxes_are_never_taken_from_the_line(templates: TemplateSe
     assert "digit_boxes_unread" in fields["personal_id"].review_reasons
 
 
-def draw_digit_boxes(digits: str) -> tuple[np.ndarray, Row]:
+def draw_digit_boxes(digits: str, digit_face: Path = FONT_SANS) -> tuple[np.ndarray, Row]:
     image = Image.new("RGB", (2480, 400), (238, 238, 238))
     draw = ImageDraw.Draw(image)
     label_font = ImageFont.truetype("/usr/share/fonts/truetype/freefont/FreeSerif.ttf", 50)
-    digit_font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 46)
+    digit_font = ImageFont.truetype(str(digit_face), 46)
     draw.text((240, 150), "4. Số định danh cá nhân:", font=label_font, fill="black")
     x = 820
     for digit in digits:
@@ -428,6 +433,83 @@ def test_a_handwritten_reading_repeated_by_a_printed_paper_is_confirmed(template
     assert not fields["full_name"].needs_review
     assert fields["household_head_name"].needs_review  # one letter differs: still for a person
     assert fields["phone"].needs_review  # no other paper holds it
+
+
+HANDWRITTEN_ID = "042086081550"
+
+
+def _declaration_with_doubted_id(read_as: str) -> tuple[Document, dict[int, np.ndarray]]:
+    """A CT01 whose handwritten ID boxes hold HANDWRITTEN_ID, read with doubt as `read_as`."""
+    image, _ = draw_digit_boxes(HANDWRITTEN_ID, HAND_FONT)
+    doubted = ExtractedField(
+        key="personal_id",
+        value=read_as,
+        confidence=0.6,
+        page=0,
+        box=BoundingBox(x0=820, y0=124, x1=1516, y1=232),  # the boxes, as the digit-box reading gives them
+        needs_review=True,
+        review_reasons=["low_confidence"],
+    )
+    return _declaration(doubted), {0: image}
+
+
+def _contract_of(lessee_id: str) -> Document:
+    sure = ExtractedField(key="lessee_id", value=lessee_id, confidence=0.97)
+    return Document(index=1, doc_type=DocType.RENTAL_CONTRACT, pages=[1], fields={"lessee_id": sure})
+
+
+def _digit_boxes_of(template: TemplateSet) -> Callable[[Document, str], int | None]:
+    def boxes(document: Document, key: str) -> int | None:
+        spec = template.document(document.doc_type)
+        found = spec.extraction(document.form_version).fields.get(key) if spec else None
+        return found.digit_boxes if found else None
+
+    return boxes
+
+
+def test_a_doubted_handwritten_id_is_weighed_against_the_contract(
+    templates: TemplateSet, settings: Settings
+) -> None:
+    declaration, images = _declaration_with_doubted_id(read_as="042086061550")  # one digit misread
+    weighed = confirm_by_weighing(
+        [declaration, _contract_of(HANDWRITTEN_ID)],
+        images,
+        _digit_boxes_of(templates),
+        templates.extraction.cross_document,
+        shared_engine(settings),
+    )
+    found = declaration.fields["personal_id"]
+    assert weighed == 1
+    assert found.value == HANDWRITTEN_ID and found.confirmed_by_other_document
+    assert not found.needs_review and found.confidence == 0.97
+
+
+def test_another_persons_id_on_the_contract_does_not_replace_a_doubted_one(
+    templates: TemplateSet, settings: Settings
+) -> None:
+    declaration, images = _declaration_with_doubted_id(read_as="042086061550")
+    weighed = confirm_by_weighing(
+        [declaration, _contract_of("079161741517")],
+        images,
+        _digit_boxes_of(templates),
+        templates.extraction.cross_document,
+        shared_engine(settings),
+    )
+    found = declaration.fields["personal_id"]
+    assert weighed == 0
+    assert found.value == "042086061550" and found.needs_review
+
+
+def test_the_shortfall_of_what_is_written_is_small_and_of_another_id_large(settings: Settings) -> None:
+    recognizer = AsterNetRecognizer(settings.models_dir / settings.second_recognizer)
+    image, _ = draw_digit_boxes(HANDWRITTEN_ID, HAND_FONT)
+    grid = marks.digit_grid(image[124:232, 800:1540], 12, 64)
+    assert grid is not None
+    written = recognizer.shortfall(grid[0], HANDWRITTEN_ID, DIGITS)
+    other = recognizer.shortfall(grid[0], "079161741517", DIGITS)
+    assert written is not None and other is not None
+    assert 0 <= written < 1 and other > 20
+    assert recognizer.shortfall(grid[0], "04208608155x", DIGITS) is None  # not a character it can write
 
 
 def test_a_value_on_the_same_form_does_not_confirm_another(templates: TemplateSet) -> None:

@@ -75,6 +75,20 @@ class AsterNetRecognizer:
         scored = [(choice, _best_alignment(log_probs, known)) for choice, known in labels.items() if known]
         return sorted(scored, key=lambda item: -item[1])
 
+    def shortfall(self, gray: np.ndarray, text: str, charset: str) -> float | None:
+        """How much less likely `text`, spelled over the whole crop with only `charset` emitted, is than the
+        crop's best reading under the same limit (log-probability; 0 when it is the best reading). None for
+        an empty crop or text that the model, limited to `charset`, cannot spell."""
+        allowed = self._allowed(charset)
+        parts = [log_probs for part in _split_wide(gray) if (log_probs := self._log_probs(part)) is not None]
+        spellable = set(charset) & set(self._index)
+        if not parts or allowed is None or not text or not set(text) <= spellable:
+            return None
+        limited = np.where(allowed, np.concatenate(parts), -np.inf)
+        limited = limited - np.logaddexp.reduce(limited, axis=1, keepdims=True)
+        spelled = _whole_alignment(limited, [self._index[char] for char in text])
+        return max(0.0, float(limited.max(axis=1).sum()) - spelled)  # the sum's rounding can dip below 0
+
     def _allowed(self, charset: str | None) -> np.ndarray | None:
         if charset is None:
             return None
@@ -132,6 +146,22 @@ def _best_alignment(log_probs: np.ndarray, labels: list[int]) -> float:
         score = np.maximum.reduce([stay, advance, skip, start]) + step[states]
         best = max(best, score[-1], score[-2])  # the free suffix may start after any time step
     return float(best)
+
+
+def _whole_alignment(log_probs: np.ndarray, labels: list[int]) -> float:
+    """Log-probability of the most likely CTC path that spells `labels` over the whole sequence, first time
+    step to last (unlike _best_alignment, nothing before or after it is free)."""
+    states = np.array([BLANK, *[value for label in labels for value in (label, BLANK)]])
+    can_skip = np.zeros(len(states), dtype=bool)
+    can_skip[2:] = (states[2:] != BLANK) & (states[2:] != states[:-2])
+    impossible = -np.inf
+    score = np.full(len(states), impossible)
+    score[:2] = log_probs[0][states[:2]]
+    for step in log_probs[1:]:
+        advance = np.concatenate(([impossible], score[:-1]))
+        skip = np.where(can_skip, np.concatenate(([impossible, impossible], score[:-2])), impossible)
+        score = np.maximum.reduce([score, advance, skip]) + step[states]
+    return float(max(score[-1], score[-2]))
 
 
 def _split_wide(gray: np.ndarray) -> list[np.ndarray]:

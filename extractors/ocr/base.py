@@ -56,6 +56,12 @@ class OcrEngine(Protocol):
         None when the engine has no such recogniser or the crop holds nothing to compare."""
         ...
 
+    def reading_shortfall(self, image: np.ndarray, text: str, charset: str) -> float | None:
+        """How much less likely `text` is than the best reading of a handwritten crop read whole with only
+        `charset` (log-probability, 0 when it is the best reading), by the handwriting-capable recogniser;
+        None without one."""
+        ...
+
 
 EngineFactory = Callable[[Settings], OcrEngine]
 _REGISTRY: dict[str, EngineFactory] = {}
