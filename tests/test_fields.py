@@ -19,6 +19,7 @@ from extractors.fields import (
     _printed_number_repeated,
     _reread_value,
     _sub_box,
+    _unanimous_number,
     document_lines,
     extract_document,
     in_vocabulary,
@@ -563,6 +564,36 @@ def test_a_handwritten_value_that_fails_is_re_read_by_the_handwriting_model(
     assert found.value == expected
     # no longer a failed value; what only the handwriting model read (no second read agreeing) stays doubted
     assert set(found.review_reasons) <= {"handwriting_unconfirmed"}
+
+
+def test_a_handwritten_phone_that_fails_in_every_read_is_what_the_citizen_wrote(
+    templates: TemplateSet, settings: Settings
+) -> None:
+    page, image = _handwritten_row("5. Số điện thoại liên hệ: ", "074422042", "Z4422042")  # 9 digits
+    phone = extract(templates, DocType.CT01, "66/2023", [page], {0: image}, shared_engine(settings))["phone"]
+    assert (phone.value, phone.review_reasons) == ("074422042", ["invalid_phone"])
+    assert phone.confidence == 0.95  # extraction.yaml agreeing_reads_confidence
+
+
+@pytest.mark.parametrize(
+    ("texts", "written"),
+    [
+        (["035790577"] * 5, "035790577"),
+        (["074422042"] * 3 + ["74422042"] * 2, "074422042"),  # two crops started after the first 0
+        (["035790577"] * 5 + ["80357905771"], None),  # read two ways
+        (["087620701"] * 5 + ["08762070"], None),  # the last digit lost: not a crop's doing
+        (["074422042"] * 2 + ["74422042"], None),  # too few full reads
+        (["074422042"] * 5 + ["0744220420"], None),  # one read passes the format
+    ],
+)
+def test_a_failing_number_is_the_citizens_only_when_every_read_agrees(
+    templates: TemplateSet, texts: list[str], written: str | None
+) -> None:
+    item = FieldSpec(labels=["Số điện thoại"], normalizer="phone")
+    reads = [(text, 0.9, _reread_value(item, text)[1], 0) for text in texts]
+    found = _unanimous_number(item, reads, templates.extraction)
+    assert (found[0] if found else None) == written
+    assert found is None or (not found[1].ok and found[2] == 0.95)
 
 
 def test_a_handwritten_sex_the_model_misreads_is_the_word_it_scores_highest(

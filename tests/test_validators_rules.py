@@ -561,6 +561,40 @@ def test_a_declarant_read_with_more_than_slight_doubts_leaves_the_consents_to_a_
     assert dossier.decision.status == DecisionStatus.REVIEW
 
 
+def _doubted_declarant(dossier: Dossier, personal_id: str) -> None:
+    """The declarant's ID read with low confidence, the head's name with a stray digit: more than slight
+    doubts, as in handwritten declarations."""
+    declaration = next(d for d in dossier.documents if d.doc_type == "ct01")
+    head_name = declaration.fields["household_head_name"].value + "8"
+    for key, value, doubt in (
+        ("personal_id", personal_id, "low_confidence"),
+        ("household_head_name", head_name, "digits_in_name"),
+    ):
+        set_field(
+            dossier, "ct01", key, value, raw=value, confidence=0.5, needs_review=True, review_reasons=[doubt]
+        )
+
+
+def test_a_head_and_owners_apart_by_id_and_given_name_need_consent_however_doubted(settings) -> None:
+    dossier = _without_consents()
+    set_field(dossier, "ct01", "consent_guardian", True)
+    _doubted_declarant(
+        dossier, next(d for d in dossier.documents if d.doc_type == "ct01").fields["personal_id"].value
+    )
+    run(dossier, settings)
+    assert dossier.decision.status == DecisionStatus.SUPPLEMENT
+    assert set(dossier.decision.reasons) == {"missing_household_head_consent", "missing_owner_consent"}
+
+
+def test_a_doubted_id_a_slip_from_the_heads_leaves_the_consent_to_a_person(settings) -> None:
+    dossier = _without_consents()
+    set_field(dossier, "ct01", "consent_guardian", True)
+    head_id = next(d for d in dossier.documents if d.doc_type == "ct01").fields["household_head_id"].value
+    _doubted_declarant(dossier, head_id[:-2] + str((int(head_id[-2]) + 1) % 10) + head_id[-1])
+    run(dossier, settings)
+    assert dossier.decision.status == DecisionStatus.REVIEW
+
+
 @pytest.mark.parametrize(
     ("a", "b", "apart"),
     [

@@ -22,6 +22,7 @@ from .common import DossierView, Reading, Unknown, age_on, birth_year, fold, par
 from .consistency import (
     Person,
     _id,
+    apart_by_id_and_given_name,
     clearly_someone_else,
     names_match,
     owners,
@@ -175,12 +176,14 @@ def _person(document: Document, id_key: str, name_key: str, role: str) -> Person
 
 
 def _clearly_apart(person: Person, others: list[Person], readings: list[ExtractedField | None]) -> bool:
-    """Whether `person` is clearly none of `others`, all read from `readings` with slight doubts at most:
-    then the doubts cannot change the answer."""
-    return (
-        bool(others)
-        and all(found is None or slightly_doubted(found) for found in readings)
-        and all(clearly_someone_else(person, other) for other in others)
+    """Whether `person` is clearly none of `others`: all read from `readings` with slight doubts at most,
+    so that the doubts cannot change the answer, or apart from each both by ID and by given name."""
+    if not others:
+        return False
+    if all(apart_by_id_and_given_name(person, other) for other in others):
+        return True
+    return all(found is None or slightly_doubted(found) for found in readings) and all(
+        clearly_someone_else(person, other) for other in others
     )
 
 

@@ -106,6 +106,20 @@ def clearly_someone_else(a: Person, b: Person) -> bool:
     return False
 
 
+def apart_by_id_and_given_name(a: Person, b: Person) -> bool:
+    """Whether two people differ both in ID number (DIFFERENT_ID_DIGITS or more) and in given name (more
+    than a slip), however doubted the readings: for them to be one person, two readings of different boxes
+    would both have to be badly misread. Surnames are left out, as a family shares them."""
+    if not (a.personal_id and b.personal_id and a.name and b.name):
+        return False
+    if len(a.personal_id) != len(b.personal_id) or Hamming.distance(a.personal_id, b.personal_id) < (
+        DIFFERENT_ID_DIGITS
+    ):
+        return False
+    given_a, given_b = fold(a.name).split()[-1:], fold(b.name).split()[-1:]
+    return bool(given_a and given_b) and not _a_slip_apart(given_a[0], given_b[0])
+
+
 def _a_slip_apart(x: str, y: str) -> bool:
     return Levenshtein.distance(x, y) <= (1 if max(len(x), len(y)) <= SHORT_WORD else SAME_ID_NAME_EDITS)
 
