@@ -3,12 +3,13 @@ same dossier carries exactly the same value, read without doubt (the declarant's
 contract, a name on the ownership certificate). Two independent sources agreeing is the second opinion the
 model lacks. A value on the same form never confirms another.
 
-A handwritten ID that was read with doubt, or misread, is weighed against each sure ID of the other papers:
-the handwriting model scores its row of boxes as spelling that ID, and the ID is taken when the image says it
-about as well as anything the model can read there (a small shortfall behind its best reading). On the
-development sets, the IDs of other people fell 33 or more behind and the holder's own mostly under 4
-(extraction.yaml). The model is often unsure of single digits, so a form that carries one digit other than
-the contract's can be taken for the contract's ID; the value kept is then the typed paper's.
+An unsure value (a handwritten ID or name read with doubt, or misread) is also weighed against each sure value
+of its group on the other papers: the handwriting model scores the value's place as holding that value, and
+the value is taken when the image says it about as well as anything the model can read there (a small
+shortfall behind its best reading; the bounds and their probes are in extraction.yaml). Other people's IDs
+and names fall far behind. The model is often unsure of single digits, so a form that carries one digit
+other than the contract's can be taken for the contract's ID; the value kept is then the typed paper's. A
+name that differs by a word (another middle name) is never taken for another.
 """
 
 from __future__ import annotations
@@ -71,6 +72,10 @@ def confirm_across_documents(documents: list[Document], rules: ConfirmationRules
 # The band searched for a value's row of boxes around its box, in line heights.
 BAND_REACH = 1.0
 BAND_PAD = 0.35
+# A value written on a line (a name) is weighed in a crop reaching this far around its box, in line heights:
+# its box is estimated from the line's text, and the model's reading of the line may be off by a letter.
+LINE_REACH = (1.0, 0.8)
+LINE_PAD = 0.2
 
 
 def _digit_grid_at(image: np.ndarray, found: ExtractedField, boxes: int) -> np.ndarray | None:
@@ -90,6 +95,17 @@ def _digit_grid_at(image: np.ndarray, found: ExtractedField, boxes: int) -> np.n
     return None
 
 
+def _line_crop_at(image: np.ndarray, found: ExtractedField) -> np.ndarray | None:
+    box = found.box
+    if box is None:
+        return None
+    height = box.y1 - box.y0
+    y0, y1 = max(0, int(box.y0 - LINE_PAD * height)), min(image.shape[0], int(box.y1 + LINE_PAD * height))
+    x0 = max(0, int(box.x0 - LINE_REACH[0] * height))
+    x1 = min(image.shape[1], int(box.x1 + LINE_REACH[1] * height))
+    return image[y0:y1, x0:x1] if y1 - y0 >= 8 and x1 - x0 >= 8 else None
+
+
 def confirm_by_weighing(
     documents: list[Document],
     images: dict[int, np.ndarray],
@@ -97,57 +113,57 @@ def confirm_by_weighing(
     rules: ConfirmationRules,
     engine: OcrEngine | None,
 ) -> int:
-    """Replace unsure values in rows of digit boxes by the one sure value of their group on another paper
-    that the handwriting model finds written there (see the module docstring); return how many."""
-    weighed = rules.weighed
-    if weighed is None or engine is None:
+    """Replace unsure values by the one sure value of their group on another paper that the handwriting
+    model finds written there (see the module docstring); return how many.
+
+    A value in a row of digit boxes is weighed as the whole of the boxes, with the group's characters only;
+    any other value as written somewhere in a crop around its box, whatever is around it."""
+    if engine is None:
         return 0
     confirmed = 0
-    for group, charset in weighed.charsets.items():
+    for group, weighing in rules.weighed.items():
         keys = rules.groups.get(group, [])
-        sure_values = {
-            (document.index, value): found.confidence
-            for document in documents
-            for key in keys
-            if (found := document.fields.get(key)) is not None and _sure(found)
-            for value in _comparable(found.value)
-        }
+        sure_values: dict[
+            tuple[int, str], tuple[str, float]
+        ] = {}  # (paper, compared form) → value, confidence
+        for document in documents:
+            for key in keys:
+                found = document.fields.get(key)
+                if found is None or not _sure(found):
+                    continue
+                for value in found.value if isinstance(found.value, list) else [found.value]:
+                    for form in _comparable(value):
+                        sure_values[(document.index, form)] = (str(value), found.confidence)
         for document in documents:
             candidates = {
-                value: confidence
-                for (index, value), confidence in sure_values.items()
-                if index != document.index
+                form: sure for (index, form), sure in sure_values.items() if index != document.index
             }
             for key in keys:
                 found = document.fields.get(key)
-                boxes = digit_boxes(document, key)
                 if (
                     not candidates
                     or found is None
                     or not found.needs_review
                     or not isinstance(found.value, str | None)
-                    or not boxes
                     or found.page is None
+                    or (image := images.get(found.page)) is None
                 ):
                     continue
-                image = images.get(found.page)
-                grid = None if image is None else _digit_grid_at(image, found, boxes)
-                if grid is None:
-                    continue
+                boxes = digit_boxes(document, key)
                 written = [
-                    value
-                    for value in sorted(candidates)
-                    if len(value) == boxes
-                    and (shortfall := engine.reading_shortfall(grid, value, charset)) is not None
-                    and shortfall <= weighed.max_shortfall
+                    form
+                    for form, (value, _) in sorted(candidates.items())
+                    if (shortfall := _shortfall(engine, image, found, value, boxes, weighing.charset))
+                    is not None
+                    and shortfall <= weighing.max_shortfall
                 ]
                 if len(written) != 1:
                     continue
-                value = written[0]
+                value, confidence = candidates[written[0]]
                 document.fields[key] = found.model_copy(
                     update={
                         "value": value,
-                        "confidence": candidates[value],  # as sure as the paper it was read from
+                        "confidence": confidence,  # as sure as the paper it was read from
                         "needs_review": False,
                         "review_reasons": [],
                         "confirmed_by_other_document": True,
@@ -155,3 +171,27 @@ def confirm_by_weighing(
                 )
                 confirmed += 1
     return confirmed
+
+
+def _shortfall(
+    engine: OcrEngine,
+    image: np.ndarray,
+    found: ExtractedField,
+    value: str,
+    boxes: int | None,
+    charset: str | None,
+) -> float | None:
+    """How far the handwriting model finds `value` behind its best reading of the field's place."""
+    if boxes:
+        grid = _digit_grid_at(image, found, boxes)
+        if grid is None or charset is None or len(value) != boxes:
+            return None
+        return engine.reading_shortfall(grid, value, charset)
+    crop = _line_crop_at(image, found)
+    if crop is None:
+        return None
+    # A name printed in capitals on one paper may be written in ordinary case on another, and the reverse.
+    forms = dict.fromkeys((value, value.upper(), value.title()))
+    scores = [engine.reading_shortfall(crop, form) for form in forms]
+    known = [score for score in scores if score is not None]
+    return min(known, default=None)

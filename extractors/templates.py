@@ -174,14 +174,14 @@ class ForeignPaperRules(Strict):
     translation_markers: list[NfcStr]
 
 
-class WeighedConfirmation(Strict):
-    """An unsure value scored against the sure values of its group on the dossier's other papers."""
+class WeighedGroup(Strict):
+    """How an unsure value of a group is scored against the sure values of its group on other papers."""
 
-    charsets: dict[str, str] = Field(
-        description="group → the characters its values are written with; only these groups are weighed"
+    charset: str | None = Field(
+        default=None, description="the characters a row of digit boxes is read with; values on a line: none"
     )
     max_shortfall: float = Field(
-        description="log-probability by which the sure value may fall behind the crop's best reading"
+        description="log-probability by which the sure value may fall behind the model's best reading"
     )
 
 
@@ -189,7 +189,9 @@ class ConfirmationRules(Strict):
     groups: dict[str, list[str]] = Field(
         description="field keys that hold the same kind of value across document types (names, IDs, dates)"
     )
-    weighed: WeighedConfirmation | None = None
+    weighed: dict[str, WeighedGroup] = Field(
+        default_factory=dict, description="group → how its unsure values are weighed (extractors/confirm.py)"
+    )
 
 
 class HandwrittenChoices(Strict):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import FONT_SANS, HAND_FONT, hand_line
+from helpers import FONT_SANS, FONT_SERIF, HAND_FONT, hand_line
 from PIL import Image, ImageDraw, ImageFont
 
 from extractors import marks
@@ -499,6 +499,59 @@ def test_another_persons_id_on_the_contract_does_not_replace_a_doubted_one(
     found = declaration.fields["personal_id"]
     assert weighed == 0
     assert found.value == "042086061550" and found.needs_review
+
+
+def _declaration_with_doubted_name(written: str) -> tuple[Document, dict[int, np.ndarray]]:
+    label = "1. Họ, chữ đệm và tên: "
+    page, image = _handwritten_row(label, written, "Nguyễn Thùythả", font_px=44)
+    line = page.lines[-1].box
+    label_width = ImageFont.truetype(str(FONT_SERIF), 44 - 6).getlength(label)  # as hand_line draws it
+    doubted = ExtractedField(
+        key="full_name",
+        value="Nguyễn Thùythả",
+        confidence=0.9,
+        page=0,
+        box=line.model_copy(update={"x0": 240 + 20 + label_width}),  # the value's part of the line
+        needs_review=True,
+        review_reasons=["name_spelling_unusual", "handwriting_unconfirmed"],
+    )
+    return _declaration(doubted), {0: image}
+
+
+@pytest.mark.parametrize(
+    ("lessee", "taken"),
+    [("Nguyễn Thùy Thảo", True), ("NGUYỄN THÙY THẢO", True), ("Nguyễn Minh Thảo", False)],
+)
+def test_a_doubted_handwritten_name_is_weighed_against_the_contract(
+    templates: TemplateSet, settings: Settings, lessee: str, taken: bool
+) -> None:
+    declaration, images = _declaration_with_doubted_name("Nguyễn Thùy Thảo")
+    contract = Document(
+        index=1,
+        doc_type=DocType.RENTAL_CONTRACT,
+        pages=[1],
+        fields={"lessee_name": ExtractedField(key="lessee_name", value=lessee, confidence=0.96)},
+    )
+    weighed = confirm_by_weighing(
+        [declaration, contract],
+        images,
+        _digit_boxes_of(templates),
+        templates.extraction.cross_document,
+        shared_engine(settings),
+    )
+    found = declaration.fields["full_name"]
+    assert weighed == int(taken)
+    assert found.value == (lessee if taken else "Nguyễn Thùythả")  # another middle name is another name
+    assert found.needs_review is not taken
+
+
+def test_a_name_is_sought_anywhere_in_its_crop(settings: Settings) -> None:
+    recognizer = AsterNetRecognizer(settings.models_dir / settings.second_recognizer)
+    crop = hand_line("Nguyễn Thùy Thảo", font_px=44, label="1. Họ, chữ đệm và tên: ")
+    written = recognizer.shortfall_within(crop, "Nguyễn Thùy Thảo")
+    other_middle = recognizer.shortfall_within(crop, "Nguyễn Minh Thảo")
+    assert written is not None and other_middle is not None
+    assert written < 1 and other_middle > 20
 
 
 def test_the_shortfall_of_what_is_written_is_small_and_of_another_id_large(settings: Settings) -> None:

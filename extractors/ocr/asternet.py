@@ -89,6 +89,19 @@ class AsterNetRecognizer:
         spelled = _whole_alignment(limited, [self._index[char] for char in text])
         return max(0.0, float(limited.max(axis=1).sum()) - spelled)  # the sum's rounding can dip below 0
 
+    def shortfall_within(self, gray: np.ndarray, text: str) -> float | None:
+        """How much less likely the crop is to hold `text` somewhere, with anything around it, than to hold
+        its best reading (log-probability; 0 when the best reading contains `text`). None for an empty crop
+        or text the model cannot spell."""
+        parts = [log_probs for part in _split_wide(gray) if (log_probs := self._log_probs(part)) is not None]
+        if not parts or not text or any(char not in self._index for char in text):
+            return None
+        log_probs = np.concatenate(parts)
+        best = log_probs.max(axis=1)
+        before = np.concatenate(([0.0], np.cumsum(best)))  # the best reading, up to each step
+        spelled = _best_alignment(log_probs, [self._index[char] for char in text], before)
+        return max(0.0, float(before[-1]) - spelled)
+
     def _allowed(self, charset: str | None) -> np.ndarray | None:
         if charset is None:
             return None
@@ -127,24 +140,28 @@ class AsterNetRecognizer:
         return "".join(chars), kept
 
 
-def _best_alignment(log_probs: np.ndarray, labels: list[int]) -> float:
-    """Log-probability of the most likely CTC path that spells `labels` somewhere in the sequence, with the
-    time steps before and after it free (Viterbi over the usual blank-interleaved label states)."""
+def _best_alignment(log_probs: np.ndarray, labels: list[int], context: np.ndarray | None = None) -> float:
+    """Log-probability of the most likely CTC path that spells `labels` somewhere in the sequence
+    (Viterbi over the usual blank-interleaved label states). The time steps before and after it are free;
+    with `context` (the log-probability of the best reading up to each step, len(log_probs) + 1 values)
+    they cost what the best reading pays for them instead."""
     states = np.array([BLANK, *[value for label in labels for value in (label, BLANK)]])
     count = len(states)
     can_skip = np.zeros(count, dtype=bool)
     can_skip[2:] = (states[2:] != BLANK) & (states[2:] != states[:-2])
     impossible = -np.inf
-    start = np.full(count, impossible)
-    start[:2] = 0.0  # the free prefix may end before any time step
     score = np.full(count, impossible)
     best = impossible
-    for step in log_probs:
+    total = 0.0 if context is None else float(context[-1])
+    for step_index, step in enumerate(log_probs):
+        start = np.full(count, impossible)
+        start[:2] = 0.0 if context is None else context[step_index]  # the prefix may end before any step
         stay = score
         advance = np.concatenate(([impossible], score[:-1]))
         skip = np.where(can_skip, np.concatenate(([impossible, impossible], score[:-2])), impossible)
         score = np.maximum.reduce([stay, advance, skip, start]) + step[states]
-        best = max(best, score[-1], score[-2])  # the free suffix may start after any time step
+        after = 0.0 if context is None else total - float(context[step_index + 1])
+        best = max(best, max(score[-1], score[-2]) + after)  # the suffix may start after any step
     return float(best)
 
 

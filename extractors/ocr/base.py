@@ -56,10 +56,11 @@ class OcrEngine(Protocol):
         None when the engine has no such recogniser or the crop holds nothing to compare."""
         ...
 
-    def reading_shortfall(self, image: np.ndarray, text: str, charset: str) -> float | None:
-        """How much less likely `text` is than the best reading of a handwritten crop read whole with only
-        `charset` (log-probability, 0 when it is the best reading), by the handwriting-capable recogniser;
-        None without one."""
+    def reading_shortfall(self, image: np.ndarray, text: str, charset: str | None = None) -> float | None:
+        """How much less likely `text` is than the best reading of a crop, by the handwriting-capable
+        recogniser (log-probability, 0 when it is the best reading); None without one. With `charset`,
+        the whole crop is to spell `text` with only those characters (a row of digit boxes); without, `text`
+        may be anywhere in the crop, whatever is around it."""
         ...
 
 
