@@ -23,7 +23,7 @@ from intake.model import Document, ExtractedField
 
 from . import marks
 from .ocr.base import OcrEngine
-from .templates import ConfirmationRules
+from .templates import ConfirmationRules, WeighedGroup
 
 UNCONFIRMED = "handwriting_unconfirmed"
 
@@ -117,27 +117,15 @@ def confirm_by_weighing(
     model finds written there (see the module docstring); return how many.
 
     A value in a row of digit boxes is weighed as the whole of the boxes, with the group's characters only;
-    any other value as written somewhere in a crop around its box, whatever is around it."""
+    any other value as written somewhere in a crop around its box, whatever is around it. An unsure name
+    that no sure one matches keeps how far each falls behind it (`weighed_against`)."""
     if engine is None:
         return 0
     confirmed = 0
     for group, weighing in rules.weighed.items():
         keys = rules.groups.get(group, [])
-        sure_values: dict[
-            tuple[int, str], tuple[str, float]
-        ] = {}  # (paper, compared form) → value, confidence
         for document in documents:
-            for key in keys:
-                found = document.fields.get(key)
-                if found is None or not _sure(found):
-                    continue
-                for value in found.value if isinstance(found.value, list) else [found.value]:
-                    for form in _comparable(value):
-                        sure_values[(document.index, form)] = (str(value), found.confidence)
-        for document in documents:
-            candidates = {
-                form: sure for (index, form), sure in sure_values.items() if index != document.index
-            }
+            candidates = _sure_elsewhere(documents, document, keys)
             for key in keys:
                 found = document.fields.get(key)
                 if (
@@ -150,27 +138,46 @@ def confirm_by_weighing(
                 ):
                     continue
                 boxes = digit_boxes(document, key)
-                written = [
-                    form
-                    for form, (value, _) in sorted(candidates.items())
-                    if (shortfall := _shortfall(engine, image, found, value, boxes, weighing.charset))
-                    is not None
-                    and shortfall <= weighing.max_shortfall
+                shortfalls = {
+                    value: _shortfall(engine, image, found, value, boxes, weighing.charset)
+                    for value in sorted(candidates)
+                }
+                passing = [
+                    value
+                    for value, shortfall in shortfalls.items()
+                    if shortfall is not None and shortfall <= weighing.max_shortfall
                 ]
-                if len(written) != 1:
-                    continue
-                value, confidence = candidates[written[0]]
-                document.fields[key] = found.model_copy(
-                    update={
+                written = {form for value in passing for form in _comparable(value)}
+                if len(written) == 1:
+                    value = passing[0]
+                    update: dict[str, Any] = {
                         "value": value,
-                        "confidence": confidence,  # as sure as the paper it was read from
+                        "confidence": candidates[value],  # as sure as the paper it was read from
                         "needs_review": False,
                         "review_reasons": [],
                         "confirmed_by_other_document": True,
                     }
-                )
-                confirmed += 1
+                    confirmed += 1
+                elif not boxes and not written:
+                    update = {"weighed_against": _behind_as_read(engine, image, found, shortfalls, weighing)}
+                else:
+                    continue
+                document.fields[key] = found.model_copy(update=update)
     return confirmed
+
+
+def _sure_elsewhere(documents: list[Document], document: Document, keys: list[str]) -> dict[str, float]:
+    """The values of `keys` read without doubt on the dossier's other papers, with their confidence."""
+    sure: dict[str, float] = {}
+    for other in documents:
+        for key in keys:
+            found = other.fields.get(key)
+            if other.index == document.index or found is None or not _sure(found):
+                continue
+            for value in found.value if isinstance(found.value, list) else [found.value]:
+                if value not in (None, ""):
+                    sure[str(value)] = max(found.confidence, sure.get(str(value), 0.0))
+    return sure
 
 
 def _shortfall(
@@ -195,3 +202,18 @@ def _shortfall(
     scores = [engine.reading_shortfall(crop, form) for form in forms]
     known = [score for score in scores if score is not None]
     return min(known, default=None)
+
+
+def _behind_as_read(
+    engine: OcrEngine,
+    image: np.ndarray,
+    found: ExtractedField,
+    shortfalls: dict[str, float | None],
+    weighing: WeighedGroup,
+) -> dict[str, float]:
+    """How far each weighed value falls behind the value as read, when the crop holds the value as read
+    (within the group's bound): evidence that the paper carries another value."""
+    as_read = _shortfall(engine, image, found, str(found.value or ""), None, weighing.charset)
+    if as_read is None or as_read > weighing.max_shortfall:
+        return {}
+    return {value: round(behind - as_read, 2) for value, behind in shortfalls.items() if behind is not None}

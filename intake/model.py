@@ -190,6 +190,12 @@ class ExtractedField(Model):
         default=False,
         description="an unsure reading that a sure value on another paper of the dossier repeats",
     )
+    weighed_against: dict[str, float] = Field(
+        default_factory=dict,
+        description="Sure values of the dossier's other papers that an unsure handwritten reading was "
+        "weighed against, each with how far the handwriting model finds it behind the value as read "
+        "(log-probability); kept only where the crop holds the value as read",
+    )
     settles: list[str] = Field(
         default_factory=list,
         description="Questions an unsure reading still answers ('of_age'): the handwriting scored clearly "

@@ -526,6 +526,23 @@ def test_an_unsure_name_under_the_lessees_id_is_checked_by_a_person_when_it_diff
     assert failed(run(dossier, settings)) == {}
 
 
+@pytest.mark.parametrize(
+    ("behind", "reason"), [(64.8, "name_mismatch_across_documents"), (12.0, "field_needs_review")]
+)
+def test_an_unsure_name_the_handwriting_holds_far_from_the_lessees_is_a_mismatch(
+    settings, behind, reason
+) -> None:
+    dossier = dossier_from_truth("02_tam_tru_thue_nha")
+    lessee = dossier.documents[1].fields["lessee_name"].value
+    words = lessee.split()
+    written = " ".join([words[0], "Quang", *words[2:]])  # another middle name, read as written
+    _handwritten_unsure(dossier, "full_name", written)
+    declaration = next(d for d in dossier.documents if d.doc_type == "ct01")
+    declaration.fields["full_name"].weighed_against = {lessee: behind}
+    run(dossier, settings)
+    assert failed(dossier) == {reason: "review"}
+
+
 def test_a_garbled_unsure_name_under_the_lessees_id_is_no_evidence(settings) -> None:
     dossier = dossier_from_truth("02_tam_tru_thue_nha")
     _handwritten_unsure(dossier, "full_name", "244» 7z: Ÿíàng")

@@ -8,6 +8,7 @@ rule it out.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -231,14 +232,23 @@ def _unsure_name_conflicts(
 ) -> list[Check]:
     """The same surely read ID under two names, one of them read unsure: not a mismatch to raise, nor an
     agreement to pass over. A person reads the name: a misreading, or two people under one number. Names a
-    slip per word apart are the unsure reading's slips, not another name (that is a different word)."""
+    slip per word apart are the unsure reading's slips, not another name (that is a different word). It is a
+    mismatch after all when the handwriting, which holds the name as read, puts the other paper's name far
+    behind it (`weighed_against`, decision.yaml name_written_apart)."""
+    apart = float(view.rules.decision.get("name_written_apart", math.inf))
     for a in declared:
         for b in others:
-            if not _one_id_two_names(a, b) or not (plausible_name(a.name) and plausible_name(b.name)):
+            if not _one_id_two_names(a, b):
                 continue
-            if slips_apart(str(a.name), str(b.name)):
+            if not (plausible_name(a.name) and plausible_name(b.name)):
                 continue
             declared_name = declaration.fields.get(NAME_FIELDS[a.role])
+            weighed = declared_name.weighed_against if declared_name is not None else {}
+            if weighed.get(str(b.name), -math.inf) >= apart:
+                # The handwriting holds the name as read, and the other paper's name is far from it.
+                return _id_name_conflicts(view, [a], [b], document)
+            if slips_apart(str(a.name), str(b.name)):
+                continue
             unsure, key = (
                 (declaration, NAME_FIELDS[a.role])
                 if declared_name is not None and declared_name.needs_review
