@@ -63,6 +63,7 @@ class Line:
     page: int
     text: str
     key: str
+    bare: str  # the key with tone marks stripped
     box: BoundingBox
     confidence: float
     from_text_layer: bool
@@ -96,6 +97,7 @@ def document_lines(document: Document, pages: list[Page]) -> list[Line]:
                     page=index,
                     text=ocr.text,
                     key=ocr.text.lower(),
+                    bare=_bare(ocr.text.lower()),
                     box=ocr.box,
                     confidence=ocr.confidence,
                     from_text_layer=ocr.source == "text_layer",
@@ -126,6 +128,10 @@ def _locate_short(key: str, text: str, cutoff: float) -> tuple[int, int, float] 
 def _find(
     label: str, line: Line, cutoff: float, line_start: bool, followed_by_colon: bool = False
 ) -> tuple[int, int, float] | None:
+    """Where the label is in the line, and how well it matches. A label of more than EXACT_LABEL_LENGTH
+    letters that does not match as printed is looked for again with tone marks aside: Tesseract often
+    misreads a printed label's tone marks ("1. Ho, chữ đêm và tên"), and a short label misread so would
+    otherwise be lost to a longer one, or to a table header further down."""
     key = label.lower()
     if len(key) <= EXACT_LABEL_LENGTH:
         pattern = rf"(?<!\w){re.escape(key)}(?!\w)"
@@ -133,13 +139,23 @@ def _find(
         if match is None or (followed_by_colon and not re.match(r"\s*:", line.key[match.end() :])):
             return None
         return match.end() - len(key), match.end(), 100.0
-    if len(line.key) < len(key):
+    return _find_fuzzy(key, line.key, cutoff) or _find_fuzzy(_bare(key), line.bare, cutoff)
+
+
+def _bare(text: str) -> str:
+    """The text without tone marks, letter for letter (as it is, should a character not strip to one)."""
+    bare = strip_accents(text)
+    return bare if len(bare) == len(text) else text
+
+
+def _find_fuzzy(key: str, text: str, cutoff: float) -> tuple[int, int, float] | None:
+    if len(text) < len(key):
         # partial_ratio would slide the shorter line along the label: a fragment is not the label.
-        ratio = fuzz.ratio(key, line.key, score_cutoff=cutoff)
-        return (0, len(line.key), ratio) if ratio else None
+        ratio = fuzz.ratio(key, text, score_cutoff=cutoff)
+        return (0, len(text), ratio) if ratio else None
     if len(key) < SHORT_LABEL_LENGTH:
-        return _locate_short(key, line.key, max(cutoff, SHORT_LABEL_CUTOFF))
-    alignment = fuzz.partial_ratio_alignment(key, line.key, score_cutoff=cutoff)
+        return _locate_short(key, text, max(cutoff, SHORT_LABEL_CUTOFF))
+    alignment = fuzz.partial_ratio_alignment(key, text, score_cutoff=cutoff)
     if alignment is None:
         return None
     return alignment.dest_start, alignment.dest_end, alignment.score

@@ -112,6 +112,17 @@ def test_ct01_fields_by_label(templates: TemplateSet) -> None:
     assert not name.needs_review and name.raw == "Lê Phương Huyền"
 
 
+def test_a_label_with_misread_tone_marks_is_found_before_a_table_header(templates: TemplateSet) -> None:
+    rows = [
+        ("1. Ho, chữ đêm và tên: Lê Phương Huyền...", 240, 630) if row[0].startswith("1.") else row
+        for row in CT01_ROWS
+    ]
+    rows.append(("TT Họ, chữ đệm và tên Ngày, tháng, năm sinh Giới tính", 240, 1420))  # the members table
+    fields = extract(templates, DocType.CT01, "66/2023", [make_page(rows)])
+    assert fields["full_name"].value == "Lê Phương Huyền"
+    assert fields["full_name"].confidence > 0.9  # tone marks aside, the label is certain
+
+
 def test_missing_and_unnormalisable_values_are_flagged(templates: TemplateSet) -> None:
     rows = [r for r in CT01_ROWS if "Email" not in r[0]]
     rows = [("2. Ngày, tháng, năm sinh: 31/02/1990", 240, 715) if "năm sinh" in r[0] else r for r in rows]
