@@ -44,8 +44,8 @@ def reread_birth_year(
     """Replace the year of `date_of_birth` by the one `personal_id` encodes when the page's handwriting
     says so (see the module's docstring)."""
     born, number = fields.get("date_of_birth"), fields.get("personal_id")
-    if engine is None or born is None or number is None:
-        return
+    if engine is None or born is None or number is None or BIRTH_YEAR_FROM_ID in born.review_reasons:
+        return  # a year already taken from the ID is no longer the year as written
     encoded = id_birth_data(str(number.value or ""))
     written = _written_year(born, pages, images)
     if encoded is None or written is None or int(written.year.group()) == encoded[0]:
@@ -64,6 +64,7 @@ def reread_birth_year(
             "raw": with_id_year,
             "needs_review": True,
             "review_reasons": [*reasons, BIRTH_YEAR_FROM_ID],
+            "settles": [],  # what the year as read settled
         }
     )
 

@@ -14,6 +14,7 @@ name that differs by a word (another middle name) is never taken for another.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +23,7 @@ import numpy as np
 from intake.model import Document, ExtractedField
 
 from . import marks
+from .fields import clipped_crop
 from .ocr.base import OcrEngine
 from .templates import ConfirmationRules, WeighedGroup
 
@@ -72,10 +74,9 @@ def confirm_across_documents(documents: list[Document], rules: ConfirmationRules
 # The band searched for a value's row of boxes around its box, in line heights.
 BAND_REACH = 1.0
 BAND_PAD = 0.35
-# A value written on a line (a name) is weighed in a crop reaching this far around its box, in line heights:
-# its box is estimated from the line's text, and the model's reading of the line may be off by a letter.
-LINE_REACH = (1.0, 0.8)
-LINE_PAD = 0.2
+# A value written on a line (a name) is weighed in a crop reaching this far around its box, in line heights
+# (left, right, above and below): its box is estimated from the line's text.
+LINE_REACH = (1.0, 0.8, 0.2)
 
 
 def _digit_grid_at(image: np.ndarray, found: ExtractedField, boxes: int) -> np.ndarray | None:
@@ -86,12 +87,11 @@ def _digit_grid_at(image: np.ndarray, found: ExtractedField, boxes: int) -> np.n
         return None
     for height in ((box.y1 - box.y0) / (1 + 2 * BAND_PAD), box.y1 - box.y0):
         pad, reach = BAND_PAD * height, BAND_REACH * height
-        y0, y1 = max(0, int(box.y0 - pad)), min(image.shape[0], int(box.y1 + pad))
-        x0, x1 = max(0, int(box.x0 - reach)), min(image.shape[1], int(box.x1 + reach))
-        if height < 4 or x1 - x0 <= height:
+        band = clipped_crop(image, box.x0 - reach, box.y0 - pad, box.x1 + reach, box.y1 + pad)
+        if height < 4 or band is None or band.shape[1] <= height:
             continue
-        if (grid := marks.digit_grid(image[y0:y1, x0:x1], boxes, height)) is not None:
-            return grid[0]
+        if (found_grid := marks.digit_grid(band, boxes, height)) is not None:
+            return found_grid[0]
     return None
 
 
@@ -99,11 +99,8 @@ def _line_crop_at(image: np.ndarray, found: ExtractedField) -> np.ndarray | None
     box = found.box
     if box is None:
         return None
-    height = box.y1 - box.y0
-    y0, y1 = max(0, int(box.y0 - LINE_PAD * height)), min(image.shape[0], int(box.y1 + LINE_PAD * height))
-    x0 = max(0, int(box.x0 - LINE_REACH[0] * height))
-    x1 = min(image.shape[1], int(box.x1 + LINE_REACH[1] * height))
-    return image[y0:y1, x0:x1] if y1 - y0 >= 8 and x1 - x0 >= 8 else None
+    left, right, pad = ((box.y1 - box.y0) * reach for reach in LINE_REACH)
+    return clipped_crop(image, box.x0 - left, box.y0 - pad, box.x1 + right, box.y1 + pad)
 
 
 def confirm_by_weighing(
@@ -112,22 +109,23 @@ def confirm_by_weighing(
     digit_boxes: Callable[[Document, str], int | None],
     rules: ConfirmationRules,
     engine: OcrEngine | None,
-) -> int:
+) -> list[tuple[Document, str]]:
     """Replace unsure values by the one sure value of their group on another paper that the handwriting
-    model finds written there (see the module docstring); return how many.
+    model finds written there (see the module docstring); return the (paper, field) replaced.
 
-    A value in a row of digit boxes is weighed as the whole of the boxes, with the group's characters only;
-    any other value as written somewhere in a crop around its box, whatever is around it. An unsure name
-    that no sure one matches keeps how far each falls behind it (`weighed_against`)."""
+    A group read with a `charset` (IDs) is weighed only in rows of digit boxes, as the whole of the boxes;
+    a group without (names) as written somewhere in a crop around the value's box. An unsure name that no
+    sure one matches keeps how far each falls behind it (`weighed_against`)."""
+    replaced: list[tuple[Document, str]] = []
     if engine is None:
-        return 0
-    confirmed = 0
+        return replaced
     for group, weighing in rules.weighed.items():
         keys = rules.groups.get(group, [])
         for document in documents:
-            candidates = _sure_elsewhere(documents, document, keys)
+            candidates = dict(sorted(_sure_elsewhere(documents, document, keys).items()))
             for key in keys:
                 found = document.fields.get(key)
+                boxes = digit_boxes(document, key)
                 if (
                     not candidates
                     or found is None
@@ -135,35 +133,35 @@ def confirm_by_weighing(
                     or not isinstance(found.value, str | None)
                     or found.page is None
                     or (image := images.get(found.page)) is None
+                    or (weighing.charset is not None and not boxes)
                 ):
                     continue
-                boxes = digit_boxes(document, key)
+                crop = _digit_grid_at(image, found, boxes) if boxes else _line_crop_at(image, found)
+                if crop is None:
+                    continue
                 shortfalls = {
-                    value: _shortfall(engine, image, found, value, boxes, weighing.charset)
-                    for value in sorted(candidates)
+                    value: _shortfall(engine, crop, value, weighing) for value in sorted(candidates)
                 }
                 passing = [
                     value
                     for value, shortfall in shortfalls.items()
                     if shortfall is not None and shortfall <= weighing.max_shortfall
                 ]
-                written = {form for value in passing for form in _comparable(value)}
-                if len(written) == 1:
-                    value = passing[0]
-                    update: dict[str, Any] = {
-                        "value": value,
-                        "confidence": candidates[value],  # as sure as the paper it was read from
-                        "needs_review": False,
-                        "review_reasons": [],
-                        "confirmed_by_other_document": True,
-                    }
-                    confirmed += 1
-                elif not boxes and not written:
-                    update = {"weighed_against": _behind_as_read(engine, image, found, shortfalls, weighing)}
-                else:
-                    continue
-                document.fields[key] = found.model_copy(update=update)
-    return confirmed
+                if len({form for value in passing for form in _comparable(value)}) == 1:
+                    document.fields[key] = found.model_copy(
+                        update={
+                            "value": passing[0],  # `raw` keeps what was first read
+                            "confidence": candidates[passing[0]],  # as sure as the paper it was read from
+                            "needs_review": False,
+                            "review_reasons": [],
+                            "confirmed_by_other_document": True,
+                        }
+                    )
+                    replaced.append((document, key))
+                elif not passing and weighing.charset is None:
+                    behind = _behind_as_read(engine, crop, found, shortfalls, weighing)
+                    document.fields[key] = found.model_copy(update={"weighed_against": behind})
+    return replaced
 
 
 def _sure_elsewhere(documents: list[Document], document: Document, keys: list[str]) -> dict[str, float]:
@@ -180,40 +178,30 @@ def _sure_elsewhere(documents: list[Document], document: Document, keys: list[st
     return sure
 
 
-def _shortfall(
-    engine: OcrEngine,
-    image: np.ndarray,
-    found: ExtractedField,
-    value: str,
-    boxes: int | None,
-    charset: str | None,
-) -> float | None:
-    """How far the handwriting model finds `value` behind its best reading of the field's place."""
-    if boxes:
-        grid = _digit_grid_at(image, found, boxes)
-        if grid is None or charset is None or len(value) != boxes:
-            return None
-        return engine.reading_shortfall(grid, value, charset)
-    crop = _line_crop_at(image, found)
-    if crop is None:
-        return None
+def _shortfall(engine: OcrEngine, crop: np.ndarray, value: str, weighing: WeighedGroup) -> float | None:
+    """How far the handwriting model finds `value` behind its best reading of the crop."""
+    if weighing.charset is not None:
+        return engine.reading_shortfall(crop, value, weighing.charset)
     # A name printed in capitals on one paper may be written in ordinary case on another, and the reverse.
     forms = dict.fromkeys((value, value.upper(), value.title()))
-    scores = [engine.reading_shortfall(crop, form) for form in forms]
-    known = [score for score in scores if score is not None]
+    known = [score for form in forms if (score := engine.reading_shortfall_within(crop, form)) is not None]
     return min(known, default=None)
 
 
 def _behind_as_read(
     engine: OcrEngine,
-    image: np.ndarray,
+    crop: np.ndarray,
     found: ExtractedField,
     shortfalls: dict[str, float | None],
     weighing: WeighedGroup,
 ) -> dict[str, float]:
     """How far each weighed value falls behind the value as read, when the crop holds the value as read
     (within the group's bound): evidence that the paper carries another value."""
-    as_read = _shortfall(engine, image, found, str(found.value or ""), None, weighing.charset)
+    as_read = _shortfall(engine, crop, str(found.value or ""), weighing) if found.value else None
     if as_read is None or as_read > weighing.max_shortfall:
         return {}
-    return {value: round(behind - as_read, 2) for value, behind in shortfalls.items() if behind is not None}
+    return {
+        value: round(behind - as_read, 2)
+        for value, behind in shortfalls.items()
+        if behind is not None and math.isfinite(behind)
+    }

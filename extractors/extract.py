@@ -74,17 +74,15 @@ def extract_dossier(dossier: Dossier, images: list[np.ndarray], settings: Settin
 def confirm_dossier(
     dossier: Dossier, images: dict[int, np.ndarray], templates: TemplateSet, engine: OcrEngine | None
 ) -> int:
-    """Confirm unsure readings by the dossier's other papers (confirm.py); a declaration whose ID is so
-    confirmed has its date of birth weighed against the ID's year again. Return how many were confirmed."""
+    """Confirm unsure readings by the dossier's other papers (confirm.py); a declaration whose ID was
+    replaced so has its date of birth weighed against the ID's year again. Return how many were confirmed."""
     rules = templates.extraction.cross_document
-    confirmed = confirm_across_documents(dossier.documents, rules) + confirm_by_weighing(
-        dossier.documents, images, partial(_digit_boxes, templates), rules, engine
-    )
-    for document in dossier.documents:
-        number = document.fields.get("personal_id")
-        if number is not None and number.confirmed_by_other_document:
+    confirmed = confirm_across_documents(dossier.documents, rules)
+    replaced = confirm_by_weighing(dossier.documents, images, partial(_digit_boxes, templates), rules, engine)
+    for document, key in replaced:
+        if key == "personal_id":
             reread_birth_year(document.fields, dossier.pages, images, templates.extraction, engine)
-    return confirmed
+    return confirmed + len(replaced)
 
 
 def _digit_boxes(templates: TemplateSet, document: Document, key: str) -> int | None:

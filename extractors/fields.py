@@ -63,7 +63,7 @@ class Line:
     page: int
     text: str
     key: str
-    bare: str  # the key with tone marks stripped
+    bare: str  # the key without diacritics (tone and vowel marks; đ as d)
     box: BoundingBox
     confidence: float
     from_text_layer: bool
@@ -110,6 +110,8 @@ def document_lines(document: Document, pages: list[Page]) -> list[Line]:
 EXACT_LABEL_LENGTH = 5  # "Ông", "Bà", "TT": any slip makes another word
 SHORT_LABEL_LENGTH = 20
 SHORT_LABEL_CUTOFF = 90.0
+# Without diacritics, "Số công chứng" is one letter from "Do công chứng": the fallback must match closely.
+BARE_LABEL_CUTOFF = 95.0
 
 
 def _locate_short(key: str, text: str, cutoff: float) -> tuple[int, int, float] | None:
@@ -129,7 +131,7 @@ def _find(
     label: str, line: Line, cutoff: float, line_start: bool, followed_by_colon: bool = False
 ) -> tuple[int, int, float] | None:
     """Where the label is in the line, and how well it matches. A label of more than EXACT_LABEL_LENGTH
-    letters that does not match as printed is looked for again with tone marks aside: Tesseract often
+    letters that does not match as printed is looked for again with diacritics aside: Tesseract often
     misreads a printed label's tone marks ("1. Ho, chữ đêm và tên"), and a short label misread so would
     otherwise be lost to a longer one, or to a table header further down."""
     key = label.lower()
@@ -139,7 +141,12 @@ def _find(
         if match is None or (followed_by_colon and not re.match(r"\s*:", line.key[match.end() :])):
             return None
         return match.end() - len(key), match.end(), 100.0
-    return _find_fuzzy(key, line.key, cutoff) or _find_fuzzy(_bare(key), line.bare, cutoff)
+    found = _find_fuzzy(key, line.key, cutoff)
+    if found is not None:
+        return found
+    bare = _find_fuzzy(_bare(key), line.bare, max(cutoff, BARE_LABEL_CUTOFF))
+    # Below NEAR_EXACT: a label read with its marks, or a longer one, keeps the place.
+    return None if bare is None else (bare[0], bare[1], min(bare[2], NEAR_EXACT - 1))
 
 
 def _bare(text: str) -> str:
@@ -599,7 +606,8 @@ def _handwriting_reread(
     """A value the handwriting recogniser reads the same way from crops starting at different points
     around the value's box, or failing that, the written form of a closed kind of value that every crop
     prefers (extraction.yaml handwritten_choices); None if neither. The reading is the second recogniser's
-    alone: unconfirmed, unless a closed list confirms it as it does any reading.
+    alone: unconfirmed, unless a closed list confirms it as it does any reading, or it is a number that
+    fails its format in every read (below).
 
     A number (REPEATABLE_NUMBERS) is also read from its whole line, label included, which gives the
     model the context a crop lacks: one more vote. A number that fails its format in every read, crops and
@@ -621,7 +629,7 @@ def _handwriting_reread(
                 return None
             text, value = _reread_value(item, read[0])
             reads.append((text, read[1], value, x0))
-    if item.normalizer in REPEATABLE_NUMBERS and (whole := _whole_line_read(context, reading, engine)):
+    if item.normalizer in REPEATABLE_NUMBERS and (whole := _whole_line_read(context, image, reading, engine)):
         text, value = _reread_value(item, whole[0])
         reads.append((text, whole[1], value, crops.starts[0]))
     votes: dict[str, list[tuple[str, float, Normalized, int]]] = {}  # value → its reads
@@ -638,10 +646,12 @@ def _handwriting_reread(
     ):
         (text, confidence), x0 = chosen, crops.starts[0]
         value = _meaning(item, text)
-    elif (written := _unanimous_number(item, reads, rules)) is not None:
-        (text, value, confidence), x0 = written, crops.starts[0]
-        written_reading = dataclasses.replace(reading, raw=text, box=crops.box(x0), unconfirmed=False)
-        return dataclasses.replace(written_reading, confidence=confidence), value
+    elif (unanimous := _unanimous_number(item, reads, rules)) is not None:
+        text, value, confidence = unanimous
+        box = crops.box(crops.starts[0])
+        return dataclasses.replace(
+            reading, raw=text, box=box, confidence=confidence, unconfirmed=False
+        ), value
     else:
         return None
     if not value.ok:
@@ -650,20 +660,21 @@ def _handwriting_reread(
     return dataclasses.replace(reading, raw=text, box=box, confidence=confidence, unconfirmed=True), value
 
 
-def _whole_line_read(context: Context, reading: Reading, engine: OcrEngine) -> tuple[str, float] | None:
+def _whole_line_read(
+    context: Context, image: np.ndarray, reading: Reading, engine: OcrEngine
+) -> tuple[str, float] | None:
     """The handwriting model's reading of the value's whole line, label included."""
-    image = context.images.get(reading.page)
     line = context.lines[reading.line].box
     pad = 0.2 * (line.y1 - line.y0)
-    crop = None if image is None else _clipped_crop(image, line.x0, line.y0 - pad, line.x1, line.y1 + pad)
+    crop = clipped_crop(image, line.x0, line.y0 - pad, line.x1, line.y1 + pad)
     return None if crop is None else engine.read_handwriting(crop)
 
 
 def _unanimous_number(
     item: FieldSpec | ColumnSpec, reads: list[tuple[str, float, Normalized, int]], rules: ExtractionRules
 ) -> tuple[str, Normalized, float] | None:
-    """A number that fails its format the same way in every read, with the confidence of agreeing reads;
-    else None. The whole line's read is among them, and the longest reading must be read at least
+    """A number that fails its format the same way in every read, with `agreeing_reads_confidence`; else
+    None. The whole line's read is among them, and the longest reading must be read at least
     REREAD_MIN_VOTES + 1 times; a crop that starts inside the number may miss its first digits, so a read
     may be the end of it. Agreement matters: the model merges a doubled digit ("777" read "77") in most
     crops of a right number, and one such number was read short 5 times in 6. On the development sets'
@@ -695,7 +706,7 @@ def _cell_without_ruling(
         return None
     box = reading.box
     pad = (box.y1 - box.y0) * 0.3
-    crop = _clipped_crop(image, box.x0 - pad, box.y0 - pad, box.x1 + pad, box.y1 + pad)
+    crop = clipped_crop(image, box.x0 - pad, box.y0 - pad, box.x1 + pad, box.y1 + pad)
     if crop is None:
         return None
     cell, charset = marks.remove_ruling(crop), CHARSETS.get(column.normalizer)
@@ -712,7 +723,7 @@ def _cell_without_ruling(
     return None
 
 
-def _clipped_crop(image: np.ndarray, x0: float, y0: float, x1: float, y1: float) -> np.ndarray | None:
+def clipped_crop(image: np.ndarray, x0: float, y0: float, x1: float, y1: float) -> np.ndarray | None:
     """The part of the image inside the rectangle, clipped to the image; None when under 8 px either way."""
     left, top = max(0, int(x0)), max(0, int(y0))
     right, bottom = min(image.shape[1], int(x1)), min(image.shape[0], int(y1))
@@ -775,7 +786,7 @@ def _second_read(
         return None
     box = reading.box
     pad = (box.y1 - box.y0) * 0.2
-    crop = _clipped_crop(image, box.x0 - pad, box.y0 - pad, box.x1 + 4 * pad, box.y1 + pad)
+    crop = clipped_crop(image, box.x0 - pad, box.y0 - pad, box.x1 + 4 * pad, box.y1 + pad)
     if crop is None:
         return None
     text, confidence = engine.read_text(crop, charset=charset, primary_only=reading.unconfirmed)
@@ -785,8 +796,9 @@ def _second_read(
     return min(0.99, 1 - (1 - reading.confidence) * (1 - confidence))
 
 
-# Printed numbers whose failed reading a digits-only re-read may repeat (extraction.yaml
-# agreeing_reads_confidence): a wrong number is the citizen's only when it was surely read.
+# Numbers whose failed reading a second read may repeat (extraction.yaml agreeing_reads_confidence): a
+# digits-only re-read of a printed one, the handwriting re-reads of a handwritten one. A wrong number is the
+# citizen's only when it was surely read.
 REPEATABLE_NUMBERS = ("phone",)
 
 
@@ -812,7 +824,7 @@ def _printed_number_repeated(
     line = context.lines[reading.line]
     first = re.sub(r"\D", "", reading.raw)
     height = line.box.y1 - line.box.y0
-    crop = _clipped_crop(
+    crop = clipped_crop(
         image,
         max(line.box.x0, reading.box.x0 - 1.5 * height),
         line.box.y0 - 0.2 * height,

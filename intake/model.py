@@ -188,7 +188,9 @@ class ExtractedField(Model):
     review_reasons: list[str] = Field(default_factory=list)
     confirmed_by_other_document: bool = Field(
         default=False,
-        description="an unsure reading that a sure value on another paper of the dossier repeats",
+        description="an unsure reading that a sure value on another paper of the dossier repeats, or that "
+        "the handwriting model finds written as that value: the value is then the other paper's, and `raw` "
+        "stays as first read",
     )
     weighed_against: dict[str, float] = Field(
         default_factory=dict,

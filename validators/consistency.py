@@ -108,17 +108,22 @@ def clearly_someone_else(a: Person, b: Person) -> bool:
 
 
 def apart_by_id_and_given_name(a: Person, b: Person) -> bool:
-    """Whether two people differ both in ID number (DIFFERENT_ID_DIGITS or more) and in given name (more
-    than a slip), however doubted the readings: for them to be one person, two readings of different boxes
-    would both have to be badly misread. Surnames are left out, as a family shares them."""
-    if not (a.personal_id and b.personal_id and a.name and b.name):
+    """Whether two people differ both in ID number (as `clearly_someone_else` judges IDs) and in given name
+    (more than a slip), however doubted the readings: for them to be one person, two readings of different
+    boxes would both have to be badly misread. Surnames are left out, as a family shares them. Digits and
+    punctuation in a name are reading noise (dotted leaders); a name that is not one without them
+    ("Ngày, tháng", a label read for a value) is no evidence."""
+    names = [_letters_only(a.name), _letters_only(b.name)]
+    if not all(plausible_name(name) for name in names):
         return False
-    if len(a.personal_id) != len(b.personal_id) or Hamming.distance(a.personal_id, b.personal_id) < (
-        DIFFERENT_ID_DIGITS
-    ):
+    if not clearly_someone_else(Person(None, a.personal_id, a.role), Person(None, b.personal_id, b.role)):
         return False
-    given_a, given_b = fold(a.name).split()[-1:], fold(b.name).split()[-1:]
-    return bool(given_a and given_b) and not _a_slip_apart(given_a[0], given_b[0])
+    given_a, given_b = (fold(name).split()[-1] for name in names)
+    return not _a_slip_apart(given_a, given_b)
+
+
+def _letters_only(name: str | None) -> str:
+    return " ".join(re.sub(r"[\W\d_]+", " ", str(name or "")).split())
 
 
 def _a_slip_apart(x: str, y: str) -> bool:

@@ -44,6 +44,7 @@ class AsterNetRecognizer:
         self._input = self._session.get_inputs()[0].name
         self._chars: list[str] = json.loads(vocab.read_text(encoding="utf-8"))["chars"]
         self._index = {char: i for i, char in enumerate(self._chars)}
+        self._not_letters = np.array([i == BLANK or not char.isalpha() for i, char in enumerate(self._chars)])
         self._lock = threading.Lock()
 
     def read(self, gray: np.ndarray, charset: str | None = None) -> tuple[str, float]:
@@ -85,21 +86,22 @@ class AsterNetRecognizer:
         if not parts or allowed is None or not text or not set(text) <= spellable:
             return None
         limited = np.where(allowed, np.concatenate(parts), -np.inf)
-        limited = limited - np.logaddexp.reduce(limited, axis=1, keepdims=True)
         spelled = _whole_alignment(limited, [self._index[char] for char in text])
         return max(0.0, float(limited.max(axis=1).sum()) - spelled)  # the sum's rounding can dip below 0
 
     def shortfall_within(self, gray: np.ndarray, text: str) -> float | None:
-        """How much less likely the crop is to hold `text` somewhere, with anything around it, than to hold
-        its best reading (log-probability; 0 when the best reading contains `text`). None for an empty crop
-        or text the model cannot spell."""
+        """How much less likely the crop is to hold `text` somewhere than to hold its best reading
+        (log-probability; 0 when the best reading contains `text` followed by no letter). Before `text`
+        may come anything (the end of a label); after it, no letter, so that "Nguyễn Văn An" is not found in
+        "Nguyễn Văn Anh". None for an empty crop or text the model cannot spell."""
         parts = [log_probs for part in _split_wide(gray) if (log_probs := self._log_probs(part)) is not None]
         if not parts or not text or any(char not in self._index for char in text):
             return None
         log_probs = np.concatenate(parts)
-        best = log_probs.max(axis=1)
-        before = np.concatenate(([0.0], np.cumsum(best)))  # the best reading, up to each step
-        spelled = _best_alignment(log_probs, [self._index[char] for char in text], before)
+        before = np.concatenate(([0.0], np.cumsum(log_probs.max(axis=1))))
+        no_letter = log_probs[:, self._not_letters].max(axis=1)
+        after = np.concatenate((np.cumsum(no_letter[::-1])[::-1], [0.0]))
+        spelled = _best_alignment(log_probs, [self._index[char] for char in text], (before, after))
         return max(0.0, float(before[-1]) - spelled)
 
     def _allowed(self, charset: str | None) -> np.ndarray | None:
@@ -140,28 +142,29 @@ class AsterNetRecognizer:
         return "".join(chars), kept
 
 
-def _best_alignment(log_probs: np.ndarray, labels: list[int], context: np.ndarray | None = None) -> float:
+def _best_alignment(
+    log_probs: np.ndarray, labels: list[int], context: tuple[np.ndarray, np.ndarray] | None = None
+) -> float:
     """Log-probability of the most likely CTC path that spells `labels` somewhere in the sequence
     (Viterbi over the usual blank-interleaved label states). The time steps before and after it are free;
-    with `context` (the log-probability of the best reading up to each step, len(log_probs) + 1 values)
-    they cost what the best reading pays for them instead."""
+    with `context` (before, after: what the steps before step t, and from step t on, cost; len + 1 values
+    each) they cost that instead."""
     states = np.array([BLANK, *[value for label in labels for value in (label, BLANK)]])
     count = len(states)
     can_skip = np.zeros(count, dtype=bool)
     can_skip[2:] = (states[2:] != BLANK) & (states[2:] != states[:-2])
     impossible = -np.inf
+    before, after = context if context is not None else (np.zeros(len(log_probs) + 1),) * 2
     score = np.full(count, impossible)
     best = impossible
-    total = 0.0 if context is None else float(context[-1])
     for step_index, step in enumerate(log_probs):
         start = np.full(count, impossible)
-        start[:2] = 0.0 if context is None else context[step_index]  # the prefix may end before any step
+        start[:2] = before[step_index]  # the prefix may end before any time step
         stay = score
         advance = np.concatenate(([impossible], score[:-1]))
         skip = np.where(can_skip, np.concatenate(([impossible, impossible], score[:-2])), impossible)
         score = np.maximum.reduce([stay, advance, skip, start]) + step[states]
-        after = 0.0 if context is None else total - float(context[step_index + 1])
-        best = max(best, max(score[-1], score[-2]) + after)  # the suffix may start after any step
+        best = max(best, max(score[-1], score[-2]) + after[step_index + 1])  # the suffix may start after it
     return float(best)
 
 

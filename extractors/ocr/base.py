@@ -56,11 +56,15 @@ class OcrEngine(Protocol):
         None when the engine has no such recogniser or the crop holds nothing to compare."""
         ...
 
-    def reading_shortfall(self, image: np.ndarray, text: str, charset: str | None = None) -> float | None:
-        """How much less likely `text` is than the best reading of a crop, by the handwriting-capable
-        recogniser (log-probability, 0 when it is the best reading); None without one. With `charset`,
-        the whole crop is to spell `text` with only those characters (a row of digit boxes); without, `text`
-        may be anywhere in the crop, whatever is around it."""
+    def reading_shortfall(self, image: np.ndarray, text: str, charset: str) -> float | None:
+        """How much less likely `text`, spelled by the whole crop with only `charset` (a row of digit boxes),
+        is than the crop's best reading under the same limit, by the handwriting-capable recogniser
+        (log-probability, 0 when it is the best reading); None without one."""
+        ...
+
+    def reading_shortfall_within(self, image: np.ndarray, text: str) -> float | None:
+        """The same for `text` written anywhere in the crop (after the end of a label, say) and followed by
+        no letter; None without a handwriting-capable recogniser."""
         ...
 
 

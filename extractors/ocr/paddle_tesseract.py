@@ -180,13 +180,11 @@ class PaddleTesseractEngine:
             return None
         return scored[0][0], scored[0][1] - scored[1][1]
 
-    def reading_shortfall(self, image: np.ndarray, text: str, charset: str | None = None) -> float | None:
-        if self._second is None:
-            return None
-        gray = grayscale(image)
-        if charset is None:
-            return self._second.shortfall_within(gray, text)
-        return self._second.shortfall(gray, text, charset)
+    def reading_shortfall(self, image: np.ndarray, text: str, charset: str) -> float | None:
+        return None if self._second is None else self._second.shortfall(grayscale(image), text, charset)
+
+    def reading_shortfall_within(self, image: np.ndarray, text: str) -> float | None:
+        return None if self._second is None else self._second.shortfall_within(grayscale(image), text)
 
     def _recognise(self, crop: np.ndarray) -> tuple[str, float]:
         from PIL import Image
