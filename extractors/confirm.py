@@ -113,16 +113,16 @@ def confirm_by_weighing(
     """Replace unsure values by the one sure value of their group on another paper that the handwriting
     model finds written there (see the module docstring); return the (paper, field) replaced.
 
-    A group read with a `charset` (IDs) is weighed only in rows of digit boxes, as the whole of the boxes;
-    a group without (names) as written somewhere in a crop around the value's box. An unsure name that no
-    sure one matches keeps how far each falls behind it (`weighed_against`)."""
+    A value in a row of digit boxes is weighed as the whole of the boxes, with the group's `charset` only;
+    any other value as written somewhere in a crop around its box, as a whole word or number. An unsure
+    value not in boxes that no sure one matches keeps how far each falls behind it (`weighed_against`)."""
     replaced: list[tuple[Document, str]] = []
     if engine is None:
         return replaced
     for group, weighing in rules.weighed.items():
         keys = rules.groups.get(group, [])
         for document in documents:
-            candidates = dict(sorted(_sure_elsewhere(documents, document, keys).items()))
+            candidates = _sure_elsewhere(documents, document, keys)
             for key in keys:
                 found = document.fields.get(key)
                 boxes = digit_boxes(document, key)
@@ -133,14 +133,13 @@ def confirm_by_weighing(
                     or not isinstance(found.value, str | None)
                     or found.page is None
                     or (image := images.get(found.page)) is None
-                    or (weighing.charset is not None and not boxes)
                 ):
                     continue
                 crop = _digit_grid_at(image, found, boxes) if boxes else _line_crop_at(image, found)
                 if crop is None:
                     continue
                 shortfalls = {
-                    value: _shortfall(engine, crop, value, weighing) for value in sorted(candidates)
+                    value: _shortfall(engine, crop, value, weighing, boxes) for value in sorted(candidates)
                 }
                 passing = [
                     value
@@ -158,7 +157,7 @@ def confirm_by_weighing(
                         }
                     )
                     replaced.append((document, key))
-                elif not passing and weighing.charset is None:
+                elif not passing and not boxes:
                     behind = _behind_as_read(engine, crop, found, shortfalls, weighing)
                     document.fields[key] = found.model_copy(update={"weighed_against": behind})
     return replaced
@@ -178,10 +177,13 @@ def _sure_elsewhere(documents: list[Document], document: Document, keys: list[st
     return sure
 
 
-def _shortfall(engine: OcrEngine, crop: np.ndarray, value: str, weighing: WeighedGroup) -> float | None:
-    """How far the handwriting model finds `value` behind its best reading of the crop."""
-    if weighing.charset is not None:
-        return engine.reading_shortfall(crop, value, weighing.charset)
+def _shortfall(
+    engine: OcrEngine, crop: np.ndarray, value: str, weighing: WeighedGroup, boxes: int | None
+) -> float | None:
+    """How far the handwriting model finds `value` behind its best reading of the crop: a row of `boxes`
+    digit boxes as a whole, with the group's characters only, or a value anywhere on a line."""
+    if boxes:
+        return engine.reading_shortfall(crop, value, weighing.charset or "")
     # A name printed in capitals on one paper may be written in ordinary case on another, and the reverse.
     forms = dict.fromkeys((value, value.upper(), value.title()))
     known = [score for form in forms if (score := engine.reading_shortfall_within(crop, form)) is not None]
@@ -197,7 +199,7 @@ def _behind_as_read(
 ) -> dict[str, float]:
     """How far each weighed value falls behind the value as read, when the crop holds the value as read
     (within the group's bound): evidence that the paper carries another value."""
-    as_read = _shortfall(engine, crop, str(found.value or ""), weighing) if found.value else None
+    as_read = _shortfall(engine, crop, str(found.value or ""), weighing, None) if found.value else None
     if as_read is None or as_read > weighing.max_shortfall:
         return {}
     return {

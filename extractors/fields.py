@@ -63,7 +63,7 @@ class Line:
     page: int
     text: str
     key: str
-    bare: str  # the key without diacritics (tone and vowel marks; đ as d)
+    bare: str  # the key without diacritics (tone and vowel marks; đ as d), see _bare
     box: BoundingBox
     confidence: float
     from_text_layer: bool
@@ -150,9 +150,13 @@ def _find(
 
 
 def _bare(text: str) -> str:
-    """The text without tone marks, letter for letter (as it is, should a character not strip to one)."""
-    bare = strip_accents(text)
+    """The text without diacritics, and with "." and ";" (misread commas) as ",", letter for letter (as it
+    is, should a character not strip to one)."""
+    bare = strip_accents(text).translate(MISREAD_COMMAS)
     return bare if len(bare) == len(text) else text
+
+
+MISREAD_COMMAS = str.maketrans(".;", ",,")
 
 
 def _find_fuzzy(key: str, text: str, cutoff: float) -> tuple[int, int, float] | None:

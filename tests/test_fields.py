@@ -562,6 +562,11 @@ def test_a_name_is_sought_anywhere_in_its_crop(settings: Settings) -> None:
     other_middle = recognizer.shortfall_within(crop, "Nguyễn Minh Thảo")
     assert written is not None and other_middle is not None
     assert written < 1 and other_middle > 20
+    longer = hand_line("Nguyễn Văn Anh....", font_px=44, label="1. Họ, chữ đệm và tên: ")
+    one_more_word = hand_line("Lê Thị Mai Anh....", font_px=44, label="1. Họ, chữ đệm và tên: ")
+    assert (recognizer.shortfall_within(longer, "Nguyễn Văn Anh") or 99) < 1
+    for crop, shorter in ((longer, "Nguyễn Văn An"), (one_more_word, "Lê Thị Mai")):
+        assert (recognizer.shortfall_within(crop, shorter) or 0) > 5  # the weighing bound for names
 
 
 def test_the_shortfall_of_what_is_written_is_small_and_of_another_id_large(settings: Settings) -> None:

@@ -44,7 +44,6 @@ class AsterNetRecognizer:
         self._input = self._session.get_inputs()[0].name
         self._chars: list[str] = json.loads(vocab.read_text(encoding="utf-8"))["chars"]
         self._index = {char: i for i, char in enumerate(self._chars)}
-        self._not_letters = np.array([i == BLANK or not char.isalpha() for i, char in enumerate(self._chars)])
         self._lock = threading.Lock()
 
     def read(self, gray: np.ndarray, charset: str | None = None) -> tuple[str, float]:
@@ -91,16 +90,29 @@ class AsterNetRecognizer:
 
     def shortfall_within(self, gray: np.ndarray, text: str) -> float | None:
         """How much less likely the crop is to hold `text` somewhere than to hold its best reading
-        (log-probability; 0 when the best reading contains `text` followed by no letter). Before `text`
-        may come anything (the end of a label); after it, no letter, so that "Nguyễn Văn An" is not found in
-        "Nguyễn Văn Anh". None for an empty crop or text the model cannot spell."""
+        (log-probability; 0 when the best reading contains `text` as a whole word or number). Before
+        `text` may come anything (the end of a label); right after it, nothing of its last character's kind
+        (letter or digit), so that "Nguyễn Văn An" is not found in "Nguyễn Văn Anh". None for an empty crop
+        or text the model cannot spell."""
         parts = [log_probs for part in _split_wide(gray) if (log_probs := self._log_probs(part)) is not None]
         if not parts or not text or any(char not in self._index for char in text):
             return None
         log_probs = np.concatenate(parts)
-        before = np.concatenate(([0.0], np.cumsum(log_probs.max(axis=1))))
-        no_letter = log_probs[:, self._not_letters].max(axis=1)
-        after = np.concatenate((np.cumsum(no_letter[::-1])[::-1], [0.0]))
+        best = log_probs.max(axis=1)
+        before = np.concatenate(([0.0], np.cumsum(best)))
+        # What the steps from t on cost when what follows is a boundary: blanks and spaces, then one
+        # character of another kind than the text's end (or the crop's end), then anything. So a name is not
+        # found in a longer one, nor in one with another word after it ("Lê Thị Mai" in "Lê Thị Mai Anh").
+        kind = str.isdigit if text[-1].isdigit() else str.isalpha
+        gap = np.array([i == BLANK or char == " " for i, char in enumerate(self._chars)])
+        boundary = ~gap & np.array([not kind(char) for char in self._chars])
+        anything_after = np.concatenate((np.cumsum(best[::-1])[::-1], [0.0]))
+        after = np.zeros(len(log_probs) + 1)
+        for step in range(len(log_probs) - 1, -1, -1):
+            after[step] = max(
+                log_probs[step, gap].max() + after[step + 1],
+                log_probs[step, boundary].max() + anything_after[step + 1],
+            )
         spelled = _best_alignment(log_probs, [self._index[char] for char in text], (before, after))
         return max(0.0, float(before[-1]) - spelled)
 
