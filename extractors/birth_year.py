@@ -27,7 +27,7 @@ from intake.model import ExtractedField, Page
 from intake.personal_id import ADULT_AGE, BIRTH_YEAR_FROM_ID, OF_AGE, id_birth_data
 
 from .fields import RereadCrops
-from .normalize import NORMALIZERS
+from .normalize import DIGIT_LOOKALIKES, NORMALIZERS
 from .ocr.base import OcrEngine
 from .templates import ExtractionRules
 
@@ -117,8 +117,19 @@ def _written_year(
     """The date's last four-digit year, when the date was read from an image (not a text layer)."""
     if born.box is None or born.page is None or not born.raw:
         return None
-    years = list(YEAR.finditer(born.raw))
+    raw = _year_as_digits(born.raw)
+    years = list(YEAR.finditer(raw))
     image = images.get(born.page)
     if not years or image is None or pages[born.page].kind == "born_digital_pdf":
         return None
-    return WrittenYear(born.raw, years[-1], RereadCrops.around(image, born.box))
+    return WrittenYear(raw, years[-1], RereadCrops.around(image, born.box))
+
+
+def _year_as_digits(raw: str) -> str:
+    """The date as read, its last four-character word taken as digits when its look-alike letters make a
+    year ("25/2/196G" is scored as "25/2/1966"); the words before it are left as read."""
+    for word in reversed(list(re.finditer(r"(?<!\w)\w{4}(?!\w)", raw))):
+        digits = word.group().translate(DIGIT_LOOKALIKES)
+        if digits.isdigit() and digits[:2] in ("19", "20"):
+            return raw[: word.start()] + digits + raw[word.end() :]
+    return raw

@@ -55,6 +55,9 @@ DIGIT_LOOKALIKES = str.maketrans(
 )
 
 
+AMBIGUOUS_LOOKALIKE_BY_DIGITS = re.compile(r"(?<=[\d/.\-])[ZzSsBGbgqT]|[ZzSsBGbgqT](?=[\d/.\-])")
+
+
 # More look-alikes, for the day and month between "ngày", "tháng" and "năm" only, where nothing but digits
 # can stand (in a row of digit boxes "]" is a box's edge). Counted on the seed-4242 certificates and
 # contracts: "Ø" for 0, "]" for 1, "§" for 8 ("Š", an S once its accent is stripped, is taken for 5).
@@ -195,6 +198,9 @@ def date_value(raw: str) -> Normalized:
         # OCR splits digits with a space ("1 1/06/2031"): joined first, or "1/06/2031" would be found.
         joined = re.sub(r"(?<=\d)\s(?=\d)", "", value.translate(DIGIT_LOOKALIKES))
         match = re.search(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)", joined)
+        # A letter that looks like several digits, taken for one ("25/2/196G": a written 6 or 8), is a guess;
+        # "O" for 0 and "l" for 1 are not.
+        guessed = match is not None and AMBIGUOUS_LOOKALIKE_BY_DIGITS.search(value) is not None
     if match:
         day, month, year = (int(group) for group in match.groups())
         parsed = _valid_date(day, month, year)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from helpers import hand_line
 
-from extractors.birth_year import reread_birth_year, settle_of_age
+from extractors.birth_year import _year_as_digits, reread_birth_year, settle_of_age
 from extractors.ocr import shared_engine
 from extractors.templates import load_templates
 from intake.config import Settings
@@ -80,3 +80,9 @@ def test_an_unsure_date_of_birth_settles_the_age_when_no_minors_year_fits(
     rules = load_templates(settings.templates_dir).extraction
     settle_of_age(fields, pages, images, rules, shared_engine(settings), reference_year=2026)
     assert fields["date_of_birth"].settles == settles
+
+
+def test_a_year_read_with_look_alike_letters_is_weighed_as_digits() -> None:
+    assert _year_as_digits("25/2/196G") == "25/2/1966"
+    assert _year_as_digits("ngày 12 tháng 5 năm 19SZ") == "ngày 12 tháng 5 năm 1952"
+    assert _year_as_digits("Ngày sinh: 25/02/1986") == "Ngày sinh: 25/02/1986"

@@ -248,3 +248,11 @@ def test_passport_numbers(raw: str, expected: str) -> None:
 @pytest.mark.parametrize("raw", ["64Z5ö968", "5547889", "3/00/", ""])
 def test_a_passport_number_misread_fails(raw: str) -> None:
     assert not n.passport(raw).ok
+
+
+@pytest.mark.parametrize(
+    ("raw", "doubt"),
+    [("25/2/196G", "date_digits_guessed"), ("ƒ6/05/19SZ", "date_digits_guessed"), ("25/02/1986", None)],
+)
+def test_a_date_read_with_look_alike_letters_is_a_guess(raw: str, doubt: str | None) -> None:
+    assert n.date_value(raw).doubt == doubt
