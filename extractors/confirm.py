@@ -23,7 +23,7 @@ import numpy as np
 from intake.model import Document, ExtractedField
 
 from . import marks
-from .fields import clipped_crop
+from .fields import RereadCrops, clipped_crop
 from .ocr.base import OcrEngine
 from .templates import ConfirmationRules, WeighedGroup
 
@@ -43,17 +43,15 @@ def confirm_across_documents(documents: list[Document], rules: ConfirmationRules
     """Clear the handwriting flag of values a sure value elsewhere in the dossier repeats; return how many."""
     confirmed = 0
     for keys in rules.groups.values():
-        sure_values = {
-            (document.index, value)
+        # Taken before any is confirmed: a value confirmed here confirms nothing else.
+        sure_elsewhere = {
+            document.index: {
+                form for value in _sure_elsewhere(documents, document, keys) for form in _comparable(value)
+            }
             for document in documents
-            for key in keys
-            if (found := document.fields.get(key)) is not None and _sure(found)
-            for value in _comparable(found.value)
         }
-        if not sure_values:
-            continue
         for document in documents:
-            elsewhere = {value for index, value in sure_values if index != document.index}
+            elsewhere = sure_elsewhere[document.index]
             for key in keys:
                 found = document.fields.get(key)
                 if found is None or found.review_reasons != [UNCONFIRMED]:
@@ -74,9 +72,6 @@ def confirm_across_documents(documents: list[Document], rules: ConfirmationRules
 # The band searched for a value's row of boxes around its box, in line heights.
 BAND_REACH = 1.0
 BAND_PAD = 0.35
-# A value written on a line (a name) is weighed in a crop reaching this far around its box, in line heights
-# (left, right, above and below): its box is estimated from the line's text.
-LINE_REACH = (1.0, 0.8, 0.2)
 
 
 def _digit_grid_at(image: np.ndarray, found: ExtractedField, boxes: int) -> np.ndarray | None:
@@ -96,11 +91,10 @@ def _digit_grid_at(image: np.ndarray, found: ExtractedField, boxes: int) -> np.n
 
 
 def _line_crop_at(image: np.ndarray, found: ExtractedField) -> np.ndarray | None:
-    box = found.box
-    if box is None:
-        return None
-    left, right, pad = ((box.y1 - box.y0) * reach for reach in LINE_REACH)
-    return clipped_crop(image, box.x0 - left, box.y0 - pad, box.x1 + right, box.y1 + pad)
+    """The widest crop the handwriting re-read takes around a value written on a line: its box is
+    estimated from the line's text."""
+    crops = RereadCrops.around(image, found.box) if found.box is not None else None
+    return crops.crop(min(crops.starts)) if crops is not None else None
 
 
 def confirm_by_weighing(

@@ -67,10 +67,9 @@ class AsterNetRecognizer:
         Text before and after the choice costs nothing, so a crop may hold the end of a label. Characters
         the model cannot emit are left out of a choice. Meant for a few short, dissimilar words: a choice
         that another one contains would always score at least as well as the longer one."""
-        parts = [log_probs for part in _split_wide(gray) if (log_probs := self._log_probs(part)) is not None]
-        if not parts:
+        log_probs = self._sequence_log_probs(gray)
+        if log_probs is None:
             return []
-        log_probs = np.concatenate(parts)  # a crop too wide for the model is read in parts, one after another
         labels = {choice: [self._index[char] for char in choice if char in self._index] for choice in choices}
         scored = [(choice, _best_alignment(log_probs, known)) for choice, known in labels.items() if known]
         return sorted(scored, key=lambda item: -item[1])
@@ -80,12 +79,17 @@ class AsterNetRecognizer:
         crop's best reading under the same limit (log-probability; 0 when it is the best reading). None for
         an empty crop or text that the model, limited to `charset`, cannot spell."""
         allowed = self._allowed(charset)
-        parts = [log_probs for part in _split_wide(gray) if (log_probs := self._log_probs(part)) is not None]
+        log_probs = self._sequence_log_probs(gray)
         spellable = set(charset) & set(self._index)
-        if not parts or allowed is None or not text or not set(text) <= spellable:
+        if log_probs is None or allowed is None or not text or not set(text) <= spellable:
             return None
-        limited = np.where(allowed, np.concatenate(parts), -np.inf)
-        spelled = _whole_alignment(limited, [self._index[char] for char in text])
+        limited = np.where(allowed, log_probs, -np.inf)
+        # The whole sequence: the path starts at the first step and ends at the last, nothing around it.
+        only_first = np.full(len(limited) + 1, -np.inf)
+        only_first[0] = 0.0
+        spelled = _best_alignment(
+            limited, [self._index[char] for char in text], (only_first, only_first[::-1])
+        )
         return max(0.0, float(limited.max(axis=1).sum()) - spelled)  # the sum's rounding can dip below 0
 
     def shortfall_within(self, gray: np.ndarray, text: str) -> float | None:
@@ -94,10 +98,9 @@ class AsterNetRecognizer:
         `text` may come anything (the end of a label); right after it, nothing of its last character's kind
         (letter or digit), so that "Nguyễn Văn An" is not found in "Nguyễn Văn Anh". None for an empty crop
         or text the model cannot spell."""
-        parts = [log_probs for part in _split_wide(gray) if (log_probs := self._log_probs(part)) is not None]
-        if not parts or not text or any(char not in self._index for char in text):
+        log_probs = self._sequence_log_probs(gray)
+        if log_probs is None or not text or any(char not in self._index for char in text):
             return None
-        log_probs = np.concatenate(parts)
         best = log_probs.max(axis=1)
         before = np.concatenate(([0.0], np.cumsum(best)))
         # What the steps from t on cost when what follows is a boundary: blanks and spaces, then one
@@ -121,6 +124,12 @@ class AsterNetRecognizer:
             return None
         wanted = set(charset)
         return np.array([i == BLANK or char in wanted for i, char in enumerate(self._chars)])
+
+    def _sequence_log_probs(self, gray: np.ndarray) -> np.ndarray | None:
+        """The crop's log-probabilities (time × characters); a crop too wide for the model is read in parts,
+        one after another. None for a crop too small to read."""
+        parts = [log_probs for part in _split_wide(gray) if (log_probs := self._log_probs(part)) is not None]
+        return np.concatenate(parts) if parts else None
 
     def _log_probs(self, gray: np.ndarray) -> np.ndarray | None:
         """Per-time-step log-probabilities over the vocabulary (time × characters), None for a tiny crop."""
@@ -178,22 +187,6 @@ def _best_alignment(
         score = np.maximum.reduce([stay, advance, skip, start]) + step[states]
         best = max(best, max(score[-1], score[-2]) + after[step_index + 1])  # the suffix may start after it
     return float(best)
-
-
-def _whole_alignment(log_probs: np.ndarray, labels: list[int]) -> float:
-    """Log-probability of the most likely CTC path that spells `labels` over the whole sequence, first time
-    step to last (unlike _best_alignment, nothing before or after it is free)."""
-    states = np.array([BLANK, *[value for label in labels for value in (label, BLANK)]])
-    can_skip = np.zeros(len(states), dtype=bool)
-    can_skip[2:] = (states[2:] != BLANK) & (states[2:] != states[:-2])
-    impossible = -np.inf
-    score = np.full(len(states), impossible)
-    score[:2] = log_probs[0][states[:2]]
-    for step in log_probs[1:]:
-        advance = np.concatenate(([impossible], score[:-1]))
-        skip = np.where(can_skip, np.concatenate(([impossible, impossible], score[:-2])), impossible)
-        score = np.maximum.reduce([score, advance, skip]) + step[states]
-    return float(max(score[-1], score[-2]))
 
 
 def _split_wide(gray: np.ndarray) -> list[np.ndarray]:
