@@ -6,7 +6,8 @@ often than a wrong ID does. The handwriting recogniser therefore scores the date
 date with the ID's year, in the crops of the handwriting re-read. The ID's year is taken only when every
 crop prefers it by the margin of extraction.yaml `handwritten_choices`, and the date is then flagged
 `birth_year_from_id`, so that a person still sees it; otherwise the reading stays and the validators report
-the disagreement. A date really written with another year than the ID's scores far higher as read.
+the disagreement. A date really written with another year than the ID's scores far higher as read. Each row
+of the household-members table is weighed the same way, from its own cells.
 
 An unsure date whose year makes its holder of age is scored the same way against every year that would make
 them a minor. When every crop prefers the year as read by the margin, the date `settles` the question of age
@@ -66,6 +67,35 @@ def reread_birth_year(
             "review_reasons": [*reasons, BIRTH_YEAR_FROM_ID],
             "settles": [],  # what the year as read settled
         }
+    )
+
+
+def reread_member_birth_years(
+    table: ExtractedField,
+    pages: list[Page],
+    images: dict[int, np.ndarray],
+    rules: ExtractionRules,
+    engine: OcrEngine | None,
+) -> ExtractedField:
+    """The household-members table with each row's date of birth weighed as `reread_birth_year` weighs
+    the declarant's, from the row's own cells. A year so replaced is flagged
+    `date_of_birth:birth_year_from_id` on the table."""
+    if not table.rows or not isinstance(table.value, list) or len(table.rows) != len(table.value):
+        return table
+    rows, members, replaced = [], [], False
+    for read, member in zip(table.rows, table.value, strict=True):
+        cells = dict(read)
+        reread_birth_year(cells, pages, images, rules, engine)
+        if cells.get("date_of_birth") is not read.get("date_of_birth"):
+            replaced = True
+            member = {**member, "date_of_birth": cells["date_of_birth"].value}
+        rows.append(cells)
+        members.append(member)
+    if not replaced:
+        return table
+    reasons = sorted({*table.review_reasons, f"date_of_birth:{BIRTH_YEAR_FROM_ID}"})
+    return table.model_copy(
+        update={"value": members, "rows": rows, "needs_review": True, "review_reasons": reasons}
     )
 
 

@@ -11,7 +11,7 @@ from intake.config import Settings
 from intake.model import DocType, Document, Dossier, ExtractedField, Procedure
 
 from . import marks
-from .birth_year import reread_birth_year, settle_of_age
+from .birth_year import reread_birth_year, reread_member_birth_years, settle_of_age
 from .confirm import confirm_across_documents, confirm_by_weighing
 from .fields import extract_document
 from .foreign import foreign_paper_fields
@@ -52,6 +52,11 @@ def extract_dossier(dossier: Dossier, images: list[np.ndarray], settings: Settin
             engine,
         )
         reread_birth_year(fields, dossier.pages, page_images, templates.extraction, engine)
+        for key, found in fields.items():
+            if found.rows:
+                fields[key] = reread_member_birth_years(
+                    found, dossier.pages, page_images, templates.extraction, engine
+                )
         settle_of_age(
             fields, dossier.pages, page_images, templates.extraction, engine, _received_year(dossier)
         )

@@ -1034,6 +1034,7 @@ def extract_table(
             rows.append([line])
     specs = {column.key: column for column in table.columns}
     members: list[dict[str, object]] = []
+    member_cells: list[dict[str, ExtractedField]] = []
     confidences: list[float] = []
     problems: list[str] = []
     for row in rows:
@@ -1048,6 +1049,7 @@ def extract_table(
         if not texts.get("full_name", "").strip() or len([key for key in cells if key != "index"]) < 2:
             continue
         member: dict[str, object] = {}
+        read_cells: dict[str, ExtractedField] = {}
         for column_key, cell in cells.items():
             if column_key == "index" or not specs[column_key].keep:
                 continue
@@ -1072,20 +1074,31 @@ def extract_table(
                     reading, result = reread
             result = _listed_spelling(result, column, rules)
             member[column_key] = result.value
-            if not result.ok:
-                problems.append(f"{column_key}:{result.problem}")
-            else:
-                if result.doubt:
-                    problems.append(f"{column_key}:{result.doubt}")
-                if reading.unconfirmed and not column.vocabulary:
-                    problems.append("handwriting_unconfirmed")
+            cell_problems = [problem for problem in (result.problem, result.doubt) if problem]
+            problems.extend(f"{column_key}:{problem}" for problem in cell_problems)
+            if result.ok and reading.unconfirmed and not column.vocabulary:
+                cell_problems.append("handwriting_unconfirmed")
+                problems.append("handwriting_unconfirmed")
             cell_confidence = reading.confidence
             if result.ok and cell_confidence < rules.review_below and len(cell) == 1:
                 cell_confidence = (
                     _second_read(context, reading, column.normalizer, result, engine) or cell_confidence
                 )
             confidences.append(cell_confidence)
+            if cell_confidence < rules.review_below:
+                cell_problems.append("low_confidence")
+            read_cells[column_key] = ExtractedField(
+                key=column_key,
+                value=result.value,
+                raw=reading.raw,
+                confidence=round(cell_confidence, 4),
+                page=reading.page,
+                box=reading.box,
+                needs_review=bool(cell_problems),
+                review_reasons=cell_problems,
+            )
         members.append(member)
+        member_cells.append(read_cells)
     confidence = min(confidences) if confidences else 1.0
     reasons = sorted(set(problems))
     readable = [line for line in body if len(CELL_NOISE.sub("", line.text).strip()) > 2]
@@ -1103,6 +1116,7 @@ def extract_table(
         box=box,
         needs_review=bool(reasons),
         review_reasons=reasons,
+        rows=member_cells,
     )
 
 

@@ -203,6 +203,10 @@ class ExtractedField(Model):
         description="Questions an unsure reading still answers ('of_age'): the handwriting scored clearly "
         "above every reading that would answer them otherwise",
     )
+    rows: list[dict[str, ExtractedField]] = Field(
+        default_factory=list,
+        description="A table's cells, row by row in the order of `value`: each cell's reading, page and box",
+    )
 
 
 class Document(Model):

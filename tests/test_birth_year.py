@@ -6,7 +6,12 @@ import numpy as np
 import pytest
 from helpers import hand_line
 
-from extractors.birth_year import _year_as_digits, reread_birth_year, settle_of_age
+from extractors.birth_year import (
+    _year_as_digits,
+    reread_birth_year,
+    reread_member_birth_years,
+    settle_of_age,
+)
 from extractors.ocr import shared_engine
 from extractors.templates import load_templates
 from intake.config import Settings
@@ -58,6 +63,33 @@ def test_a_born_digital_page_is_not_read_again(settings: Settings) -> None:
     rules = load_templates(settings.templates_dir).extraction
     reread_birth_year(fields, pages, images, rules, shared_engine(settings))
     assert fields["date_of_birth"].raw == "27/07/1969"
+
+
+def test_each_household_member_row_is_weighed_from_its_own_cells(settings: Settings) -> None:
+    misread_row, misread_page, misread_image = _read_as("27/07/1989", "27/07/1969")
+    written_row, written_page, written_image = _read_as("27/07/1969", "27/07/1969")
+    written_page[0].index = 1
+    written_row["date_of_birth"] = written_row["date_of_birth"].model_copy(update={"page": 1})
+    rows = [misread_row, written_row]
+    table = ExtractedField(
+        key="household_members",
+        value=[
+            {"date_of_birth": "1969-07-27", "personal_id": ID_OF_1989, "full_name": f"Lê Văn {n}"}
+            for n in "AB"
+        ],
+        rows=rows,
+        review_reasons=["handwriting_unconfirmed"],
+    )
+    rules = load_templates(settings.templates_dir).extraction
+    images = {0: misread_image[0], 1: written_image[0]}
+    weighed = reread_member_birth_years(
+        table, [*misread_page, *written_page], images, rules, shared_engine(settings)
+    )
+    assert [member["date_of_birth"] for member in weighed.value] == ["1989-07-27", "1969-07-27"]
+    assert [member["full_name"] for member in weighed.value] == ["Lê Văn A", "Lê Văn B"]
+    assert weighed.rows[0]["date_of_birth"].review_reasons == ["birth_year_from_id"]
+    assert weighed.review_reasons == ["date_of_birth:birth_year_from_id", "handwriting_unconfirmed"]
+    assert weighed.needs_review
 
 
 @pytest.mark.parametrize(
