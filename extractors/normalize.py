@@ -263,7 +263,10 @@ AT_READ_AS_AFTER_DIGIT = "ebd"
 MAX_DOMAIN_EDITS = 2
 # A listed domain and its longer Vietnamese variant, which ends the same way but for ".vn".
 VN_VARIANTS = {"yahoo.com": "yahoo.com.vn"}
-EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+", re.ASCII)  # no tone marks: those are misreadings
+# No tone marks: those are misreadings; no top-level domain of one letter.
+EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[a-z]{2,}", re.ASCII)
+# The dotted leaders after a typed address, read as dots and a stray letter ("…@gmail.com....a").
+LEADER_TAIL = re.compile(r"\.+\w$")
 
 
 def email(raw: str) -> Normalized:
@@ -273,7 +276,8 @@ def email(raw: str) -> Normalized:
     # Stray marks no address can hold ("tramnh66(@yahoo.com"). Tone marks stay, and fail: they are
     # misreadings, and what was written is not known (email_at_domain drops them once the image has
     # settled the mail service).
-    stripped = re.sub(r"[^\w.+\-@]", "", value)
+    as_read = re.sub(r"[^\w.+\-@]", "", value)
+    stripped = LEADER_TAIL.sub("", as_read)
     if stripped != value and EMAIL.fullmatch(stripped):
         return Normalized(stripped, True, doubt="email_cleaned")
     value = stripped
@@ -290,7 +294,7 @@ def email(raw: str) -> Normalized:
     near = _near_domain(value)
     if near is not None:
         return Normalized(near, True, doubt="email_domain_guessed")
-    return Normalized.fail("invalid_email", value or None)
+    return Normalized.fail("invalid_email", as_read or None)
 
 
 def email_at_domain(raw: str, domain: str) -> Normalized:
