@@ -120,6 +120,16 @@ def _declarant_is_head(ctx: RuleContext, params: dict[str, Any]) -> bool:
     readings = [decl.fields.get(key) for key in keys]
     if not (said and _says_head(said.value)) and _clearly_apart(me, [head], readings):
         return False
+    numbers = [decl.fields.get("personal_id"), decl.fields.get("household_head_id")]
+    if (
+        me.personal_id
+        and me.personal_id == head.personal_id
+        and all(n and not n.needs_review for n in numbers)
+    ):
+        # The head's own ID, read surely twice, settles it however the relationship was read.
+        ctx.reading.get(decl, "personal_id")
+        ctx.reading.get(decl, "household_head_id")
+        return True
     relationship = ctx.reading.get(decl, "relationship_to_head", required=False)
     if _says_head(relationship):
         return True

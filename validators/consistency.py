@@ -237,21 +237,30 @@ def _unsure_name_conflicts(
 ) -> list[Check]:
     """The same surely read ID under two names, one of them read unsure: not a mismatch to raise, nor an
     agreement to pass over. A person reads the name: a misreading, or two people under one number. Names a
-    slip per word apart are the unsure reading's slips, not another name (that is a different word). It is a
-    mismatch after all when the handwriting, which holds the name as read, puts the other paper's name far
-    behind it (`weighed_against`, decision.yaml name_written_apart)."""
+    slip per word apart are the unsure reading's slips, not another name (that is a different word); a
+    reading spelt as no Vietnamese name is, or a number the form itself gives the other paper's name, read
+    surely, is no evidence of a second name either. It is a mismatch after all when the handwriting, which
+    holds the name as read, puts the other paper's name far behind it (`weighed_against`, decision.yaml
+    name_written_apart)."""
     apart = float(view.rules.decision.get("name_written_apart", math.inf))
+    # A declarant who heads the household writes their name and ID twice: when the form gives the number the
+    # other paper's name, read surely, the unsure reading of the same name is the misreading.
+    vouched = [person for person in declaration_people(declaration) if person.name and person.personal_id]
     for a in declared:
         for b in others:
             if not _one_id_two_names(a, b):
                 continue
             if not (plausible_name(a.name) and plausible_name(b.name)):
                 continue
+            if any(p.personal_id == a.personal_id and names_match(p.name, b.name) for p in vouched):
+                continue
             declared_name = declaration.fields.get(NAME_FIELDS[a.role])
             weighed = declared_name.weighed_against if declared_name is not None else {}
             if weighed.get(str(b.name), -math.inf) >= apart:
                 # The handwriting holds the name as read, and the other paper's name is far from it.
                 return _id_name_conflicts(view, [a], [b], document)
+            if declared_name is not None and "name_spelling_unusual" in declared_name.review_reasons:
+                continue  # spelt as no Vietnamese name is: a misreading, evidence of neither
             if slips_apart(str(a.name), str(b.name)):
                 continue
             unsure, key = (
