@@ -4,12 +4,13 @@ contract, a name on the ownership certificate). Two independent sources agreeing
 model lacks. A value on the same form never confirms another.
 
 An unsure value (a handwritten ID or name read with doubt, or misread) is also weighed against each sure value
-of its group on the other papers: the handwriting model scores the value's place as holding that value, and
-the value is taken when the image says it about as well as anything the model can read there (a small
-shortfall behind its best reading; the bounds and their probes are in extraction.yaml). Other people's IDs
-and names fall far behind. The model is often unsure of single digits, so a form that carries one digit
-other than the contract's can be taken for the contract's ID; the value kept is then the typed paper's. A
-name that differs by a word (another middle name) is never taken for another.
+of its group on the other papers, and for IDs on the same form too (a declarant who heads the household writes
+their ID twice; the weighing, not the agreement, is the evidence). The handwriting model scores the value's
+place as holding that value, and the value is taken when the image says it about as well as anything the
+model can read there (a small shortfall behind its best reading; the bounds and their probes are in
+extraction.yaml). Other people's IDs and names fall far behind. The model is often unsure of single digits,
+so a form that carries one digit other than the contract's can be taken for the contract's ID; the value kept
+is then the typed paper's. A name that differs by a word (another middle name) is never taken for another.
 """
 
 from __future__ import annotations
@@ -74,9 +75,10 @@ BAND_REACH = 1.0
 BAND_PAD = 0.35
 
 
-def _digit_grid_at(image: np.ndarray, found: ExtractedField, boxes: int) -> np.ndarray | None:
-    """The value's row of digit boxes with the ruling painted out. The value's box is either the row itself
-    with a margin above and below, or the text line it was read from; both line heights are tried."""
+def _digit_grid_at(image: np.ndarray, found: ExtractedField, boxes: int) -> list[np.ndarray] | None:
+    """The crops of the value's row of digit boxes with the ruling painted out (marks.DigitGrid). The value's
+    box is either the row itself with a margin above and below, or the text line it was read from; both line
+    heights are tried."""
     box = found.box
     if box is None:
         return None
@@ -86,15 +88,15 @@ def _digit_grid_at(image: np.ndarray, found: ExtractedField, boxes: int) -> np.n
         if height < 4 or band is None or band.shape[1] <= height:
             continue
         if (found_grid := marks.digit_grid(band, boxes, height)) is not None:
-            return found_grid[0]
+            return found_grid.crops
     return None
 
 
-def _line_crop_at(image: np.ndarray, found: ExtractedField) -> np.ndarray | None:
+def _line_crop_at(image: np.ndarray, found: ExtractedField) -> list[np.ndarray] | None:
     """The widest crop the handwriting re-read takes around a value written on a line: its box is
     estimated from the line's text."""
     crops = RereadCrops.around(image, found.box) if found.box is not None else None
-    return crops.crop(min(crops.starts)) if crops is not None else None
+    return [crops.crop(min(crops.starts))] if crops is not None else None
 
 
 def confirm_by_weighing(
@@ -116,10 +118,13 @@ def confirm_by_weighing(
     for group, weighing in rules.weighed.items():
         keys = rules.groups.get(group, [])
         for document in documents:
-            candidates = _sure_elsewhere(documents, document, keys)
+            elsewhere = _sure_elsewhere(documents, document, keys)
             for key in keys:
                 found = document.fields.get(key)
                 boxes = digit_boxes(document, key)
+                candidates = elsewhere
+                if weighing.same_paper:
+                    candidates = {**_sure_on_paper(document, [k for k in keys if k != key]), **elsewhere}
                 if (
                     not candidates
                     or found is None
@@ -129,11 +134,11 @@ def confirm_by_weighing(
                     or (image := images.get(found.page)) is None
                 ):
                     continue
-                crop = _digit_grid_at(image, found, boxes) if boxes else _line_crop_at(image, found)
-                if crop is None:
+                crops = _digit_grid_at(image, found, boxes) if boxes else _line_crop_at(image, found)
+                if crops is None:
                     continue
                 shortfalls = {
-                    value: _shortfall(engine, crop, value, weighing, boxes) for value in sorted(candidates)
+                    value: _shortfall(engine, crops, value, weighing, boxes) for value in sorted(candidates)
                 }
                 passing = [
                     value
@@ -152,7 +157,7 @@ def confirm_by_weighing(
                     )
                     replaced.append((document, key))
                 elif not passing and not boxes:
-                    behind = _behind_as_read(engine, crop, found, shortfalls, weighing)
+                    behind = _behind_as_read(engine, crops, found, shortfalls, weighing)
                     document.fields[key] = found.model_copy(update={"weighed_against": behind})
     return replaced
 
@@ -161,39 +166,50 @@ def _sure_elsewhere(documents: list[Document], document: Document, keys: list[st
     """The values of `keys` read without doubt on the dossier's other papers, with their confidence."""
     sure: dict[str, float] = {}
     for other in documents:
-        for key in keys:
-            found = other.fields.get(key)
-            if other.index == document.index or found is None or not _sure(found):
-                continue
-            for value in found.value if isinstance(found.value, list) else [found.value]:
-                if value not in (None, ""):
-                    sure[str(value)] = max(found.confidence, sure.get(str(value), 0.0))
+        if other.index != document.index:
+            for value, confidence in _sure_on_paper(other, keys).items():
+                sure[value] = max(confidence, sure.get(value, 0.0))
+    return sure
+
+
+def _sure_on_paper(document: Document, keys: list[str]) -> dict[str, float]:
+    """The values of `keys` read without doubt on one paper, with their confidence."""
+    sure: dict[str, float] = {}
+    for key in keys:
+        found = document.fields.get(key)
+        if found is None or not _sure(found):
+            continue
+        for value in found.value if isinstance(found.value, list) else [found.value]:
+            if value not in (None, ""):
+                sure[str(value)] = max(found.confidence, sure.get(str(value), 0.0))
     return sure
 
 
 def _shortfall(
-    engine: OcrEngine, crop: np.ndarray, value: str, weighing: WeighedGroup, boxes: int | None
+    engine: OcrEngine, crops: list[np.ndarray], value: str, weighing: WeighedGroup, boxes: int | None
 ) -> float | None:
-    """How far the handwriting model finds `value` behind its best reading of the crop: a row of `boxes`
-    digit boxes as a whole, with the group's characters only, or a value anywhere on a line."""
+    """How far the handwriting model finds `value` behind its best reading of the place, in the crop that
+    shows it best: a row of `boxes` digit boxes as a whole, with the group's characters only, or a value
+    anywhere on a line."""
     if boxes:
-        return engine.reading_shortfall(crop, value, weighing.charset or "")
-    # A name printed in capitals on one paper may be written in ordinary case on another, and the reverse.
-    forms = dict.fromkeys((value, value.upper(), value.title()))
-    known = [score for form in forms if (score := engine.reading_shortfall_within(crop, form)) is not None]
-    return min(known, default=None)
+        known = [engine.reading_shortfall(crop, value, weighing.charset or "") for crop in crops]
+    else:
+        # A name printed in capitals on one paper may be written in ordinary case on another, and the reverse.
+        forms = dict.fromkeys((value, value.upper(), value.title()))
+        known = [engine.reading_shortfall_within(crop, form) for crop in crops for form in forms]
+    return min((score for score in known if score is not None), default=None)
 
 
 def _behind_as_read(
     engine: OcrEngine,
-    crop: np.ndarray,
+    crops: list[np.ndarray],
     found: ExtractedField,
     shortfalls: dict[str, float | None],
     weighing: WeighedGroup,
 ) -> dict[str, float]:
     """How far each weighed value falls behind the value as read, when the crop holds the value as read
     (within the group's bound): evidence that the paper carries another value."""
-    as_read = _shortfall(engine, crop, str(found.value or ""), weighing, None) if found.value else None
+    as_read = _shortfall(engine, crops, str(found.value or ""), weighing, None) if found.value else None
     if as_read is None or as_read > weighing.max_shortfall:
         return {}
     return {

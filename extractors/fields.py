@@ -493,7 +493,23 @@ def _digit_box_reading_from(
     found = marks.digit_grid(band, expected, height)
     if found is None:
         return None
-    grid, borders = found
+    borders = found.borders
+    # Each crop of the row read; a reading of every box, then the surer one, is kept.
+    reads = [_digit_grid_reading(crop, borders, engine, expected) for crop in found.crops]
+    digits, confidence, unconfirmed = max(
+        reads, key=lambda read: (len(read[0]) == expected, not read[2], read[1])
+    )
+    if len(digits) != expected:
+        return None
+    box = BoundingBox(x0=x0 + borders[0], y0=y0, x1=x0 + borders[-1], y1=y1)
+    return Reading(digits, reading.page, box, confidence, False, reading.line, reading.start, unconfirmed)
+
+
+def _digit_grid_reading(
+    grid: np.ndarray, borders: list[int], engine: OcrEngine, expected: int
+) -> tuple[str, float, bool]:
+    """The digits of a row of boxes (borders painted out), their confidence, and whether only the second
+    recogniser read them."""
     left, cells = borders[0], list(pairwise(borders))
     text, confidence = engine.read_text(grid, charset=DIGITS, primary_only=True)
     digits = re.sub(r"\D", "", text)
@@ -519,10 +535,7 @@ def _digit_box_reading_from(
             second_digits = re.sub(r"\D", "", second_text)
             if second_text != text and len(second_digits) == expected and second > confidence:
                 digits, confidence, unconfirmed = second_digits, second, True
-    if len(digits) != expected:
-        return None
-    box = BoundingBox(x0=x0 + borders[0], y0=y0, x1=x0 + borders[-1], y1=y1)
-    return Reading(digits, reading.page, box, confidence, False, reading.line, reading.start, unconfirmed)
+    return digits, confidence, unconfirmed
 
 
 # Characters a value of each kind can hold; a re-read limited to them is a second, independent opinion.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import pairwise
 
 import cv2
@@ -14,6 +15,8 @@ DARK = 110
 # Heights, as shares of the detected line's, of the vertical strokes taken for box borders, tried in turn.
 BOX_BORDER_SHARES = (0.75, 0.5, 0.35)
 MAX_STROKES_PER_BORDER = 2
+# Kept above and below a row of boxes cut down to them, as a share of the boxes' height.
+BOX_MARGIN = 0.25
 
 
 def remove_ruling(crop: np.ndarray, borders: list[int] | None = None) -> np.ndarray:
@@ -100,17 +103,41 @@ def box_grid_columns(
     return None
 
 
-def digit_grid(
-    band: np.ndarray, expected_cells: int, line_height: float
-) -> tuple[np.ndarray, list[int]] | None:
-    """The row of digit boxes in a band, cut from its first border to its last with the borders and ruled
-    lines painted out, and the borders' x positions in the band; None when no such row is found."""
+@dataclass
+class DigitGrid:
+    """A row of digit boxes with its borders and ruled lines painted out, cut from its first border to its
+    last: as the band around it gives it, and cut down to the boxes with a margin of BOX_MARGIN of their
+    height when their top and bottom rules are found. The recognisers read some rows better one way and
+    some the other (a tall band takes in the lines above and below). `borders`: x positions in the band."""
+
+    crops: list[np.ndarray]
+    borders: list[int]
+
+
+def digit_grid(band: np.ndarray, expected_cells: int, line_height: float) -> DigitGrid | None:
+    """The row of digit boxes in a band (see DigitGrid); None when no such row is found."""
     cells = box_grid_columns(band, expected_cells, line_height)
     if cells is None:
         return None
     left = cells[0][0]
     borders = [a - left for a, _ in cells] + [cells[-1][1] - left]
-    return remove_ruling(band[:, left : cells[-1][1]], borders), [left + x for x in borders]
+    row = band[:, left : cells[-1][1]]
+    crops = [remove_ruling(row, borders)]
+    if (rules := _top_and_bottom_rules(row)) is not None:
+        top, bottom = rules
+        margin = int(BOX_MARGIN * (bottom - top))
+        boxes = row[max(0, top - margin) : bottom + margin + 1]
+        if boxes.shape[0] < row.shape[0]:
+            crops.append(remove_ruling(boxes, borders))
+    return DigitGrid(crops, [left + x for x in borders])
+
+
+def _top_and_bottom_rules(row: np.ndarray) -> tuple[int, int] | None:
+    """The y positions of the first and last horizontal rules running across most of a row of boxes."""
+    ink = cv2.threshold(grayscale(row), 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(row.shape[1] * 0.6)), 1))
+    rows = np.flatnonzero(cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel).sum(axis=1) > 0)
+    return (int(rows[0]), int(rows[-1])) if rows.size and rows[-1] - rows[0] >= 8 else None
 
 
 def _grid_cells(

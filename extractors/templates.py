@@ -183,6 +183,11 @@ class WeighedGroup(Strict):
     max_shortfall: float = Field(
         description="log-probability by which the sure value may fall behind the model's best reading"
     )
+    same_paper: bool = Field(
+        default=False,
+        description="also weigh against the sure values of the group's other fields on the same paper (a "
+        "declarant who heads the household writes their ID twice on the CT01)",
+    )
 
 
 class ConfirmationRules(Strict):

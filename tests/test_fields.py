@@ -509,6 +509,27 @@ def test_another_persons_id_on_the_contract_does_not_replace_a_doubted_one(
     assert found.value == "042086061550" and found.needs_review
 
 
+@pytest.mark.parametrize(("head_id", "taken"), [(HANDWRITTEN_ID, True), ("079161741517", False)])
+def test_a_doubted_id_is_weighed_against_the_heads_on_the_same_form(
+    templates: TemplateSet, settings: Settings, head_id: str, taken: bool
+) -> None:
+    """A declarant who heads the household writes their ID twice on the CT01."""
+    declaration, images = _declaration_with_doubted_id(read_as="042086061550")
+    declaration.fields["household_head_id"] = ExtractedField(
+        key="household_head_id", value=head_id, confidence=0.95, page=0
+    )
+    weighed = confirm_by_weighing(
+        [declaration],
+        images,
+        _digit_boxes_of(templates),
+        templates.extraction.cross_document,
+        shared_engine(settings),
+    )
+    found = declaration.fields["personal_id"]
+    assert (found.value == HANDWRITTEN_ID) is taken and found.needs_review is not taken
+    assert [key for _, key in weighed] == (["personal_id"] if taken else [])
+
+
 def _declaration_with_doubted_name(written: str) -> tuple[Document, dict[int, np.ndarray]]:
     label = "1. Họ, chữ đệm và tên: "
     page, image = _handwritten_row(label, written, written, font_px=44)
@@ -574,11 +595,27 @@ def test_the_shortfall_of_what_is_written_is_small_and_of_another_id_large(setti
     image, _ = draw_digit_boxes(HANDWRITTEN_ID, HAND_FONT)
     grid = marks.digit_grid(image[124:232, 800:1540], 12, 64)
     assert grid is not None
-    written = recognizer.shortfall(grid[0], HANDWRITTEN_ID, DIGITS)
-    other = recognizer.shortfall(grid[0], "079161741517", DIGITS)
+    written = recognizer.shortfall(grid.crops[0], HANDWRITTEN_ID, DIGITS)
+    other = recognizer.shortfall(grid.crops[0], "079161741517", DIGITS)
     assert written is not None and other is not None
     assert 0 <= written < 1 and other > 20
-    assert recognizer.shortfall(grid[0], "04208608155x", DIGITS) is None  # not a character it can write
+    assert recognizer.shortfall(grid.crops[0], "04208608155x", DIGITS) is None  # a character it cannot write
+
+
+def test_a_band_taking_in_the_lines_around_the_boxes_is_cut_down_to_them(settings: Settings) -> None:
+    """A detected line much taller than the boxes takes in the handwriting above and below them."""
+    recognizer = AsterNetRecognizer(settings.models_dir / settings.second_recognizer)
+    image, _ = draw_digit_boxes(HANDWRITTEN_ID, HAND_FONT)
+    canvas = Image.fromarray(image[:, :, ::-1].copy())
+    hand = ImageFont.truetype(str(HAND_FONT), 46)
+    ImageDraw.Draw(canvas).text((830, 70), "11/11/1988", font=hand, fill="black")
+    ImageDraw.Draw(canvas).text((830, 225), "0960729277", font=hand, fill="black")
+    band = np.asarray(canvas)[:, :, ::-1][55:300, 780:1560]
+    grid = marks.digit_grid(band, 12, 80)
+    assert grid is not None and [crop.shape[0] for crop in grid.crops] == [245, 112]  # the boxes: 75 px
+    whole, boxes = (recognizer.shortfall(crop, HANDWRITTEN_ID, DIGITS) for crop in grid.crops)
+    assert whole is not None and boxes is not None
+    assert boxes < 5 and whole > 50  # the whole band holds no reading at all
 
 
 def test_a_value_on_the_same_form_does_not_confirm_another(templates: TemplateSet) -> None:
