@@ -70,7 +70,7 @@ def page_for(image: np.ndarray, dpi: float, index: int = 0, name: str = "trang.j
 from extractors.pages import LoadOptions, load_pages  # noqa: E402
 from samples.generator.degrade import DEGRADATIONS  # noqa: E402
 from validators.config import load_rules  # noqa: E402
-from validators.legibility import check_legibility, measure_page  # noqa: E402
+from validators.legibility import check_legibility, cut_edges, measure_page  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -135,6 +135,21 @@ def test_generator_degradations(
         assert expected <= set(measures.failures)
     else:
         assert measures.failures == []
+
+
+def test_text_cut_by_the_border_where_no_line_was_found(
+    clean_page: Image.Image, legibility_config: dict
+) -> None:
+    """The feet of a title cut off by the top edge are too little for the detector; the ink still shows."""
+    gray = cv2.cvtColor(np.asarray(clean_page), cv2.COLOR_RGB2GRAY)
+    first_text_row = int(np.flatnonzero((gray < 128).any(axis=1))[0])
+    cut = np.ascontiguousarray(gray[first_text_row + 8 :])  # through the first line of text
+    config = legibility_config["cut_off"]
+    for image, expected in ((gray, []), (cut, ["top"])):
+        page = Page(
+            index=0, file="p.png", file_page=1, kind="raster", width=image.shape[1], height=image.shape[0]
+        )
+        assert cut_edges(page, [], image, 300.0, config) == expected
 
 
 def test_residual_skew_and_faded_print_fail(clean_page: Image.Image, legibility_config: dict) -> None:

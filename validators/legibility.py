@@ -30,6 +30,10 @@ from intake.images import grayscale
 from intake.model import OcrLine, Page
 
 MM_PER_INCH = 25.4
+# A border strip counts as paper when this share of it lies within PAPER_TOLERANCE grey levels of the page's
+# median (the paper).
+PAPER_STRIP_SHARE = 0.8
+PAPER_TOLERANCE = 40
 PT_PER_INCH = 72.0
 
 
@@ -112,9 +116,13 @@ def line_angle(line: OcrLine) -> float | None:
     return math.degrees(math.atan2(y1 - y0, x1 - x0))
 
 
-def cut_edges(page: Page, lines: list[OcrLine], dpi: float, config: dict[str, Any]) -> list[str]:
+def cut_edges(
+    page: Page, lines: list[OcrLine], gray: np.ndarray, dpi: float, config: dict[str, Any]
+) -> list[str]:
+    """The image borders that cut the page's text: a text line's box reaching the border, or, where the
+    detector found no line (only the feet of a cut title are left), pieces of ink along the border."""
     margin = float(config.get("border_mm", 1.0)) / MM_PER_INCH * dpi
-    edges: set[str] = set()
+    edges = set(_ink_cut_edges(gray, dpi, config))
     for line in lines:
         b = line.box
         if b.y0 <= margin:
@@ -126,6 +134,31 @@ def cut_edges(page: Page, lines: list[OcrLine], dpi: float, config: dict[str, An
         if b.x1 >= page.width - margin:
             edges.add("right")
     return [edge for edge in ("top", "bottom", "left", "right") if edge in edges]
+
+
+def _ink_cut_edges(gray: np.ndarray, dpi: float, config: dict[str, Any]) -> list[str]:
+    """Borders along which a strip of paper `border_mm` wide holds at least `min_cut_fragments` separate
+    pieces of ink touching the border, none longer than a word (a border rule or shadow is one long piece).
+    A strip that is not mostly paper (a photo's background, a dark scanner lid) is left out."""
+    width = max(2, round(float(config.get("border_mm", 1.0)) / MM_PER_INCH * dpi))
+    longest = float(config.get("max_fragment_mm", 12.0)) / MM_PER_INCH * dpi
+    paper = float(np.median(gray[::4, ::4]))
+    below = float(config.get("ink_below_paper", 90))
+    strips = {"top": gray[:width], "bottom": gray[-width:][::-1], "left": gray[:, :width].T}
+    strips["right"] = gray[:, -width:][:, ::-1].T
+    edges = []
+    for edge, strip in strips.items():  # each strip with the border as its first row
+        if float((np.abs(strip.astype(np.int16) - paper) < PAPER_TOLERANCE).mean()) < PAPER_STRIP_SHARE:
+            continue
+        count, _, stats, _ = cv2.connectedComponentsWithStats((strip < paper - below).astype(np.uint8))
+        pieces = [
+            i
+            for i in range(1, count)
+            if stats[i, cv2.CC_STAT_TOP] == 0 and stats[i, cv2.CC_STAT_WIDTH] < longest
+        ]
+        if len(pieces) >= int(config.get("min_cut_fragments", 3)):
+            edges.append(edge)
+    return edges
 
 
 def glare_fraction(
@@ -227,7 +260,7 @@ def measure_page(page: Page, image: np.ndarray, config: dict[str, Any]) -> Legib
     if dpi < float(res_cfg.get("min_dpi", 110)) and "low_resolution" not in result.failures:
         result.failures.append("low_resolution")
 
-    result.cut_edges = cut_edges(page, lines, dpi, config.get("cut_off", {}))
+    result.cut_edges = cut_edges(page, lines, gray, dpi, config.get("cut_off", {}))
     if result.cut_edges:
         result.failures.append("cut_off")
 
