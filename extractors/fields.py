@@ -713,6 +713,52 @@ def _unanimous_number(
     return None if value.ok else (number, value, rules.agreeing_reads_confidence)
 
 
+# A shorter written form is taken over a longer one only when this much likelier (log-probability): before
+# a value anything may come, so "7/01/2001" is always found wherever "17/01/2001" is.
+SHORTER_FORM_LEAD = 3.0
+
+
+def _format_reading(
+    context: Context,
+    reading: Reading,
+    item: FieldSpec | ColumnSpec,
+    as_read: Normalized,
+    rules: ExtractionRules,
+    engine: OcrEngine | None,
+) -> tuple[Reading, Normalized] | None:
+    """The value every crop of the handwriting re-read holds when read in one of the value's written forms
+    (extraction.yaml written_formats), as an unconfirmed reading with the confidence of the line it was
+    read from; None when the crops disagree, the value has no written form, or the value as read is valid
+    and the form does not replace valid values."""
+    written = rules.written_formats.get(item.written_format or "")
+    image = context.images.get(reading.page)
+    if written is None or engine is None or image is None or reading.from_text_layer:
+        return None
+    if as_read.ok and not written.replaces_valid:
+        return None
+    crops = RereadCrops.around(image, reading.box)
+    if crops is None or len(crops.starts) < 2:
+        return None
+    values: dict[str, tuple[str, Normalized]] = {}  # the value each crop holds → its text
+    for x0 in crops.starts:
+        reads = engine.read_in_formats(crops.crop(x0), [form.positions for form in written.forms])
+        known = [read for read in reads or [] if read is not None]
+        if not known:
+            return None
+        fewest = min(shortfall for _, shortfall in known)
+        text, shortfall = next(read for read in known if read[1] <= fewest + SHORTER_FORM_LEAD)
+        if written.max_shortfall is not None and shortfall > written.max_shortfall:
+            return None
+        value = _meaning(item, text)
+        if not value.ok:
+            return None
+        values.setdefault(repr(value.value), (text, value))  # "10/07.1985" and "10/07/1985" agree
+    if len(values) != 1:
+        return None
+    text, value = values.popitem()[1]
+    return dataclasses.replace(reading, raw=text, unconfirmed=True), value
+
+
 def _cell_without_ruling(
     context: Context, reading: Reading, column: ColumnSpec, engine: OcrEngine | None
 ) -> tuple[Reading, Normalized] | None:
@@ -954,6 +1000,9 @@ def extract_fields(
                 )
             continue
         value = _meaning(item, reading.raw)
+        formatted = _format_reading(context, reading, item, value, rules, engine)
+        if formatted is not None and formatted[1].value != value.value:
+            reading, value = formatted
         if not value.ok:
             reread = _handwriting_reread(context, reading, item, rules, engine) or _email_by_domain(
                 context, reading, item, rules, engine
@@ -1079,6 +1128,11 @@ def extract_table(
                 start=0,
                 unconfirmed=any(line.second_recognizer for line in cell),
             )
+            formatted = (
+                _format_reading(context, reading, column, result, rules, engine) if len(cell) == 1 else None
+            )
+            if formatted is not None and formatted[1].value != result.value:
+                reading, result = formatted
             if not result.ok and len(cell) == 1:
                 reread = _cell_without_ruling(context, reading, column, engine) or _handwriting_reread(
                     context, reading, column, rules, engine

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from intake.model import DocType, NfcStr
 
@@ -62,6 +63,10 @@ class FieldSpec(Strict):
         default=None,
         description="name of a list in extraction.yaml canonical_starts: spellings of how values begin",
     )
+    written_format: str | None = Field(
+        default=None,
+        description="name of a list in extraction.yaml written_formats: how the value is written",
+    )
 
 
 class ColumnSpec(Strict):
@@ -70,6 +75,7 @@ class ColumnSpec(Strict):
     normalizer: str = "text"
     vocabulary: list[NfcStr] = Field(default_factory=list)
     canonical_starts: str | None = None
+    written_format: str | None = None
     keep: bool = Field(default=True, description="False: locate the column, but leave it out of the record")
 
 
@@ -212,6 +218,46 @@ class HandwrittenChoices(Strict):
     )
 
 
+class WrittenFormat(Strict):
+    """One form a value is written in, one character class per position: "[0-3][0-9]/[01][0-9]/…"."""
+
+    pattern: str
+    positions: list[str]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_pattern(cls, data: Any) -> Any:
+        if not isinstance(data, str):
+            return data
+        positions = []
+        for token in re.findall(r"\[[^\]]+\]|.", data):
+            if not token.startswith("["):
+                positions.append(token)
+                continue
+            chars = re.sub(
+                r"(.)-(.)", lambda m: "".join(map(chr, range(ord(m[1]), ord(m[2]) + 1))), token[1:-1]
+            )
+            positions.append("".join(dict.fromkeys(chars)))
+        return {"pattern": data, "positions": positions}
+
+
+class WrittenFormats(Strict):
+    forms: list[WrittenFormat] = Field(
+        description="the forms such a value is written in (taken longest first)"
+    )
+    replaces_valid: bool = Field(
+        default=False, description="also replace a valid value as read (else only one that fails)"
+    )
+    max_shortfall: float | None = Field(
+        default=None, description="how far behind the crop's best reading a form's reading may fall"
+    )
+
+    @model_validator(mode="after")
+    def _longest_first(self) -> WrittenFormats:
+        self.forms.sort(key=lambda form: -len(form.positions))
+        return self
+
+
 class ExtractionRules(Strict):
     label_cutoff: float
     review_below: float
@@ -222,6 +268,7 @@ class ExtractionRules(Strict):
     canonical_starts: dict[str, list[NfcStr]] = Field(default_factory=dict)
     cross_document: ConfirmationRules = Field(default_factory=lambda: ConfirmationRules(groups={}))
     handwritten_choices: HandwrittenChoices = Field(default_factory=lambda: HandwrittenChoices(margin=3.0))
+    written_formats: dict[str, WrittenFormats] = Field(default_factory=dict)
 
 
 class RequestType(Strict):

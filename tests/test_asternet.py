@@ -8,7 +8,15 @@ from helpers import hand_line
 from PIL import Image, ImageDraw, ImageFont
 
 from extractors.ocr import shared_engine
-from extractors.ocr.asternet import BLANK, MAX_INPUT_WIDTH, AsterNetRecognizer, _best_alignment, _split_wide
+from extractors.ocr.asternet import (
+    BLANK,
+    MAX_INPUT_WIDTH,
+    AsterNetRecognizer,
+    _best_alignment,
+    _best_in_positions,
+    _split_wide,
+)
+from extractors.templates import WrittenFormat, load_templates
 from intake.config import Settings
 from samples.generator.render import HAND_FACE
 
@@ -87,3 +95,33 @@ def test_choices_are_scored_in_a_crop_too_wide_for_the_model(settings: Settings)
     assert crop.shape[1] * 32 / crop.shape[0] > MAX_INPUT_WIDTH
     form, margin = engine.read_choice(crop, ["Nam", "Nữ"])
     assert form == "Nữ" and margin > 0
+
+
+def test_a_number_is_read_in_its_written_form_after_a_label(settings: Settings) -> None:
+    recognizer = AsterNetRecognizer(settings.models_dir / settings.second_recognizer)
+    phone = load_templates(settings.templates_dir).extraction.written_formats["phone"].forms[0].positions
+    label = "5. Số điện thoại liên hệ: "
+    [(read, behind)] = recognizer.best_in_formats(hand_line("0987654321", label=label), [phone])
+    assert read == "0987654321" and behind < 0.5
+    # Nine digits written: the form's tenth digit must be made up, far behind the best reading.
+    [short] = recognizer.best_in_formats(hand_line("098765432", label=label), [phone])
+    assert short is not None and len(short[0]) == 10 and short[1] > 5
+
+
+def test_the_search_over_positions_is_the_best_alignment_when_each_position_has_one_label() -> None:
+    rng = np.random.default_rng(7)
+    log_probs = np.log(rng.dirichlet(np.ones(6), size=30))
+    labels = [3, 3, 5, 1]
+    context = (np.zeros(31), np.zeros(31))
+    found, score = _best_in_positions(log_probs, [[label] for label in labels], context)
+    assert found == labels and abs(score - _best_alignment(log_probs, labels, context)) < 1e-9
+    # With a choice per position, the best labels: on frames "2 2" with no blank between, one 2 only.
+    frames = np.full((2, 6), -20.0)
+    frames[:, 2] = 0.0
+    found, _ = _best_in_positions(frames, [[2, 4], [2, 4]], (np.zeros(3), np.zeros(3)))
+    assert found in ([2, 4], [4, 2])
+
+
+def test_a_written_form_is_one_character_class_per_position() -> None:
+    form = WrittenFormat.model_validate("[0-3][0-9][/.-]0[1-9]")
+    assert form.positions == ["0123", "0123456789", "/.-", "0", "123456789"]

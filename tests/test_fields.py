@@ -671,6 +671,16 @@ def test_a_handwritten_value_that_fails_is_re_read_by_the_handwriting_model(
     assert set(found.review_reasons) <= {"handwriting_unconfirmed"}
 
 
+def test_a_handwritten_date_is_read_in_its_written_form_even_when_it_was_read_surely(
+    templates: TemplateSet, settings: Settings
+) -> None:
+    """Tesseract reads a script "17/01/2001" as "1/07/2001" without doubt: a valid, wrong date."""
+    page, image = _handwritten_row("2. Ngày, tháng, năm sinh: ", "17/01/2001", "1/07/2001")
+    found = extract(templates, DocType.CT01, "66/2023", [page], {0: image}, shared_engine(settings))
+    assert found["date_of_birth"].value == "2001-01-17"
+    assert "handwriting_unconfirmed" in found["date_of_birth"].review_reasons
+
+
 def test_a_handwritten_phone_that_fails_in_every_read_is_what_the_citizen_wrote(
     templates: TemplateSet, settings: Settings
 ) -> None:

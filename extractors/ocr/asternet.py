@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import cv2
@@ -101,12 +101,46 @@ class AsterNetRecognizer:
         log_probs = self._sequence_log_probs(gray)
         if log_probs is None or not text or any(char not in self._index for char in text):
             return None
+        kind = str.isdigit if text[-1].isdigit() else str.isalpha
+        before, after = self._whole_word_context(log_probs, kind)
+        spelled = _best_alignment(log_probs, [self._index[char] for char in text], (before, after))
+        return max(0.0, float(before[-1]) - spelled)
+
+    def best_in_formats(
+        self, gray: np.ndarray, forms: Sequence[Sequence[str]]
+    ) -> list[tuple[str, float] | None]:
+        """For each form (one string of allowed characters per position: ["0", "35789", "0123456789", …]),
+        the likeliest number of the crop that has one character of each position in turn, written as a
+        whole number anywhere in the crop as `shortfall_within` finds a text, with its shortfall. None for
+        a form the model cannot spell, or that no path through the crop fits (a crop too short); all None
+        for an empty crop."""
+        log_probs = self._sequence_log_probs(gray)
+        if log_probs is None:
+            return [None] * len(forms)
+        before, after = self._whole_word_context(log_probs, str.isdigit)
+        found: list[tuple[str, float] | None] = []
+        for positions in forms:
+            if not positions or any(char not in self._index for position in positions for char in position):
+                found.append(None)
+                continue
+            allowed = [[self._index[char] for char in position] for position in positions]
+            labels, score = _best_in_positions(log_probs, allowed, (before, after))
+            found.append(
+                None
+                if labels is None
+                else ("".join(self._chars[label] for label in labels), max(0.0, float(before[-1]) - score))
+            )
+        return found
+
+    def _whole_word_context(
+        self, log_probs: np.ndarray, kind: Callable[[str], bool]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """What the steps before step t cost (the best reading: anything may come before a word), and what
+        the steps from t on cost when what follows is a boundary: blanks and spaces, then one character not
+        of `kind` (or the crop's end), then anything. So a name is not found in a longer one, nor in one
+        with another word after it ("Lê Thị Mai" in "Lê Thị Mai Anh")."""
         best = log_probs.max(axis=1)
         before = np.concatenate(([0.0], np.cumsum(best)))
-        # What the steps from t on cost when what follows is a boundary: blanks and spaces, then one
-        # character of another kind than the text's end (or the crop's end), then anything. So a name is not
-        # found in a longer one, nor in one with another word after it ("Lê Thị Mai" in "Lê Thị Mai Anh").
-        kind = str.isdigit if text[-1].isdigit() else str.isalpha
         gap = np.array([i == BLANK or char == " " for i, char in enumerate(self._chars)])
         boundary = ~gap & np.array([not kind(char) for char in self._chars])
         anything_after = np.concatenate((np.cumsum(best[::-1])[::-1], [0.0]))
@@ -116,8 +150,7 @@ class AsterNetRecognizer:
                 log_probs[step, gap].max() + after[step + 1],
                 log_probs[step, boundary].max() + anything_after[step + 1],
             )
-        spelled = _best_alignment(log_probs, [self._index[char] for char in text], (before, after))
-        return max(0.0, float(before[-1]) - spelled)
+        return before, after
 
     def _allowed(self, charset: str | None) -> np.ndarray | None:
         if charset is None:
@@ -187,6 +220,77 @@ def _best_alignment(
         score = np.maximum.reduce([stay, advance, skip, start]) + step[states]
         best = max(best, max(score[-1], score[-2]) + after[step_index + 1])  # the suffix may start after it
     return float(best)
+
+
+def _best_in_positions(
+    log_probs: np.ndarray, allowed: list[list[int]], context: tuple[np.ndarray, np.ndarray]
+) -> tuple[list[int] | None, float]:
+    """The most likely CTC path spelling one label of each `allowed` set in turn, placed in the sequence as
+    in `_best_alignment` with `context`: its labels and log-probability (None, -inf when there is none).
+    Viterbi over, for each position, one state per label (K of them) and the blank after it."""
+    before, after = context
+    count, width = len(allowed), max(len(labels) for labels in allowed)
+    impossible = -np.inf
+    label_at = np.zeros((count, width), dtype=int)
+    usable = np.zeros((count, width), dtype=bool)
+    for position, labels in enumerate(allowed):
+        label_at[position, : len(labels)] = labels
+        usable[position, : len(labels)] = True
+    steps = len(log_probs)
+    char = np.full((count, width), impossible)  # on position j's k-th label
+    blank = np.full(count, impossible)  # on the blank after position j
+    lead = impossible  # on the blank before the first position
+    # Where each state came from, for the way back: a character from itself (0), from the blank before
+    # it (1), from another character of the position before (2, which one in char_from), or the start (3);
+    # a blank from itself (0) or from a character of its position (1, which one in blank_from).
+    char_how = np.zeros((steps, count, width), dtype=np.int8)
+    char_from = np.zeros((steps, count, width), dtype=int)
+    blank_how = np.zeros((steps, count), dtype=np.int8)
+    blank_from = np.zeros((steps, count), dtype=int)
+    best, end = impossible, None
+    for t in range(steps):
+        blank_before = np.concatenate(([lead], blank[:-1]))
+        previous = np.vstack((np.full((1, width), impossible), char[:-1]))
+        # The best character of the position before that is not the same label (CTC needs a blank between).
+        same = label_at[:, :, None] == np.vstack((np.zeros((1, width), dtype=int), label_at[:-1]))[:, None, :]
+        other = np.where(same, impossible, previous[:, None, :])
+        other_from = other.argmax(axis=2)
+        other_best = np.take_along_axis(other, other_from[:, :, None], axis=2)[:, :, 0]
+        start = np.full((count, width), impossible)
+        start[0] = before[t]
+        options = np.stack((char, np.repeat(blank_before[:, None], width, axis=1), other_best, start))
+        how = options.argmax(axis=0)
+        new_char = np.where(usable, options.max(axis=0) + log_probs[t][label_at], impossible)
+        from_char = char.argmax(axis=1)
+        blank_options = np.stack((blank, char.max(axis=1)))
+        new_blank = blank_options.max(axis=0) + log_probs[t, BLANK]
+        blank_how[t], blank_from[t] = blank_options.argmax(axis=0), from_char
+        char_how[t], char_from[t] = how, other_from
+        lead = max(lead, before[t]) + log_probs[t, BLANK]
+        char, blank = new_char, new_blank
+        for state, score in ((("char", int(char[-1].argmax())), char[-1].max()), (("blank", 0), blank[-1])):
+            if score + after[t + 1] > best:
+                best, end = score + after[t + 1], (t, *state)
+    if end is None:
+        return None, impossible
+    t, kind, k = end
+    position, labels = count - 1, [0] * count
+    while t >= 0 and position >= 0:
+        if kind == "blank":
+            if blank_how[t, position] == 1:
+                kind, k = "char", int(blank_from[t, position])
+            t -= 1
+            continue
+        labels[position] = int(label_at[position, k])
+        how = int(char_how[t, position, k])
+        if how == 3:
+            break
+        if how == 1:
+            kind, position = "blank", position - 1
+        elif how == 2:
+            k, position = int(char_from[t, position, k]), position - 1
+        t -= 1
+    return labels, best
 
 
 def _split_wide(gray: np.ndarray) -> list[np.ndarray]:

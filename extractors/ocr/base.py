@@ -56,6 +56,15 @@ class OcrEngine(Protocol):
         None when the engine has no such recogniser or the crop holds nothing to compare."""
         ...
 
+    def read_in_formats(
+        self, image: np.ndarray, forms: Sequence[Sequence[str]]
+    ) -> list[tuple[str, float] | None] | None:
+        """For each form (one string of allowed characters per position: a date is "0123", digits, "/.-",
+        …), the handwriting-capable recogniser's likeliest reading of the crop as a whole number of that
+        form anywhere in it, and how far it falls behind the crop's best reading (log-probability); None for
+        a form that does not fit. None without such a recogniser."""
+        ...
+
     def reading_shortfall(self, image: np.ndarray, text: str, charset: str) -> float | None:
         """How much less likely `text`, spelled by the whole crop with only `charset` (a row of digit boxes),
         is than the crop's best reading under the same limit, by the handwriting-capable recogniser

@@ -186,6 +186,11 @@ class PaddleTesseractEngine:
     def reading_shortfall_within(self, image: np.ndarray, text: str) -> float | None:
         return None if self._second is None else self._second.shortfall_within(grayscale(image), text)
 
+    def read_in_formats(
+        self, image: np.ndarray, forms: Sequence[Sequence[str]]
+    ) -> list[tuple[str, float] | None] | None:
+        return None if self._second is None else self._second.best_in_formats(grayscale(image), forms)
+
     def _recognise(self, crop: np.ndarray) -> tuple[str, float]:
         from PIL import Image
 
