@@ -93,7 +93,16 @@ def reread_member_birth_years(
         members.append(member)
     if not replaced:
         return table
-    reasons = sorted({*table.review_reasons, f"date_of_birth:{BIRTH_YEAR_FROM_ID}"})
+    # The column's reasons again from its cells: a year taken from the ID may have mended a failing date.
+    kept = [reason for reason in table.review_reasons if not reason.startswith("date_of_birth:")]
+    cell_reasons = {
+        f"date_of_birth:{reason}"
+        for cells in rows
+        if (born := cells.get("date_of_birth")) is not None
+        for reason in born.review_reasons
+        if reason not in ("handwriting_unconfirmed", "low_confidence")
+    }
+    reasons = sorted({*kept, *cell_reasons})
     return table.model_copy(
         update={"value": members, "rows": rows, "needs_review": True, "review_reasons": reasons}
     )

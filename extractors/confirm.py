@@ -1,7 +1,7 @@
 """Cross-document confirmation: a value only the handwriting model read is confirmed when another paper of the
 same dossier carries exactly the same value, read without doubt (the declarant's ID on the typed rental
 contract, a name on the ownership certificate). Two independent sources agreeing is the second opinion the
-model lacks. A value on the same form never confirms another.
+model lacks. A value on the same form never confirms another so (it may by weighing, below).
 
 An unsure value (a handwritten ID or name read with doubt, or misread) is also weighed against each sure value
 of its group on the other papers, and for IDs on the same form too (a declarant who heads the household writes
@@ -122,9 +122,10 @@ def confirm_by_weighing(
             for key in keys:
                 found = document.fields.get(key)
                 boxes = digit_boxes(document, key)
-                candidates = elsewhere
+                candidates = dict(elsewhere)
                 if weighing.same_paper:
-                    candidates = {**_sure_on_paper(document, [k for k in keys if k != key]), **elsewhere}
+                    for value, confidence in _sure_on_paper(document, [k for k in keys if k != key]).items():
+                        candidates[value] = max(confidence, candidates.get(value, 0.0))
                 if (
                     not candidates
                     or found is None

@@ -154,6 +154,8 @@ def test_a_name_ending_in_e_keeps_its_e_when_the_at_sign_is_lost() -> None:
 
 def test_email_domain_is_not_guessed_from_far_or_ambiguous_spellings() -> None:
     assert not n.email("son.nguyen1999eoullock.cam").ok  # three slips
+    # the dotted leaders' ".a" is no slip of the domain: two slips are left, a guess
+    assert n.email("son.nguyen1999eoullock.com.a").doubt == "email_domain_guessed"
     # A well-formed address keeps its domain, however near a listed one: ymail.com and mail.com exist.
     for address in ("nam@company.vn", "nam@ymail.com", "nam@mail.com"):
         assert n.email(address).value == address and n.email(address).doubt is None

@@ -119,8 +119,8 @@ def line_angle(line: OcrLine) -> float | None:
 def cut_edges(
     page: Page, lines: list[OcrLine], gray: np.ndarray, dpi: float, config: dict[str, Any]
 ) -> list[str]:
-    """The image borders that cut the page's text: a text line's box reaching the border, or, where the
-    detector found no line (only the feet of a cut title are left), pieces of ink along the border."""
+    """The image borders that cut the page's text: a text line's box reaching the border, or pieces of ink
+    along it (the feet of a cut title, too little for the detector to find a line)."""
     margin = float(config.get("border_mm", 1.0)) / MM_PER_INCH * dpi
     edges = set(_ink_cut_edges(gray, dpi, config))
     for line in lines:
