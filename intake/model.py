@@ -131,6 +131,9 @@ class PageQuality(Model):
     dpi: float | None = None
     dpi_estimated: bool = False
     sharpness: float | None = None
+    line_confidence: float | None = Field(
+        default=None, description="median confidence of the page's OCR lines"
+    )
     contrast: float | None = None
     line_height_px: float | None = None
     text_height_pt: float | None = None

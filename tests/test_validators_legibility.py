@@ -152,6 +152,17 @@ def test_text_cut_by_the_border_where_no_line_was_found(
         assert cut_edges(page, [], image, 300.0, config) == expected
 
 
+@pytest.mark.parametrize(("confidence", "failures"), [(0.9, []), (0.4, ["blurry"])])
+def test_a_page_whose_lines_the_recognisers_cannot_read_is_blurry(
+    clean_page: Image.Image, legibility_config: dict, confidence: float, failures: list[str]
+) -> None:
+    """A blur flattened into bands of grey keeps steep edges; the recognisers' confidence tells."""
+    image = cv2.cvtColor(np.asarray(clean_page), cv2.COLOR_RGB2BGR)
+    page = page_for(image, 300.0)
+    page.lines = [line.model_copy(update={"confidence": confidence}) for line in page.lines]
+    assert measure_page(page, image, legibility_config).failures == failures
+
+
 def test_residual_skew_and_faded_print_fail(clean_page: Image.Image, legibility_config: dict) -> None:
     image, dpi = _degraded(clean_page, "scan")
     h, w = image.shape[:2]

@@ -43,6 +43,7 @@ class LegibilityMeasures:
 
     dpi: float
     sharpness: float | None = None
+    line_confidence: float | None = None
     line_height_px: float | None = None
     text_height_pt: float | None = None
     cut_edges: list[str] = field(default_factory=list)
@@ -246,8 +247,17 @@ def measure_page(page: Page, image: np.ndarray, config: dict[str, Any]) -> Legib
     sharp_cfg = config.get("sharpness", {})
     result.sharpness = edge_sharpness(gray_ref, mask, sharp_cfg)
     no_edges = result.sharpness is None and not lines  # smeared so far that no text edge is left
-    if no_edges or (
-        result.sharpness is not None and result.sharpness < float(sharp_cfg.get("min_score", 0.16))
+    if len(lines) >= int(sharp_cfg.get("min_lines", 3)):
+        result.line_confidence = float(np.median([line.confidence for line in lines]))
+    # A blur flattened into bands of grey (a compressed photo) keeps steep steps that pass for edges; what
+    # the recognisers make of the lines does not.
+    unread = result.line_confidence is not None and result.line_confidence < float(
+        sharp_cfg.get("min_line_confidence", 0.0)
+    )
+    if (
+        no_edges
+        or unread
+        or (result.sharpness is not None and result.sharpness < float(sharp_cfg.get("min_score", 0.16)))
     ):
         result.failures.append("blurry")
 
@@ -316,6 +326,7 @@ def check_legibility(view: Any, page_images: list[np.ndarray] | None) -> list[An
         page.quality = page.quality.model_copy(
             update={
                 "sharpness": measures.sharpness,
+                "line_confidence": measures.line_confidence,
                 "contrast": measures.contrast,
                 "line_height_px": measures.line_height_px,
                 "text_height_pt": measures.text_height_pt,
