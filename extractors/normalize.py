@@ -244,13 +244,25 @@ def gender(raw: str) -> Normalized:
 
 
 def phone(raw: str) -> Normalized:
-    """Domestic 10-digit form: 03/05/07/08/09 then 8 digits; +84 numbers are brought to it."""
-    value = digits_only(raw.replace("+84", "0", 1)) if raw.strip().startswith("+84") else digits_only(raw)
-    if value.startswith("84") and len(value) == 11:
-        value = "0" + value[2:]
+    """Domestic 10-digit form: 03/05/07/08/09 then 8 digits; +84 numbers are brought to it. A number read
+    together with the next field of its line ("0537438235. 6. Email: …") is the number before that field's
+    label and number."""
+    value = _domestic_number(raw)
     if re.fullmatch(r"0[35789]\d{8}", value):
         return Normalized(value, True)
+    before_label = NEXT_FIELD.sub("", re.split(r"[^\W\d_]{2,}", raw, maxsplit=1)[0])
+    if before_label != raw and re.fullmatch(r"0[35789]\d{8}", number := _domestic_number(before_label)):
+        return Normalized(number, True)
     return Normalized.fail("invalid_phone", value or None)
+
+
+# The number of the next field, with its punctuation, at the end of what comes before its label.
+NEXT_FIELD = re.compile(r"[\s.,;:]+\d{1,2}[\s.,;:]*$")
+
+
+def _domestic_number(raw: str) -> str:
+    value = digits_only(raw.replace("+84", "0", 1)) if raw.strip().startswith("+84") else digits_only(raw)
+    return "0" + value[2:] if value.startswith("84") and len(value) == 11 else value
 
 
 # Mail services most addresses on the forms use; OCR often reads their "@" as "0"/"o" or drops it.

@@ -62,9 +62,16 @@ def test_phones(raw: str, expected: str) -> None:
     assert n.phone(raw) == n.Normalized(expected, True)
 
 
-@pytest.mark.parametrize("raw", ["0212345678", "091234567", "abc"])
+@pytest.mark.parametrize("raw", ["0212345678", "091234567", "abc", "091234567. 6. Email: an12@gmail.com"])
 def test_bad_phones(raw: str) -> None:
     assert not n.phone(raw).ok
+
+
+@pytest.mark.parametrize(
+    "raw", ["0537438235. 6. Emaii: cung hang1960gmaido", "0300363713.6.Emal : khanh 219910gmacm"]
+)
+def test_a_phone_read_with_the_next_field_of_its_line(raw: str) -> None:
+    assert n.phone(raw).ok and n.phone(raw).value == raw[:10]
 
 
 def test_a_label_read_as_a_name_is_not_a_name() -> None:
