@@ -167,6 +167,8 @@ def login(page: Page, base: str, username: str, path: str = "/") -> None:
     """Log in with the keyboard only: the user name field has the focus."""
     page.goto(base + path)
     assert "/login" in page.url
+    # Keys typed before `autofocus` has taken effect are lost (seen once under load): wait for the focus.
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'username'")
     page.keyboard.type(username)
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORDS[username])
