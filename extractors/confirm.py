@@ -122,10 +122,9 @@ def confirm_by_weighing(
             for key in keys:
                 found = document.fields.get(key)
                 boxes = digit_boxes(document, key)
-                candidates = dict(elsewhere)
+                candidates = elsewhere
                 if weighing.same_paper:
-                    for value, confidence in _sure_on_paper(document, [k for k in keys if k != key]).items():
-                        candidates[value] = max(confidence, candidates.get(value, 0.0))
+                    candidates = _surest(elsewhere, _sure_on_paper(document, [k for k in keys if k != key]))
                 if (
                     not candidates
                     or found is None
@@ -165,11 +164,15 @@ def confirm_by_weighing(
 
 def _sure_elsewhere(documents: list[Document], document: Document, keys: list[str]) -> dict[str, float]:
     """The values of `keys` read without doubt on the dossier's other papers, with their confidence."""
+    return _surest(*(_sure_on_paper(other, keys) for other in documents if other.index != document.index))
+
+
+def _surest(*found: dict[str, float]) -> dict[str, float]:
+    """Values with their confidence, from several sources: each at the highest confidence it was read with."""
     sure: dict[str, float] = {}
-    for other in documents:
-        if other.index != document.index:
-            for value, confidence in _sure_on_paper(other, keys).items():
-                sure[value] = max(confidence, sure.get(value, 0.0))
+    for values in found:
+        for value, confidence in values.items():
+            sure[value] = max(confidence, sure.get(value, 0.0))
     return sure
 
 
@@ -180,9 +183,8 @@ def _sure_on_paper(document: Document, keys: list[str]) -> dict[str, float]:
         found = document.fields.get(key)
         if found is None or not _sure(found):
             continue
-        for value in found.value if isinstance(found.value, list) else [found.value]:
-            if value not in (None, ""):
-                sure[str(value)] = max(found.confidence, sure.get(str(value), 0.0))
+        values = found.value if isinstance(found.value, list) else [found.value]
+        sure = _surest(sure, {str(value): found.confidence for value in values if value not in (None, "")})
     return sure
 
 

@@ -728,8 +728,8 @@ def _format_reading(
 ) -> tuple[Reading, Normalized] | None:
     """The value every crop of the handwriting re-read holds when read in one of the value's written forms
     (extraction.yaml written_formats), as an unconfirmed reading with the confidence of the line it was
-    read from; None when the crops disagree, the value has no written form, or the value as read is valid
-    and the form does not replace valid values."""
+    read from; None when the crops disagree or hold the value as read, the value has no written form, or
+    the value as read is valid and the form does not replace valid values."""
     written = rules.written_formats.get(item.written_format or "")
     image = context.images.get(reading.page)
     if written is None or engine is None or image is None or reading.from_text_layer:
@@ -756,6 +756,8 @@ def _format_reading(
     if len(values) != 1:
         return None
     text, value = values.popitem()[1]
+    if value.value == as_read.value:
+        return None
     return dataclasses.replace(reading, raw=text, unconfirmed=True), value
 
 
@@ -1000,8 +1002,7 @@ def extract_fields(
                 )
             continue
         value = _meaning(item, reading.raw)
-        formatted = _format_reading(context, reading, item, value, rules, engine)
-        if formatted is not None and formatted[1].value != value.value:
+        if formatted := _format_reading(context, reading, item, value, rules, engine):
             reading, value = formatted
         if not value.ok:
             reread = _handwriting_reread(context, reading, item, rules, engine) or _email_by_domain(
@@ -1128,10 +1129,9 @@ def extract_table(
                 start=0,
                 unconfirmed=any(line.second_recognizer for line in cell),
             )
-            formatted = (
-                _format_reading(context, reading, column, result, rules, engine) if len(cell) == 1 else None
-            )
-            if formatted is not None and formatted[1].value != result.value:
+            if len(cell) == 1 and (
+                formatted := _format_reading(context, reading, column, result, rules, engine)
+            ):
                 reading, result = formatted
             if not result.ok and len(cell) == 1:
                 reread = _cell_without_ruling(context, reading, column, engine) or _handwriting_reread(

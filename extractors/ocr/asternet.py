@@ -247,16 +247,17 @@ def _best_in_positions(
     char_from = np.zeros((steps, count, width), dtype=int)
     blank_how = np.zeros((steps, count), dtype=np.int8)
     blank_from = np.zeros((steps, count), dtype=int)
+    # A character may follow one of the position before directly only if the labels differ (CTC needs a
+    # blank between two equal ones).
+    same = label_at[:, :, None] == np.vstack((np.zeros((1, width), dtype=int), label_at[:-1]))[:, None, :]
+    start = np.full((count, width), impossible)
     best, end = impossible, None
     for t in range(steps):
         blank_before = np.concatenate(([lead], blank[:-1]))
         previous = np.vstack((np.full((1, width), impossible), char[:-1]))
-        # The best character of the position before that is not the same label (CTC needs a blank between).
-        same = label_at[:, :, None] == np.vstack((np.zeros((1, width), dtype=int), label_at[:-1]))[:, None, :]
         other = np.where(same, impossible, previous[:, None, :])
         other_from = other.argmax(axis=2)
-        other_best = np.take_along_axis(other, other_from[:, :, None], axis=2)[:, :, 0]
-        start = np.full((count, width), impossible)
+        other_best = other.max(axis=2)
         start[0] = before[t]
         options = np.stack((char, np.repeat(blank_before[:, None], width, axis=1), other_best, start))
         how = options.argmax(axis=0)
