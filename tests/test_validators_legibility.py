@@ -137,6 +137,26 @@ def test_generator_degradations(
         assert measures.failures == []
 
 
+def test_a_brightly_lit_blank_part_of_a_photo_is_not_glare(
+    clean_page: Image.Image, legibility_config: dict
+) -> None:
+    """Uneven light clips the paper of a blank part of the form; the text around it stays crisp. Without
+    the faded-text test the blob would pass for glare (no ink, no lines where the rest of the page has)."""
+    sheet = np.asarray(clean_page).copy()
+    h, w = sheet.shape[:2]
+    sheet[int(0.50 * h) : int(0.66 * h), int(0.08 * w) : int(0.92 * w)] = 255  # a blank part of the form
+    image, dpi = _degraded(Image.fromarray(sheet), "photo")
+    ih, iw = image.shape[:2]
+    yy, xx = np.mgrid[0:ih, 0:iw].astype(np.float32)
+    light = 1 + 0.6 * np.exp(-(((xx - 0.5 * iw) / (0.2 * iw)) ** 2 + ((yy - 0.58 * ih) / (0.05 * ih)) ** 2))
+    # A dimmer photo (paper near 190) whose lamp clips the paper of the blank part only.
+    lit = np.clip(0.85 * image.astype(np.float32) * light[..., None], 0, 255).astype(np.uint8)
+    page = page_for(lit, dpi)
+    no_fading_test = {**legibility_config, "glare": {**legibility_config["glare"], "faded_lead": -1.0}}
+    assert measure_page(page, lit, no_fading_test).failures == ["glare"]
+    assert measure_page(page, lit, legibility_config).failures == []
+
+
 def test_text_cut_by_the_border_where_no_line_was_found(
     clean_page: Image.Image, legibility_config: dict
 ) -> None:

@@ -11,7 +11,7 @@ Calibration (committed samples with their real OCR lines; generator degradations
 - line height: 300 DPI 48–63 px (11.5–15.8 pt), photos at 200 DPI 34–44 px, 150 DPI ≈ 20 px, 72 DPI 9–13 px.
   Threshold 14 px, and any page under 110 DPI.
 - glare (washed-out area / page): samples 0–0.011 (a lit photo corner), generator glare
-  0.034–0.045. Threshold 0.02.
+  0.034–0.045. Threshold 0.02. A blob counts only with faded text around it: see legibility.yaml.
 - contrast: samples 0.74–1.0, blur_heavy 0.25–0.28, faded ×0.25 print 0.21–0.25. Threshold 0.3.
 - skew: samples −1.0…+1.9° (photo perspective up to 3°), 8° rotation → 7.3–9.0°. Threshold 5°.
 - cut-off: text within 1 mm of the border; none on the samples, every generator cut_off page caught.
@@ -169,8 +169,9 @@ def glare_fraction(
 
     Only on paper that is not itself white (photos): on a render or a flatbed scan a clipped area is paper.
     A blob inside the text area is glare when both its ink density and its share of OCR lines fall well
-    below those of the rest of the text area, so a brightly lit but still readable part of a photo is not.
-    Worked at 1/4 scale (75 DPI): glare is a large, smooth feature."""
+    below those of the rest of the text area, and the text around it is faded: light that washes text out
+    inside a blob fades it around the blob, where a brightly lit blank part of a photo has none or crisp
+    text. Worked at 1/4 scale (75 DPI): glare is a large, smooth feature."""
     step = int(config.get("downscale", 4))
     paper = float(np.median(gray[::step, ::step]))
     if paper >= float(config.get("paper_max", 238)):
@@ -181,11 +182,14 @@ def glare_fraction(
     shape = darkest.shape
     area = text_area[::step, ::step] if text_area is not None else np.ones(shape, dtype=bool)
     lines = line_mask[::step, ::step] if line_mask is not None else np.zeros(shape, dtype=bool)
-    ink = darkest < paper - float(config.get("ink_below_paper", 90))
+    ink_below = float(config.get("ink_below_paper", 90))
+    ink = darkest < paper - ink_below
+    strokes = _strokes(darkest, brightest, ink_below, config, step)
     bright = (brightest >= int(config.get("bright_level", 250))).astype(np.uint8)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(bright, connectivity=8)
     min_area = float(config.get("min_blob_fraction", 0.01)) * darkest.size
     close = max(3, int(config.get("close_px", 41)) // step)
+    ring = max(1, int(config.get("ring_px", 80)) // step)
     ratio = float(config.get("max_ink_ratio", 0.3))
     glare = np.zeros(shape, dtype=bool)
     for label in range(1, count):
@@ -202,9 +206,40 @@ def glare_fraction(
             continue
         ink_low = float(ink[inside].mean()) < ratio * float(ink[outside].mean())
         lines_low = float(lines[inside].mean()) < ratio * max(float(lines[outside].mean()), 1e-6)
-        if ink_low and lines_low:
+        around = cv2.dilate(blob.astype(np.uint8), np.ones((2 * ring + 1,) * 2, np.uint8)).astype(bool)
+        faded = strokes.faded_share(around & ~blob & area) >= strokes.faded_share(outside & ~around) + float(
+            config.get("faded_lead", 0.3)
+        )
+        if ink_low and lines_low and faded:
             glare |= inside
     return float(glare.sum()) / glare.size
+
+
+@dataclass
+class _Strokes:
+    """Ink pixels at the glare scale: strong (as dark as ink on paper) and faded (well lighter)."""
+
+    strong: np.ndarray
+    faded: np.ndarray
+    min_faded: int
+
+    def faded_share(self, where: np.ndarray) -> float:
+        """The share of the strokes in `where` that are faded; 0 with too few faded ones to tell."""
+        faded, strong = int(self.faded[where].sum()), int(self.strong[where].sum())
+        return faded / (faded + strong) if faded >= self.min_faded else 0.0
+
+
+def _strokes(
+    darkest: np.ndarray, brightest: np.ndarray, ink_below: float, config: dict[str, Any], step: int
+) -> _Strokes:
+    """Strokes measured against the paper around them (the brightest grey nearby), which glare and uneven
+    light raise and lower."""
+    reach = max(3, int(config.get("paper_reach_px", 36)) // step) | 1
+    local_paper = cv2.dilate(brightest, np.ones((reach, reach), np.uint8)).astype(np.float32)
+    depth = local_paper - darkest.astype(np.float32)
+    strong = depth >= ink_below
+    faded = (depth >= float(config.get("faded_ink_depth", 30))) & ~strong
+    return _Strokes(strong, faded, int(config.get("min_faded_px", 100)))
 
 
 def _text_area(shape: tuple[int, int], lines: list[OcrLine], scale: float) -> np.ndarray | None:
