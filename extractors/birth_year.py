@@ -15,24 +15,41 @@ them a minor. When every crop prefers the year as read by the margin, the date `
 years of adults, cannot make a minor. Probed on the 90 unsure dates of birth of the seed-4242, -7777 and
 -2026 sets: every adult's year as read beat all minors' years (by 5 to 46 in most, 1 to 3 in four of
 the 2000s); the three minors' dates were all read as minors.
+
+The other way round, an ID whose century/sex and year digits still disagree with the date (the date's
+handwriting held its year) is read once more by the handwriting model with the date's digits imposed: the ID
+as read with only those three digits changed, then (not in digit boxes) the likeliest ID that has them. A
+reading about as likely as the model's best 12-digit number (extraction.yaml `id_birth_digits`) is taken,
+flagged `id_digits_from_birth_date`; an ID written inconsistent with the date falls far behind.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from intake.model import ExtractedField, Page
-from intake.personal_id import ADULT_AGE, BIRTH_YEAR_FROM_ID, OF_AGE, id_birth_data
+from intake.personal_id import (
+    ADULT_AGE,
+    BIRTH_YEAR_FROM_ID,
+    ID_DIGITS_FROM_BIRTH_DATE,
+    OF_AGE,
+    birth_digits,
+    id_birth_data,
+)
 
+from .confirm import value_crops
 from .fields import RereadCrops
 from .normalize import DIGIT_LOOKALIKES, NORMALIZERS
 from .ocr.base import OcrEngine
 from .templates import ExtractionRules
 
 YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+ISO_YEAR = re.compile(r"^(\d{4})-\d{2}-\d{2}$")
+DIGITS = "0123456789"
 
 
 def reread_birth_year(
@@ -70,36 +87,116 @@ def reread_birth_year(
     )
 
 
-def reread_member_birth_years(
+def reread_id_birth_digits(
+    fields: dict[str, ExtractedField],
+    pages: list[Page],
+    images: dict[int, np.ndarray],
+    rules: ExtractionRules,
+    engine: OcrEngine | None,
+    boxes: int | None = None,
+) -> None:
+    """Re-read `personal_id` with the century/sex and year digits of `date_of_birth` (and `gender`) imposed
+    when it disagrees with them (see the module's docstring). `boxes`: the ID is written in that many digit
+    boxes."""
+    number, born, sex = fields.get("personal_id"), fields.get("date_of_birth"), fields.get("gender")
+    bound = rules.id_birth_digits
+    if engine is None or bound is None or number is None or born is None or number.page is None:
+        return
+    as_read, year = str(number.value or ""), ISO_YEAR.match(str(born.value or ""))
+    encoded, holder_sex = id_birth_data(as_read), sex.value if sex is not None else None
+    imposed = birth_digits(int(year.group(1)), str(holder_sex)) if year else None
+    if encoded is None or imposed is None or _agrees(encoded, int(year.group(1)), holder_sex):
+        return
+    image = images.get(number.page)
+    if (
+        image is None
+        or pages[number.page].kind == "born_digital_pdf"
+        or not (crops := value_crops(image, number, boxes))
+    ):
+        return
+    changed, likeliest = _readings_with_digits(engine, crops, as_read, imposed)
+    # In a row of boxes the likeliest 12-digit number is itself a poor reading, and any number with the
+    # date's digits comes near it however the boxes were filled: there only the ID as read is weighed.
+    weighed = [changed] if boxes else [changed, likeliest]
+    reading = next((text for shortfall, text in weighed if shortfall <= bound.max_shortfall), None)
+    if reading is None:
+        return
+    fields["personal_id"] = number.model_copy(
+        update={
+            "value": reading,  # `raw` keeps what was first read
+            "needs_review": True,
+            "review_reasons": [*number.review_reasons, ID_DIGITS_FROM_BIRTH_DATE],
+        }
+    )
+
+
+def _readings_with_digits(
+    engine: OcrEngine, crops: list[np.ndarray], as_read: str, imposed: tuple[str, str]
+) -> tuple[tuple[float, str], tuple[float, str]]:
+    """The ID as read with only its birth digits made `imposed`'s, and the likeliest ID that has them, each
+    with how far it falls behind the likeliest 12-digit number of the crop that shows it best. (Behind the
+    likeliest number, not the likeliest reading: that one spaces the digits of a row of boxes.)"""
+    centuries, year_digits = imposed
+    changed = [[*as_read[:3], century, *year_digits, *as_read[6:]] for century in centuries]
+    likeliest = [DIGITS] * 3 + [centuries, *year_digits] + [DIGITS] * 6
+    best: list[tuple[float, str]] = [(math.inf, "")] * (len(changed) + 1)
+    for crop in crops:
+        read = engine.read_in_formats(crop, [*changed, likeliest, [DIGITS] * 12])
+        if read is None or (any_number := read[-1]) is None:
+            continue
+        for form, found in enumerate(read[:-1]):
+            if found is not None:
+                best[form] = min(best[form], (float(found[1] - any_number[1]), found[0]))
+    return min(best[:-1]), best[-1]
+
+
+def _agrees(encoded: tuple[int, str], year: int, sex: object) -> bool:
+    """Whether an ID's birth year and sex agree with the date's year and the sex read (if read at all)."""
+    if sex in ("male", "female"):
+        return encoded == (year, sex)
+    return encoded[0] == year
+
+
+# The cells of a members' row weighed against each other, and what the table says when one is replaced.
+MEMBER_CELLS_REREAD = ("date_of_birth", "personal_id")
+
+
+def reread_member_birth_data(
     table: ExtractedField,
     pages: list[Page],
     images: dict[int, np.ndarray],
     rules: ExtractionRules,
     engine: OcrEngine | None,
 ) -> ExtractedField:
-    """The household-members table with each row's date of birth weighed as `reread_birth_year` weighs
-    the declarant's, from the row's own cells. A year so replaced is flagged
-    `date_of_birth:birth_year_from_id` on the table."""
+    """The household-members table with each row's date of birth and ID weighed against each other as the
+    declarant's are (`reread_birth_year`, then `reread_id_birth_digits`), from the row's own cells. A cell
+    so replaced is flagged on the table (`date_of_birth:birth_year_from_id`,
+    `personal_id:id_digits_from_birth_date`)."""
     if not table.rows or not isinstance(table.value, list) or len(table.rows) != len(table.value):
         return table
     rows, members, replaced = [], [], False
     for read, member in zip(table.rows, table.value, strict=True):
         cells = dict(read)
         reread_birth_year(cells, pages, images, rules, engine)
-        if cells.get("date_of_birth") is not read.get("date_of_birth"):
-            replaced = True
-            member = {**member, "date_of_birth": cells["date_of_birth"].value}
+        reread_id_birth_digits(cells, pages, images, rules, engine)
+        for key in MEMBER_CELLS_REREAD:
+            if cells.get(key) is not read.get(key):
+                replaced = True
+                member = {**member, key: cells[key].value}
         rows.append(cells)
         members.append(member)
     if not replaced:
         return table
-    # The column's reasons again from its cells: a year taken from the ID may have mended a failing date.
-    kept = [reason for reason in table.review_reasons if not reason.startswith("date_of_birth:")]
+    # The columns' reasons again from their cells: a year taken from the ID may have mended a failing date.
+    kept = [
+        r for r in table.review_reasons if not r.startswith(tuple(f"{key}:" for key in MEMBER_CELLS_REREAD))
+    ]
     cell_reasons = {
-        f"date_of_birth:{reason}"
+        f"{key}:{reason}"
         for cells in rows
-        if (born := cells.get("date_of_birth")) is not None
-        for reason in born.review_reasons
+        for key in MEMBER_CELLS_REREAD
+        if (cell := cells.get(key)) is not None
+        for reason in cell.review_reasons
         if reason not in ("handwriting_unconfirmed", "low_confidence")
     }
     reasons = sorted({*kept, *cell_reasons})

@@ -99,6 +99,12 @@ def _line_crop_at(image: np.ndarray, found: ExtractedField) -> list[np.ndarray] 
     return [crops.crop(min(crops.starts))] if crops is not None else None
 
 
+def value_crops(image: np.ndarray, found: ExtractedField, boxes: int | None) -> list[np.ndarray] | None:
+    """The crops the handwriting model weighs a value in: its row of `boxes` digit boxes, or a crop of the
+    line it is written on."""
+    return _digit_grid_at(image, found, boxes) if boxes else _line_crop_at(image, found)
+
+
 def confirm_by_weighing(
     documents: list[Document],
     images: dict[int, np.ndarray],
@@ -134,7 +140,7 @@ def confirm_by_weighing(
                     or (image := images.get(found.page)) is None
                 ):
                     continue
-                crops = _digit_grid_at(image, found, boxes) if boxes else _line_crop_at(image, found)
+                crops = value_crops(image, found, boxes)
                 if crops is None:
                     continue
                 shortfalls = {

@@ -11,7 +11,12 @@ from intake.config import Settings
 from intake.model import DocType, Document, Dossier, ExtractedField, Procedure
 
 from . import marks
-from .birth_year import reread_birth_year, reread_member_birth_years, settle_of_age
+from .birth_year import (
+    reread_birth_year,
+    reread_id_birth_digits,
+    reread_member_birth_data,
+    settle_of_age,
+)
 from .confirm import confirm_across_documents, confirm_by_weighing
 from .fields import extract_document
 from .foreign import foreign_paper_fields
@@ -52,9 +57,17 @@ def extract_dossier(dossier: Dossier, images: list[np.ndarray], settings: Settin
             engine,
         )
         reread_birth_year(fields, dossier.pages, page_images, templates.extraction, engine)
+        reread_id_birth_digits(
+            fields,
+            dossier.pages,
+            page_images,
+            templates.extraction,
+            engine,
+            _digit_boxes(templates, document, "personal_id"),
+        )
         for key, found in fields.items():
             if found.rows:
-                fields[key] = reread_member_birth_years(
+                fields[key] = reread_member_birth_data(
                     found, dossier.pages, page_images, templates.extraction, engine
                 )
         settle_of_age(

@@ -258,6 +258,14 @@ class WrittenFormats(Strict):
         return self
 
 
+class IdBirthDigits(Strict):
+    """How an ID that disagrees with its holder's date of birth is re-read with the date's digits imposed."""
+
+    max_shortfall: float = Field(
+        description="how far behind the crop's best reading the re-read with the date's digits may fall"
+    )
+
+
 class ExtractionRules(Strict):
     label_cutoff: float
     review_below: float
@@ -269,6 +277,7 @@ class ExtractionRules(Strict):
     cross_document: ConfirmationRules = Field(default_factory=lambda: ConfirmationRules(groups={}))
     handwritten_choices: HandwrittenChoices = Field(default_factory=lambda: HandwrittenChoices(margin=3.0))
     written_formats: dict[str, WrittenFormats] = Field(default_factory=dict)
+    id_birth_digits: IdBirthDigits | None = None
 
 
 class RequestType(Strict):

@@ -11,6 +11,9 @@ import re
 # The review flag of a date of birth whose year was taken from the ID number (extractors/birth_year.py): the
 # two then agree by construction, so the date does not vouch for the ID's year.
 BIRTH_YEAR_FROM_ID = "birth_year_from_id"
+# The review flag of an ID whose century/sex and year digits were re-read with the date of birth's imposed
+# (extractors/birth_year.py): the two then agree by construction.
+ID_DIGITS_FROM_BIRTH_DATE = "id_digits_from_birth_date"
 ADULT_AGE = 18
 # What an unsure date of birth still settles (ExtractedField.settles) when its handwriting scored clearly
 # above every year that would make its holder a minor (extractors/birth_year.py).
@@ -23,3 +26,13 @@ def id_birth_data(number: str) -> tuple[int, str] | None:
         return None
     digit = int(number[3])
     return 1900 + 100 * (digit // 2) + int(number[4:6]), "male" if digit % 2 == 0 else "female"
+
+
+def birth_digits(year: int, sex: str | None) -> tuple[str, str] | None:
+    """The digits an ID holds at its century/sex place (both sexes' when `sex` is unknown) and its two year
+    places for a holder born in `year`; None outside the centuries the numbering covers."""
+    if not 1900 <= year < 2200:
+        return None
+    century = 2 * ((year - 1900) // 100)
+    digits = {"male": str(century), "female": str(century + 1)}.get(sex or "", f"{century}{century + 1}")
+    return digits, f"{year % 100:02d}"

@@ -9,7 +9,8 @@ from helpers import hand_line
 from extractors.birth_year import (
     _year_as_digits,
     reread_birth_year,
-    reread_member_birth_years,
+    reread_id_birth_digits,
+    reread_member_birth_data,
     settle_of_age,
 )
 from extractors.ocr import shared_engine
@@ -82,7 +83,7 @@ def test_each_household_member_row_is_weighed_from_its_own_cells(settings: Setti
     )
     rules = load_templates(settings.templates_dir).extraction
     images = {0: misread_image[0], 1: written_image[0]}
-    weighed = reread_member_birth_years(
+    weighed = reread_member_birth_data(
         table, [*misread_page, *written_page], images, rules, shared_engine(settings)
     )
     assert [member["date_of_birth"] for member in weighed.value] == ["1989-07-27", "1969-07-27"]
@@ -90,6 +91,57 @@ def test_each_household_member_row_is_weighed_from_its_own_cells(settings: Setti
     assert weighed.rows[0]["date_of_birth"].review_reasons == ["birth_year_from_id"]
     assert weighed.review_reasons == ["date_of_birth:birth_year_from_id", "handwriting_unconfirmed"]
     assert weighed.needs_review
+
+
+def _id_read_as(
+    written: str, misread: str
+) -> tuple[dict[str, ExtractedField], list[Page], dict[int, np.ndarray]]:
+    """A page with a handwritten ID, read as `misread`, of a woman whose date of birth says 1989."""
+    label = "Số định danh cá nhân: "
+    crop = hand_line(written, font_px=44, label=label)
+    image = np.full((300, 1600), 255, dtype=np.uint8)
+    image[100 : 100 + crop.shape[0], 100 : 100 + crop.shape[1]] = crop
+    value_x0 = 100 + crop.shape[1] - int(hand_line(written, font_px=44).shape[1])
+    box = BoundingBox(x0=value_x0, y0=104, x1=100 + crop.shape[1] - 10, y1=100 + crop.shape[0] - 4)
+    fields = {
+        "personal_id": ExtractedField(
+            key="personal_id", value=misread, raw=misread, confidence=0.9, page=0, box=box
+        ),
+        "date_of_birth": ExtractedField(key="date_of_birth", value="1989-07-27", confidence=0.95, page=0),
+        "gender": ExtractedField(key="gender", value="female", confidence=0.95, page=0),
+    }
+    page = Page(index=0, file="ct01.jpg", file_page=1, kind="raster", width=1600, height=300)
+    return fields, [page], {0: np.stack([image] * 3, axis=-1)}
+
+
+@pytest.mark.parametrize(
+    ("written", "misread", "expected", "flags"),
+    [
+        # the year's 8 read as a 6: the ID with the date's digits is what the handwriting holds
+        ("031189456123", "031169456123", "031189456123", ["id_digits_from_birth_date"]),
+        # written so: the disagreement is the citizen's, kept for the validators to report
+        ("031169456123", "031169456123", "031169456123", []),
+    ],
+)
+def test_an_id_that_disagrees_with_the_date_is_read_with_the_dates_digits(
+    settings: Settings, written: str, misread: str, expected: str, flags: list[str]
+) -> None:
+    fields, pages, images = _id_read_as(written, misread)
+    rules = load_templates(settings.templates_dir).extraction
+    reread_id_birth_digits(fields, pages, images, rules, shared_engine(settings))
+    number = fields["personal_id"]
+    assert (number.value, number.review_reasons, number.raw) == (expected, flags, misread)
+    assert number.needs_review == bool(flags)
+
+
+def test_a_household_members_id_is_read_with_its_rows_date(settings: Settings) -> None:
+    row, pages, images = _id_read_as("031189456123", "031169456123")
+    member = {"full_name": "Lê Thị A", "personal_id": "031169456123", "date_of_birth": "1989-07-27"}
+    table = ExtractedField(key="household_members", value=[member], rows=[row])
+    rules = load_templates(settings.templates_dir).extraction
+    weighed = reread_member_birth_data(table, pages, images, rules, shared_engine(settings))
+    assert weighed.value == [{**member, "personal_id": "031189456123"}]
+    assert weighed.review_reasons == ["personal_id:id_digits_from_birth_date"]
 
 
 @pytest.mark.parametrize(
