@@ -69,8 +69,13 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
 
 
+# Look-alikes no Vietnamese text holds, read for the letters it does: the Icelandic eth for "Đ"/"đ".
+LOOKALIKE_LETTERS = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
+
+
 def clean_text(raw: str) -> str:
-    return nfc(" ".join(raw.replace("\u00a0", " ").split())).strip(" .:;,-_…'\"`‘’“”")
+    joined = " ".join(raw.replace("\u00a0", " ").translate(LOOKALIKE_LETTERS).split())
+    return nfc(joined).strip(" .:;,-_…'\"`‘’“”")
 
 
 def digits_only(raw: str) -> str:

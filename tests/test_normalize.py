@@ -274,3 +274,11 @@ def test_a_passport_number_misread_fails(raw: str) -> None:
 )
 def test_a_date_read_with_look_alike_letters_is_a_guess(raw: str, doubt: str | None) -> None:
     assert n.date_value(raw).doubt == doubt
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("CĐ 099308", "CĐ 099308"), ("CÐ 254866", "CĐ 254866"), ("cs27973", "CS 27973")]
+)
+def test_certificate_codes_keep_their_d_with_stroke(raw: str, expected: str) -> None:
+    """The serial's "Đ" is often read as the Icelandic eth "Ð", which no Vietnamese code holds."""
+    assert n.NORMALIZERS["code"](raw) == n.Normalized(expected, True)
