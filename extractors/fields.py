@@ -42,7 +42,7 @@ from .templates import (
 )
 
 # Leaders, then a footnote mark however it was read ("(1)", "l)", "(Q2)", "()"), then a label's tail ("h:").
-LEADING_NOISE = re.compile(r"^[^\w(+]*(?:\(?\w{0,3}\)[^\w(+]*)?(?:\w{1,2}\s*:\s*)?")
+LEADING_NOISE = re.compile(r"^[^\w(+]*(?:\w?\(?\w{0,3}\)[^\w(+]*)?(?:\w{1,2}\s*:\s*)?")
 VOCABULARY_SHORT_WORD = 4  # letters; up to this length one slip is allowed, beyond it two
 # "ngày … tháng" however the blanks between were read ("ngày. .tháng", "ngày 05 tháng", "ngày I tháng"), on
 # text without tone marks ("thắng", "ngàn"): a signature's date.

@@ -91,12 +91,25 @@ def text(raw: str) -> Normalized:
 ADDRESS_ODD = re.compile(r"[^\w\s,./\-()'’–;&]|_")  # Đắk R'Lấp, "Số 12 – 14"
 
 
+# A house, lane or alley number (after "Số", "ngõ", …) read with look-alikes of its digits: "Số I16",
+# "ngõ 5I", "Số 15§", and a narrow leading 1 set apart, "Số I 14".
+HOUSE_NUMBER = re.compile(
+    r"(?<!\w)(số|ngõ|ngách|hẻm|kiệt)\s+((?:[Il](?= \d))?[ ]?[\dIl§Š]*(?<=[\dIl§Š]))(?=[\s,/]|$)",
+    re.IGNORECASE,
+)
+HOUSE_DIGIT_LOOKALIKES = str.maketrans({"I": "1", "l": "1", "§": "8", "Š": "5", " ": ""})
+
+
 def address(raw: str) -> Normalized:
     """An address as written, without a following sentence ("… Hải Phòng. Nhà ở thuộc quyền …"); one holding
-    a character no address is written with is kept, but doubted."""
+    a character no address is written with is kept, but doubted. House numbers read with look-alikes of their
+    digits are mended, and doubted."""
     value = re.split(r"\.\s+(?=[A-ZĐÀ-Ỹ])", clean_text(raw), maxsplit=1)[0]
     if not value:
         return Normalized.fail("empty")
+    mended = HOUSE_NUMBER.sub(lambda m: f"{m[1]} {m[2].translate(HOUSE_DIGIT_LOOKALIKES)}", value)
+    if mended != value:
+        return Normalized(mended, True, doubt="address_digits_guessed")
     return Normalized(value, True, doubt="odd_characters" if ADDRESS_ODD.search(value) else None)
 
 

@@ -380,7 +380,7 @@ def test_closed_vocabulary_snaps_near_misses_and_flags_the_rest() -> None:
 
 
 def test_footnote_marks_however_read_are_not_part_of_the_value() -> None:
-    for mark in ["(1): ", "l): ", "(Q2): ", "(): ", "h: ", "....: "]:
+    for mark in ["(1): ", "l): ", "(Q2): ", "(): ", "h: ", "....: ", "i(2): "]:  # "nghị(2)" cut after "ngh"
         assert _clean_value(mark + "Công an phường Gia Viên") == "Công an phường Gia Viên", mark
     assert _clean_value("(không có)") == "(không có)"
 

@@ -69,6 +69,7 @@ READING_DOUBTS = frozenset(
         ID_DIGITS_FROM_BIRTH_DATE,
         "name_spelling_unusual",
         "odd_characters",
+        "address_digits_guessed",
         "email_cleaned",
         "language_unclear",
     }
