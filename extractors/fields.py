@@ -1002,14 +1002,15 @@ def extract_fields(
                 )
             continue
         value = _meaning(item, reading.raw)
-        if formatted := _format_reading(context, reading, item, value, rules, engine):
+        reread = _handwriting_reread(context, reading, item, rules, engine) if not value.ok else None
+        if reread is not None and not reread[1].ok:
+            reading, value = reread  # a number every read fails the same way: what the citizen wrote
+        elif formatted := _format_reading(context, reading, item, value, rules, engine):
             reading, value = formatted
-        if not value.ok:
-            reread = _handwriting_reread(context, reading, item, rules, engine) or _email_by_domain(
-                context, reading, item, rules, engine
-            )
-            if reread is not None:
-                reading, value = reread
+        elif reread is not None:
+            reading, value = reread
+        if not value.ok and (by_domain := _email_by_domain(context, reading, item, rules, engine)):
+            reading, value = by_domain
         value = _listed_spelling(value, item, rules)
         confidence = reading.confidence
         if not value.ok and (repeated := _printed_number_repeated(context, reading, item, rules, engine)):

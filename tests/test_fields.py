@@ -4,6 +4,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 from helpers import FONT_SANS, FONT_SERIF, HAND_FONT, hand_line
@@ -688,6 +689,25 @@ def test_a_handwritten_phone_that_fails_in_every_read_is_what_the_citizen_wrote(
     phone = extract(templates, DocType.CT01, "66/2023", [page], {0: image}, shared_engine(settings))["phone"]
     assert (phone.value, phone.review_reasons) == ("074422042", ["invalid_phone"])
     assert phone.confidence == 0.95  # extraction.yaml agreeing_reads_confidence
+
+
+def test_a_phone_every_read_fails_alike_is_not_given_a_digit_by_its_written_form(
+    templates: TemplateSet, settings: Settings
+) -> None:
+    """A citizen's nine-digit phone (generated seed-4242 dossier hs_0116), first read "()5476⁄408": every read
+    of the re-read gives the nine digits, while every crop read in the ten-digit form agreed on an invented
+    tenth digit ("0541874031")."""
+    crop = cv2.imread(
+        str(Path(__file__).parent / "data" / "handwritten_nine_digit_phone.png"), cv2.IMREAD_GRAYSCALE
+    )
+    image = np.full((400, 2480), 235, dtype=np.uint8)
+    image[100 : 100 + crop.shape[0], 200 : 200 + crop.shape[1]] = crop
+    box = BoundingBox(x0=232, y0=152, x1=985, y1=205)  # where the page's OCR found the line
+    page = make_page(CT01_ROWS[:2], height=400)
+    page.lines.append(OcrLine(text="5. Số điện thoại liên hệ: ()5476⁄408..", confidence=0.86, box=box))
+    images = {0: np.stack([image] * 3, axis=-1)}
+    phone = extract(templates, DocType.CT01, "66/2023", [page], images, shared_engine(settings))["phone"]
+    assert (phone.value, phone.review_reasons) == ("054187403", ["invalid_phone"])
 
 
 @pytest.mark.parametrize(
