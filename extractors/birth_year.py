@@ -21,6 +21,9 @@ handwriting held its year) is read once more by the handwriting model with the d
 as read with only those three digits changed, then (not in digit boxes) the likeliest ID that has them. A
 reading about as likely as the model's best 12-digit number (extraction.yaml `id_birth_digits`) is taken,
 flagged `id_digits_from_birth_date`; an ID written inconsistent with the date falls far behind.
+
+A sex that neither reading nor scoring made out ("5", "Aa" in a members' table) is the one the ID encodes when
+the ID's year is the date's, flagged `sex_from_id`: the two readings agreeing vouch for the ID's first digits.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from intake.personal_id import (
     BIRTH_YEAR_FROM_ID,
     ID_DIGITS_FROM_BIRTH_DATE,
     OF_AGE,
+    SEX_FROM_ID,
     birth_digits,
     id_birth_data,
 )
@@ -157,8 +161,22 @@ def _agrees(encoded: tuple[int, str], year: int, sex: object) -> bool:
     return encoded[0] == year
 
 
+def sex_from_id(fields: dict[str, ExtractedField]) -> None:
+    """Take an unreadable `gender` from `personal_id` when the ID's birth year is `date_of_birth`'s (see the
+    module's docstring)."""
+    sex, number, born = fields.get("gender"), fields.get("personal_id"), fields.get("date_of_birth")
+    if sex is None or sex.value in (None, "male", "female") or number is None or born is None:
+        return
+    encoded, year = id_birth_data(str(number.value or "")), ISO_YEAR.match(str(born.value or ""))
+    if encoded is None or year is None or int(year.group(1)) != encoded[0]:
+        return
+    fields["gender"] = sex.model_copy(
+        update={"value": encoded[1], "needs_review": True, "review_reasons": [SEX_FROM_ID]}
+    )
+
+
 # The cells of a members' row weighed against each other, and what the table says when one is replaced.
-MEMBER_CELLS_REREAD = ("date_of_birth", "personal_id")
+MEMBER_CELLS_REREAD = ("date_of_birth", "personal_id", "gender")
 
 
 def reread_member_birth_data(
@@ -168,10 +186,10 @@ def reread_member_birth_data(
     rules: ExtractionRules,
     engine: OcrEngine | None,
 ) -> ExtractedField:
-    """The household-members table with each row's date of birth and ID weighed against each other as the
-    declarant's are (`reread_birth_year`, then `reread_id_birth_digits`), from the row's own cells. A cell
-    so replaced is flagged on the table (`date_of_birth:birth_year_from_id`,
-    `personal_id:id_digits_from_birth_date`)."""
+    """The household-members table with each row's date of birth, ID and sex weighed against each other as
+    the declarant's are (`reread_birth_year`, `reread_id_birth_digits`, `sex_from_id`), from the row's own
+    cells. A cell so replaced is flagged on the table (`date_of_birth:birth_year_from_id`,
+    `personal_id:id_digits_from_birth_date`, `gender:sex_from_id`)."""
     if not table.rows or not isinstance(table.value, list) or len(table.rows) != len(table.value):
         return table
     rows, members, replaced = [], [], False
@@ -179,6 +197,7 @@ def reread_member_birth_data(
         cells = dict(read)
         reread_birth_year(cells, pages, images, rules, engine)
         reread_id_birth_digits(cells, pages, images, rules, engine)
+        sex_from_id(cells)
         for key in MEMBER_CELLS_REREAD:
             if cells.get(key) is not read.get(key):
                 replaced = True

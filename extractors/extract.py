@@ -16,6 +16,7 @@ from .birth_year import (
     reread_id_birth_digits,
     reread_member_birth_data,
     settle_of_age,
+    sex_from_id,
 )
 from .confirm import confirm_across_documents, confirm_by_weighing
 from .fields import extract_document
@@ -65,6 +66,7 @@ def extract_dossier(dossier: Dossier, images: list[np.ndarray], settings: Settin
             engine,
             _digit_boxes(templates, document, "personal_id"),
         )
+        sex_from_id(fields)
         for key, found in fields.items():
             if found.rows:
                 fields[key] = reread_member_birth_data(

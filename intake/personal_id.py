@@ -14,6 +14,9 @@ BIRTH_YEAR_FROM_ID = "birth_year_from_id"
 # The review flag of an ID whose century/sex and year digits were re-read with the date of birth's imposed
 # (extractors/birth_year.py): the two then agree by construction.
 ID_DIGITS_FROM_BIRTH_DATE = "id_digits_from_birth_date"
+# The review flag of a sex that could not be read, taken from the ID whose birth year the date of birth
+# confirms (extractors/birth_year.py).
+SEX_FROM_ID = "sex_from_id"
 ADULT_AGE = 18
 # What an unsure date of birth still settles (ExtractedField.settles) when its handwriting scored clearly
 # above every year that would make its holder a minor (extractors/birth_year.py).

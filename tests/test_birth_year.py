@@ -12,6 +12,7 @@ from extractors.birth_year import (
     reread_id_birth_digits,
     reread_member_birth_data,
     settle_of_age,
+    sex_from_id,
 )
 from extractors.ocr import shared_engine
 from extractors.templates import load_templates
@@ -170,3 +171,24 @@ def test_a_year_read_with_look_alike_letters_is_weighed_as_digits() -> None:
     assert _year_as_digits("25/2/196G") == "25/2/1966"
     assert _year_as_digits("ngày 12 tháng 5 năm 19SZ") == "ngày 12 tháng 5 năm 1952"
     assert _year_as_digits("Ngày sinh: 25/02/1986") == "Ngày sinh: 25/02/1986"
+
+
+@pytest.mark.parametrize(
+    ("born", "sex_read", "expected", "flags"),
+    [
+        ("1989-07-27", "5", "female", ["sex_from_id"]),  # the ID's year is the date's: its sex digit holds
+        ("1969-07-27", "5", "5", ["unrecognised_gender"]),  # they disagree: the ID may be misread too
+        ("1989-07-27", "male", "male", []),  # a sex read is kept, even against the ID
+    ],
+)
+def test_a_sex_that_could_not_be_read_is_the_ids_when_the_date_vouches_for_it(
+    born: str, sex_read: str, expected: str, flags: list[str]
+) -> None:
+    reasons = [] if sex_read == "male" else ["unrecognised_gender"]
+    fields = {
+        "personal_id": ExtractedField(key="personal_id", value="031189456123", confidence=0.9),
+        "date_of_birth": ExtractedField(key="date_of_birth", value=born, confidence=0.9),
+        "gender": ExtractedField(key="gender", value=sex_read, confidence=0.5, review_reasons=reasons),
+    }
+    sex_from_id(fields)
+    assert (fields["gender"].value, fields["gender"].review_reasons) == (expected, flags)

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from intake.model import Check, DocType, Document, ExtractedField
-from intake.personal_id import BIRTH_YEAR_FROM_ID, ID_DIGITS_FROM_BIRTH_DATE, id_birth_data
+from intake.personal_id import BIRTH_YEAR_FROM_ID, ID_DIGITS_FROM_BIRTH_DATE, SEX_FROM_ID, id_birth_data
 
 from .common import DossierView, birth_year, masked, parse_date
 
@@ -67,6 +67,7 @@ READING_DOUBTS = frozenset(
         "date_digits_guessed",
         BIRTH_YEAR_FROM_ID,
         ID_DIGITS_FROM_BIRTH_DATE,
+        SEX_FROM_ID,
         "name_spelling_unusual",
         "odd_characters",
         "address_digits_guessed",
