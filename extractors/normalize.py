@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -83,12 +83,34 @@ def digits_only(raw: str) -> str:
 
 
 def text(raw: str) -> Normalized:
+    """Free text as written; one holding a character no Vietnamese (or English) text is written with
+    ("(4ø uớân" for a handwritten "Giáo viên") is kept, but doubted."""
     value = clean_text(raw)
-    return Normalized(value, bool(value), None if value else "empty")
+    if not value:
+        return Normalized(value, False, "empty")
+    odd = odd_characters(value, TEXT_PUNCTUATION)
+    return Normalized(value, True, doubt="odd_characters" if odd else None)
+
+
+# The marks Vietnamese letters are written with: five tones, the circumflex, the breve and the horn.
+VIETNAMESE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b")
+TEXT_PUNCTUATION = frozenset(" ,.;:/-()'’–&+%°\"“”?!_")
+
+
+def odd_characters(value: str, punctuation: frozenset[str]) -> bool:
+    """Whether `value` holds a character other than a digit, `punctuation`, or a letter of the Vietnamese
+    (or plain Latin) alphabet."""
+    for char in value:
+        if char.isdigit() or char in punctuation or char in "đĐ":
+            continue
+        base, *marks = unicodedata.normalize("NFD", char)
+        if not ("a" <= base.casefold() <= "z" and VIETNAMESE_MARKS.issuperset(marks)):
+            return True
+    return False
 
 
 # Characters an address is written with; anything else ("Số 7§", "Số 13!", "phườ: Nội") is an OCR slip.
-ADDRESS_ODD = re.compile(r"[^\w\s,./\-()'’–;&]|_")  # Đắk R'Lấp, "Số 12 – 14"
+ADDRESS_PUNCTUATION = frozenset(" ,./-()'’–;&")  # Đắk R'Lấp, "Số 12 – 14"
 
 
 # A house, lane or alley number (after "Số", "ngõ", …) read with look-alikes of its digits: "Số I16",
@@ -110,7 +132,8 @@ def address(raw: str) -> Normalized:
     mended = HOUSE_NUMBER.sub(lambda m: f"{m[1]} {m[2].translate(HOUSE_DIGIT_LOOKALIKES)}", value)
     if mended != value:
         return Normalized(mended, True, doubt="address_digits_guessed")
-    return Normalized(value, True, doubt="odd_characters" if ADDRESS_ODD.search(value) else None)
+    odd = odd_characters(value, ADDRESS_PUNCTUATION)
+    return Normalized(value, True, doubt="odd_characters" if odd else None)
 
 
 def relationship(raw: str) -> Normalized:
@@ -437,6 +460,21 @@ def code(raw: str) -> Normalized:
     return Normalized(f"{match.group(1)} {match.group(2)}", True)
 
 
+# A notarisation or certification number: "4325, quyển số 07/2026 TP/CC-SCC/HĐGD". Its number may be read
+# split ("2 764") or set off from its comma ("4325 ,"), and "quyển" (book) as "quyền" or "quyến".
+REGISTER_NUMBER = re.compile(r"^(\d[\d ]*\d|\d)\s*,\s*quy\w{1,2}n\s+số\s+", re.IGNORECASE)
+
+
+def register_number(raw: str) -> Normalized:
+    """A notary's or certifier's number and book, in the formula they are written in."""
+    value = text(raw)
+    match = REGISTER_NUMBER.match(str(value.value or ""))
+    if not value.ok or match is None:
+        return value
+    number = match.group(1).replace(" ", "")
+    return replace(value, value=f"{number}, quyển số {value.value[match.end() :]}")
+
+
 def boolean(raw: str) -> Normalized:
     plain = strip_accents(clean_text(raw)).casefold()
     if plain in {"co", "yes", "true", "x", "1"}:
@@ -461,4 +499,5 @@ NORMALIZERS: dict[str, Callable[[str], Normalized]] = {
     "area": area,
     "money": money,
     "boolean": boolean,
+    "register_number": register_number,
 }

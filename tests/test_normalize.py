@@ -305,3 +305,31 @@ def test_house_numbers_read_with_look_alikes_of_their_digits(
     raw: str, expected: str, doubt: str | None
 ) -> None:
     assert n.address(raw) == n.Normalized(expected, True, doubt=doubt)
+
+
+@pytest.mark.parametrize(
+    ("raw", "doubt"),
+    [
+        ("(4ø uớân", "odd_characters"),  # a handwritten "Giáo viên" read as no text is written
+        ("49# (za(›aÊ Rsaé, Nhật Bản", "odd_characters"),
+        ("Giáo viên", None),
+        ("37 Central Road, Cộng hòa Liên bang Đức", None),
+        ("2233, quyển số 01/2026 TP/CC-SCC/HĐGD", None),
+        ("written_consent", None),
+    ],
+)
+def test_free_text_with_a_character_no_vietnamese_text_holds_is_doubted(raw: str, doubt: str | None) -> None:
+    assert n.text(raw) == n.Normalized(raw, True, doubt=doubt)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2233, quyền số 01/2026 TP/CC-SCC/HĐGD", "2233, quyển số 01/2026 TP/CC-SCC/HĐGD"),
+        ("2 764, quyển số 06/2026 TP/CC-SCC/HĐGD", "2764, quyển số 06/2026 TP/CC-SCC/HĐGD"),
+        ("4325 , quyến số 07/2026 TP/CC-SCC/HĐGD", "4325, quyển số 07/2026 TP/CC-SCC/HĐGD"),
+        ("123/2026/SCT", "123/2026/SCT"),  # not in the formula: as read
+    ],
+)
+def test_a_notarisation_number_is_written_in_its_formula(raw: str, expected: str) -> None:
+    assert n.register_number(raw) == n.Normalized(expected, True)
