@@ -23,7 +23,8 @@ reading about as likely as the model's best 12-digit number (extraction.yaml `id
 flagged `id_digits_from_birth_date`; an ID written inconsistent with the date falls far behind.
 
 A sex that neither reading nor scoring made out ("5", "Aa" in a members' table) is the one the ID encodes when
-the ID's year is the date's, flagged `sex_from_id`: the two readings agreeing vouch for the ID's first digits.
+the ID's year is the date's, flagged `sex_from_id`: the two readings agreeing vouch for the ID's first digits
+(not when they agree because one was taken from the other).
 """
 
 from __future__ import annotations
@@ -108,7 +109,8 @@ def reread_id_birth_digits(
         return
     as_read, year = str(number.value or ""), ISO_YEAR.match(str(born.value or ""))
     encoded, holder_sex = id_birth_data(as_read), sex.value if sex is not None else None
-    imposed = birth_digits(int(year.group(1)), str(holder_sex)) if year else None
+    known_sex = holder_sex if holder_sex in ("male", "female") else None
+    imposed = birth_digits(int(year.group(1)), known_sex) if year else None
     if encoded is None or imposed is None or _agrees(encoded, int(year.group(1)), holder_sex):
         return
     image = images.get(number.page)
@@ -163,15 +165,22 @@ def _agrees(encoded: tuple[int, str], year: int, sex: object) -> bool:
 
 def sex_from_id(fields: dict[str, ExtractedField]) -> None:
     """Take an unreadable `gender` from `personal_id` when the ID's birth year is `date_of_birth`'s (see the
-    module's docstring)."""
+    module's docstring); one taken so is taken again from an ID replaced since. Not when the two agree by
+    construction: a year copied from the ID, or an ID re-read with the date's digits imposed."""
     sex, number, born = fields.get("gender"), fields.get("personal_id"), fields.get("date_of_birth")
-    if sex is None or sex.value in (None, "male", "female") or number is None or born is None:
+    if sex is None or number is None or born is None:
+        return
+    if sex.value in (None, "male", "female") and SEX_FROM_ID not in sex.review_reasons:
+        return
+    if BIRTH_YEAR_FROM_ID in born.review_reasons or ID_DIGITS_FROM_BIRTH_DATE in number.review_reasons:
         return
     encoded, year = id_birth_data(str(number.value or "")), ISO_YEAR.match(str(born.value or ""))
     if encoded is None or year is None or int(year.group(1)) != encoded[0]:
         return
+    failure = NORMALIZERS["gender"](str(sex.raw or sex.value or "")).problem
+    kept = [reason for reason in sex.review_reasons if reason not in (failure, SEX_FROM_ID)]
     fields["gender"] = sex.model_copy(
-        update={"value": encoded[1], "needs_review": True, "review_reasons": [SEX_FROM_ID]}
+        update={"value": encoded[1], "needs_review": True, "review_reasons": [*kept, SEX_FROM_ID]}
     )
 
 

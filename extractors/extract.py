@@ -95,13 +95,15 @@ def confirm_dossier(
     dossier: Dossier, images: dict[int, np.ndarray], templates: TemplateSet, engine: OcrEngine | None
 ) -> int:
     """Confirm unsure readings by the dossier's other papers (confirm.py); a declaration whose ID was
-    replaced so has its date of birth weighed against the ID's year again. Return how many were confirmed."""
+    replaced so has its date of birth weighed against the ID's year again, and a sex taken from the ID taken
+    again. Return how many were confirmed."""
     rules = templates.extraction.cross_document
     confirmed = confirm_across_documents(dossier.documents, rules)
     replaced = confirm_by_weighing(dossier.documents, images, partial(_digit_boxes, templates), rules, engine)
     for document, key in replaced:
         if key == "personal_id":
             reread_birth_year(document.fields, dossier.pages, images, templates.extraction, engine)
+            sex_from_id(document.fields)
     return confirmed + len(replaced)
 
 

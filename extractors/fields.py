@@ -41,8 +41,9 @@ from .templates import (
     TableSpec,
 )
 
-# Leaders, then a footnote mark however it was read ("(1)", "l)", "(Q2)", "()"), then a label's tail ("h:").
-LEADING_NOISE = re.compile(r"^[^\w(+]*(?:\w?\(?\w{0,3}\)[^\w(+]*)?(?:\w{1,2}\s*:\s*)?")
+# Leaders, then a footnote mark however it was read ("(1)", "l)", "(Q2)", "()", "i(2)" after a label read
+# short of its last letter), then a label's tail ("h:").
+LEADING_NOISE = re.compile(r"^[^\w(+]*(?:(?:\w(?=\())?\(?\w{0,3}\)[^\w(+]*)?(?:\w{1,2}\s*:\s*)?")
 VOCABULARY_SHORT_WORD = 4  # letters; up to this length one slip is allowed, beyond it two
 # "ngày … tháng" however the blanks between were read ("ngày. .tháng", "ngày 05 tháng", "ngày I tháng"), on
 # text without tone marks ("thắng", "ngàn"): a signature's date.
@@ -1002,15 +1003,20 @@ def extract_fields(
                 )
             continue
         value = _meaning(item, reading.raw)
-        reread = _handwriting_reread(context, reading, item, rules, engine) if not value.ok else None
+        # A number every read fails alike is what the citizen wrote (_unanimous_number): it is looked for
+        # before the written form, which would make such a number pass.
+        early = not value.ok and item.normalizer in REPEATABLE_NUMBERS
+        reread = _handwriting_reread(context, reading, item, rules, engine) if early else None
         if reread is not None and not reread[1].ok:
-            reading, value = reread  # a number every read fails the same way: what the citizen wrote
+            reading, value = reread
         elif formatted := _format_reading(context, reading, item, value, rules, engine):
             reading, value = formatted
-        elif reread is not None:
-            reading, value = reread
-        if not value.ok and (by_domain := _email_by_domain(context, reading, item, rules, engine)):
-            reading, value = by_domain
+        if not value.ok:
+            if not early:
+                reread = _handwriting_reread(context, reading, item, rules, engine)
+            reread = reread or _email_by_domain(context, reading, item, rules, engine)
+            if reread is not None:
+                reading, value = reread
         value = _listed_spelling(value, item, rules)
         confidence = reading.confidence
         if not value.ok and (repeated := _printed_number_repeated(context, reading, item, rules, engine)):

@@ -6,10 +6,11 @@ flagged for review rather than dropped or guessed.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -92,19 +93,23 @@ def text(raw: str) -> Normalized:
     return Normalized(value, True, doubt="odd_characters" if odd else None)
 
 
-# The marks Vietnamese letters are written with: five tones, the circumflex, the breve and the horn.
-VIETNAMESE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b")
+# Tone marks (the other combining marks, ˆ ˘ ̛, make vowels). A syllable closed by p, t, c or ch carries only
+# the sắc or nặng tone: "Ngoc" is "Ngọc" or "Ngóc" misread, never a spelling.
+TONE_MARKS = {"\u0301", "\u0300", "\u0309", "\u0303", "\u0323"}
+STOP_TONES = {"\u0301", "\u0323"}
+# The marks Vietnamese letters are written with: the tones, and the circumflex, breve and horn.
+VIETNAMESE_MARKS = frozenset(TONE_MARKS | {"\u0302", "\u0306", "\u031b"})
 TEXT_PUNCTUATION = frozenset(" ,.;:/-()'’–&+%°\"“”?!_")
 
 
-def odd_characters(value: str, punctuation: frozenset[str]) -> bool:
+def odd_characters(value: str, punctuation: frozenset[str], any_letter: bool = False) -> bool:
     """Whether `value` holds a character other than a digit, `punctuation`, or a letter of the Vietnamese
-    (or plain Latin) alphabet."""
+    (or plain Latin) alphabet; with `any_letter`, a letter of any alphabet (a foreign address)."""
     for char in value:
-        if char.isdigit() or char in punctuation or char in "đĐ":
+        if char.isdigit() or char in punctuation or char in "đĐ" or (any_letter and char.isalpha()):
             continue
         base, *marks = unicodedata.normalize("NFD", char)
-        if not ("a" <= base.casefold() <= "z" and VIETNAMESE_MARKS.issuperset(marks)):
+        if not (base.isascii() and base.isalpha() and VIETNAMESE_MARKS.issuperset(marks)):
             return True
     return False
 
@@ -114,10 +119,11 @@ ADDRESS_PUNCTUATION = frozenset(" ,./-()'’–;&")  # Đắk R'Lấp, "Số 12 
 
 
 # A house, lane or alley number (after "Số", "ngõ", …) read with look-alikes of its digits: "Số I16",
-# "ngõ 5I", "Số 15§", and a narrow leading 1 set apart, "Số I 14".
+# "ngõ 5I", "Số 15§", a narrow leading 1 set apart, "Số I 14", or a lone "Số I"; a number needs a digit
+# otherwise ("số II" may be a Roman numeral).
 HOUSE_NUMBER = re.compile(
-    r"(?<!\w)(số|ngõ|ngách|hẻm|kiệt)\s+((?:[Il](?= \d))?[ ]?[\dIl§Š]*(?<=[\dIl§Š]))(?=[\s,/]|$)",
-    re.IGNORECASE,
+    r"(?<!\w)((?i:số|ngõ|ngách|hẻm|kiệt))\s+"
+    r"((?:[Il](?= \d))?[ ]?(?=[^\s,/]*\d|[Il](?:[\s,/]|$))[\dIl§Š]*(?<=[\dIl§Š]))(?=[\s,/]|$)"
 )
 HOUSE_DIGIT_LOOKALIKES = str.maketrans({"I": "1", "l": "1", "§": "8", "Š": "5", " ": ""})
 
@@ -142,10 +148,6 @@ def relationship(raw: str) -> Normalized:
     return Normalized(value[:1].upper() + value[1:], bool(value), None if value else "empty")
 
 
-# Tone marks (the other combining marks, ˆ ˘ ̛, make vowels). A syllable closed by p, t, c or ch carries only
-# the sắc or nặng tone: "Ngoc" is "Ngọc" or "Ngóc" misread, never a spelling.
-TONE_MARKS = {"\u0301", "\u0300", "\u0309", "\u0303", "\u0323"}
-STOP_TONES = {"\u0301", "\u0323"}
 SYLLABLE = re.compile(r"(ngh|ng|nh|ch|tr|th|ph|kh|gh|gi|qu|[bcdghklmnprstvx])?([aeiouy]+)(ch|ng|nh|[cmnpt])?")
 
 
@@ -465,6 +467,16 @@ def code(raw: str) -> Normalized:
 REGISTER_NUMBER = re.compile(r"^(\d[\d ]*\d|\d)\s*,\s*quy\w{1,2}n\s+số\s+", re.IGNORECASE)
 
 
+def foreign_text(raw: str) -> Normalized:
+    """Free text written abroad ("Hauptstraße 5, München"): letters of any alphabet, other characters
+    doubted as in `text`."""
+    value = clean_text(raw)
+    if not value:
+        return Normalized(value, False, "empty")
+    odd = odd_characters(value, TEXT_PUNCTUATION, any_letter=True)
+    return Normalized(value, True, doubt="odd_characters" if odd else None)
+
+
 def register_number(raw: str) -> Normalized:
     """A notary's or certifier's number and book, in the formula they are written in."""
     value = text(raw)
@@ -472,7 +484,7 @@ def register_number(raw: str) -> Normalized:
     if not value.ok or match is None:
         return value
     number = match.group(1).replace(" ", "")
-    return replace(value, value=f"{number}, quyển số {value.value[match.end() :]}")
+    return dataclasses.replace(value, value=f"{number}, quyển số {value.value[match.end() :]}")
 
 
 def boolean(raw: str) -> Normalized:
@@ -500,4 +512,5 @@ NORMALIZERS: dict[str, Callable[[str], Normalized]] = {
     "money": money,
     "boolean": boolean,
     "register_number": register_number,
+    "foreign_text": foreign_text,
 }

@@ -192,3 +192,19 @@ def test_a_sex_that_could_not_be_read_is_the_ids_when_the_date_vouches_for_it(
     }
     sex_from_id(fields)
     assert (fields["gender"].value, fields["gender"].review_reasons) == (expected, flags)
+
+
+@pytest.mark.parametrize(
+    ("id_flags", "date_flags"),
+    [(["id_digits_from_birth_date"], []), ([], ["birth_year_from_id"])],
+)
+def test_a_sex_is_not_taken_from_an_id_that_agrees_with_the_date_by_construction(
+    id_flags: list[str], date_flags: list[str]
+) -> None:
+    fields = {
+        "personal_id": ExtractedField(key="personal_id", value="031189456123", review_reasons=id_flags),
+        "date_of_birth": ExtractedField(key="date_of_birth", value="1989-07-27", review_reasons=date_flags),
+        "gender": ExtractedField(key="gender", value="5", review_reasons=["unrecognised_gender"]),
+    }
+    sex_from_id(fields)
+    assert fields["gender"].value == "5"

@@ -321,6 +321,25 @@ def test_rental_contract_parties_terms_and_certification(templates: TemplateSet)
     assert values["certification_number"] == "711, quyển số 03/2026-SCT/HĐ,GD"
 
 
+@pytest.mark.parametrize("printed", ["CĐ 099308", "CÐ 099308"])  # the second read with the Icelandic eth
+def test_a_certificate_serial_may_begin_with_d_with_stroke(templates: TemplateSet, printed: str) -> None:
+    rows = [("GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ", 308, 542), (printed, 1855, 3102)]
+    fields = extract(templates, DocType.OWNERSHIP_CERTIFICATE, None, [make_page(rows, 0)])
+    assert fields["certificate_serial"].value == "CĐ 099308"
+
+
+def test_the_recipient_label_read_as_kinh_sui(templates: TemplateSet) -> None:
+    """Tesseract reads the forms' serif "gửi" as "sửi"; one letter in a short label is too far to match."""
+    rows = [
+        row
+        if not row[0].startswith("Kính")
+        else ("Kính sửi(1): Công an phường Thanh Xuân, Thành phố Hà Nội.", 490, 530)
+        for row in CT01_ROWS
+    ]
+    recipient = extract(templates, DocType.CT01, "66/2023", [make_page(rows)])["recipient"]
+    assert recipient.value == "Công an phường Thanh Xuân, Thành phố Hà Nội"
+
+
 def test_ownership_certificate_fields(templates: TemplateSet) -> None:
     page_1 = make_page(
         [

@@ -298,6 +298,8 @@ def test_certificate_codes_keep_their_d_with_stroke(raw: str, expected: str) -> 
         ("Số 12 – 14 phố Huế", "Số 12 – 14 phố Huế", None),
         ("Số 1 14 đường Lê Lợi", "Số 1 14 đường Lê Lợi", None),
         ("Lô I khu phố 2", "Lô I khu phố 2", None),
+        ("Tổ dân phố số II, phường Hải Châu", "Tổ dân phố số II, phường Hải Châu", None),  # no digit: Roman
+        ("Số i 14 đường Lê Lợi", "Số i 14 đường Lê Lợi", None),  # "i" and "L" are not taken for 1
         ("Số nhà 5, ngõ Im lặng", "Số nhà 5, ngõ Im lặng", None),
     ],
 )
@@ -316,6 +318,7 @@ def test_house_numbers_read_with_look_alikes_of_their_digits(
         ("37 Central Road, Cộng hòa Liên bang Đức", None),
         ("2233, quyển số 01/2026 TP/CC-SCC/HĐGD", None),
         ("written_consent", None),
+        ("Hauptstraße 5", "odd_characters"),  # a foreign letter: foreign_text, not text
     ],
 )
 def test_free_text_with_a_character_no_vietnamese_text_holds_is_doubted(raw: str, doubt: str | None) -> None:
@@ -333,3 +336,8 @@ def test_free_text_with_a_character_no_vietnamese_text_holds_is_doubted(raw: str
 )
 def test_a_notarisation_number_is_written_in_its_formula(raw: str, expected: str) -> None:
     assert n.register_number(raw) == n.Normalized(expected, True)
+
+
+def test_foreign_text_takes_any_alphabet_but_not_symbols() -> None:
+    assert n.foreign_text("Hauptstraße 5, München") == n.Normalized("Hauptstraße 5, München", True)
+    assert n.foreign_text("49# (za(›aÊ Rsaé, Nhật Bản").doubt == "odd_characters"
