@@ -22,23 +22,29 @@ from intake.model import BoundingBox, ExtractedField, Page
 ID_OF_1989 = "001089123456"  # born in the 1900s (4th digit 0), in '89
 
 
-def _read_as(
-    written: str, misread: str
-) -> tuple[dict[str, ExtractedField], list[Page], dict[int, np.ndarray]]:
-    """A page with a label and a handwritten date of birth, read as `misread`, and an ID of 1989."""
-    crop = hand_line(written, font_px=44, label="2. Ngày, tháng, năm sinh: ")
+def _handwritten_page(label: str, written: str) -> tuple[BoundingBox, list[Page], dict[int, np.ndarray]]:
+    """A page with a printed label and a handwritten value: the value's box, the page, its image."""
+    crop = hand_line(written, font_px=44, label=label)
     image = np.full((300, 1600), 255, dtype=np.uint8)
     image[100 : 100 + crop.shape[0], 100 : 100 + crop.shape[1]] = crop
     value_x0 = 100 + crop.shape[1] - int(hand_line(written, font_px=44).shape[1])
     box = BoundingBox(x0=value_x0, y0=104, x1=100 + crop.shape[1] - 10, y1=100 + crop.shape[0] - 4)
+    page = Page(index=0, file="ct01.jpg", file_page=1, kind="raster", width=1600, height=300)
+    return box, [page], {0: np.stack([image] * 3, axis=-1)}
+
+
+def _read_as(
+    written: str, misread: str
+) -> tuple[dict[str, ExtractedField], list[Page], dict[int, np.ndarray]]:
+    """A page with a label and a handwritten date of birth, read as `misread`, and an ID of 1989."""
+    box, pages, images = _handwritten_page("2. Ngày, tháng, năm sinh: ", written)
     fields = {
         "date_of_birth": ExtractedField(
             key="date_of_birth", value=None, raw=misread, confidence=0.85, page=0, box=box
         ),
         "personal_id": ExtractedField(key="personal_id", value=ID_OF_1989, confidence=0.99, page=0),
     }
-    page = Page(index=0, file="ct01.jpg", file_page=1, kind="raster", width=1600, height=300)
-    return fields, [page], {0: np.stack([image] * 3, axis=-1)}
+    return fields, pages, images
 
 
 @pytest.mark.parametrize(
@@ -98,12 +104,7 @@ def _id_read_as(
     written: str, misread: str
 ) -> tuple[dict[str, ExtractedField], list[Page], dict[int, np.ndarray]]:
     """A page with a handwritten ID, read as `misread`, of a woman whose date of birth says 1989."""
-    label = "Số định danh cá nhân: "
-    crop = hand_line(written, font_px=44, label=label)
-    image = np.full((300, 1600), 255, dtype=np.uint8)
-    image[100 : 100 + crop.shape[0], 100 : 100 + crop.shape[1]] = crop
-    value_x0 = 100 + crop.shape[1] - int(hand_line(written, font_px=44).shape[1])
-    box = BoundingBox(x0=value_x0, y0=104, x1=100 + crop.shape[1] - 10, y1=100 + crop.shape[0] - 4)
+    box, pages, images = _handwritten_page("Số định danh cá nhân: ", written)
     fields = {
         "personal_id": ExtractedField(
             key="personal_id", value=misread, raw=misread, confidence=0.9, page=0, box=box
@@ -111,8 +112,7 @@ def _id_read_as(
         "date_of_birth": ExtractedField(key="date_of_birth", value="1989-07-27", confidence=0.95, page=0),
         "gender": ExtractedField(key="gender", value="female", confidence=0.95, page=0),
     }
-    page = Page(index=0, file="ct01.jpg", file_page=1, kind="raster", width=1600, height=300)
-    return fields, [page], {0: np.stack([image] * 3, axis=-1)}
+    return fields, pages, images
 
 
 @pytest.mark.parametrize(
