@@ -108,6 +108,10 @@ def gather_evidence(page: Page, templates: TemplateSet, previous_type: DocType |
     return PageEvidence(scores=scores, matched=matched, starts_document=starts, readable_chars=readable)
 
 
+# What OCR reads a circular number's 1s as ("!16/2026", "I 16/2026", "] 16/2026", "I I6/2026").
+ONE_LOOKALIKES = str.maketrans({"I": "1", "l": "1", "!": "1", "|": "1", "]": "1"})
+
+
 def detect_version(page: Page, template: DocumentTemplate) -> str | None:
     """The form version named in the header ("… Thông tư số 66/2023/TT-BCA …"), else by version markers."""
     if not template.versions:
@@ -118,6 +122,7 @@ def detect_version(page: Page, template: DocumentTemplate) -> str | None:
             for number, year in re.findall(template.version.pattern, line.text, flags=re.IGNORECASE):
                 # Digits split by a space are one number ("1 16/2026"), unless the first belongs to the
                 # word before ("CT01 66/2023").
+                number = number.translate(ONE_LOOKALIKES)
                 for digits in dict.fromkeys((number.replace(" ", ""), number.split()[-1])):
                     if (candidate := f"{int(digits)}/{year}") in known:
                         return candidate
