@@ -710,23 +710,48 @@ def test_a_handwritten_phone_that_fails_in_every_read_is_what_the_citizen_wrote(
     assert phone.confidence == 0.95  # extraction.yaml agreeing_reads_confidence
 
 
-def test_a_phone_every_read_fails_alike_is_not_given_a_digit_by_its_written_form(
-    templates: TemplateSet, settings: Settings
-) -> None:
-    """A citizen's nine-digit phone (generated seed-4242 dossier hs_0116), first read "()5476⁄408": every read
-    of the re-read gives the nine digits, while every crop read in the ten-digit form agreed on an invented
-    tenth digit ("0541874031")."""
-    crop = cv2.imread(
-        str(Path(__file__).parent / "data" / "handwritten_nine_digit_phone.png"), cv2.IMREAD_GRAYSCALE
-    )
+def _page_with_line(crop_file: str, text: str, box: BoundingBox) -> tuple[Page, dict[int, np.ndarray]]:
+    """A page holding a crop of a generated dossier's page (tests/data) at (200, 100), with the line the
+    page's OCR read there (`box` in the page's coordinates)."""
+    crop = cv2.imread(str(Path(__file__).parent / "data" / crop_file), cv2.IMREAD_GRAYSCALE)
     image = np.full((400, 2480), 235, dtype=np.uint8)
     image[100 : 100 + crop.shape[0], 200 : 200 + crop.shape[1]] = crop
-    box = BoundingBox(x0=232, y0=152, x1=985, y1=205)  # where the page's OCR found the line
     page = make_page(CT01_ROWS[:2], height=400)
-    page.lines.append(OcrLine(text="5. Số điện thoại liên hệ: ()5476⁄408..", confidence=0.86, box=box))
-    images = {0: np.stack([image] * 3, axis=-1)}
+    page.lines.append(OcrLine(text=text, confidence=0.89, box=box))
+    return page, {0: np.stack([image] * 3, axis=-1)}
+
+
+@pytest.mark.parametrize(
+    ("crop_file", "text", "box", "written"),
+    [
+        # handwritten (seed-4242 hs_0116), first read "()5476⁄408": every re-read gives the nine digits
+        (
+            "handwritten_nine_digit_phone.png",
+            "5. Số điện thoại liên hệ: ()5476⁄408..",
+            (232, 152, 985, 205),
+            "054187403",
+        ),
+        # printed (seed-8383 hs_0071), read as printed and surely: one digit short of the form
+        (
+            "printed_nine_digit_phone.png",
+            "5. Số điện thoại liên hệ: 085763088...",
+            (226, 150, 750, 192),
+            "085763088",
+        ),
+    ],
+)
+def test_a_nine_digit_phone_is_not_given_a_digit_by_its_written_form(
+    templates: TemplateSet,
+    settings: Settings,
+    crop_file: str,
+    text: str,
+    box: tuple[int, int, int, int],
+    written: str,
+) -> None:
+    """Every crop read in the ten-digit form agreed on an invented tenth digit for both these phones."""
+    page, images = _page_with_line(crop_file, text, BoundingBox(x0=box[0], y0=box[1], x1=box[2], y1=box[3]))
     phone = extract(templates, DocType.CT01, "66/2023", [page], images, shared_engine(settings))["phone"]
-    assert (phone.value, phone.review_reasons) == ("054187403", ["invalid_phone"])
+    assert (phone.value, phone.review_reasons) == (written, ["invalid_phone"])
 
 
 @pytest.mark.parametrize(
