@@ -168,10 +168,11 @@ def glare_fraction(
     """Fraction of the page where a clipped-bright blob has washed the text out (image at the reference DPI).
 
     Only on paper that is not itself white (photos): on a render or a flatbed scan a clipped area is paper.
-    A blob inside the text area is glare when both its ink density and its share of OCR lines fall well
-    below those of the rest of the text area, and the text around it is faded: light that washes text out
-    inside a blob fades it around the blob, where a brightly lit blank part of a photo has none or crisp
-    text. Worked at 1/4 scale (75 DPI): glare is a large, smooth feature."""
+    A blob is glare when the text around it is faded: light that washes text out inside a blob fades it
+    around the blob, where a brightly lit blank part of a photo has none or crisp text. Faded all around,
+    the whole blob counts; faded only within the text area, the blob's part inside the text area counts
+    when both its ink density and its share of OCR lines fall well below those of the rest of the text
+    area. Worked at 1/4 scale (75 DPI): glare is a large, smooth feature."""
     step = int(config.get("downscale", 4))
     paper = float(np.median(gray[::step, ::step]))
     if paper >= float(config.get("paper_max", 238)):
@@ -202,15 +203,20 @@ def glare_fraction(
             blob.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((close, close), np.uint8)
         ).astype(bool)
         inside, outside = blob & area, area & ~blob
-        if not inside.any() or not outside.any():
+        if not outside.any():
+            continue
+        around = cv2.dilate(blob.astype(np.uint8), np.ones((2 * ring + 1,) * 2, np.uint8)).astype(bool)
+        elsewhere = strokes.faded_share(outside & ~around) + float(config.get("faded_lead", 0.3))
+        if strokes.faded_share(around & ~blob) >= elsewhere:
+            # Faded all around: light that washed out lines the detector no longer finds, which leave the
+            # blob outside the text area their neighbours span (a title under the lamp).
+            glare |= blob
+            continue
+        if not inside.any():
             continue
         ink_low = float(ink[inside].mean()) < ratio * float(ink[outside].mean())
         lines_low = float(lines[inside].mean()) < ratio * max(float(lines[outside].mean()), 1e-6)
-        around = cv2.dilate(blob.astype(np.uint8), np.ones((2 * ring + 1,) * 2, np.uint8)).astype(bool)
-        faded = strokes.faded_share(around & ~blob & area) >= strokes.faded_share(outside & ~around) + float(
-            config.get("faded_lead", 0.3)
-        )
-        if ink_low and lines_low and faded:
+        if ink_low and lines_low and strokes.faded_share(around & ~blob & area) >= elsewhere:
             glare |= inside
     return float(glare.sum()) / glare.size
 
