@@ -161,9 +161,15 @@ def vietnamese_syllable(word: str) -> bool:
     return match.group(3) not in ("c", "ch", "p", "t") or (bool(tones) and tones[0] in STOP_TONES)
 
 
+# Leaders after a name with what the line went on to: the next field's number or first letter, read with it
+# ("Hoàng Gia Cường............ M" for "… 10. Mối quan hệ", "Phan Hồng Hiền..8").
+NAME_TAIL = re.compile(r"\s*[,.…_]*[.…_]{2,}\s*\S{0,2}$")
+
+
 def name(raw: str) -> Normalized:
     """Vietnamese personal names in title case ("NGUYỄN THỊ HƯỜNG" → "Nguyễn Thị Hường")."""
     value = re.sub(r"^(?:ông|bà|anh|chị)\s*[:.]?\s+", "", clean_text(raw), flags=re.IGNORECASE)
+    value = NAME_TAIL.sub("", value)
     if not value:
         return Normalized.fail("empty")
     if re.search(r"\d", value):

@@ -341,3 +341,16 @@ def test_a_notarisation_number_is_written_in_its_formula(raw: str, expected: str
 def test_foreign_text_takes_any_alphabet_but_not_symbols() -> None:
     assert n.foreign_text("Hauptstraße 5, München") == n.Normalized("Hauptstraße 5, München", True)
     assert n.foreign_text("49# (za(›aÊ Rsaé, Nhật Bản").doubt == "odd_characters"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Hoàng Gia Cường............ M", "Hoàng Gia Cường"),  # "… 10. Mối quan hệ" read with the line
+        ("Phan Hồng Hiền..8", "Phan Hồng Hiền"),
+        ("Phan Tiến Thắng,....m", "Phan Tiến Thắng"),
+        ("Lê Văn A", "Lê Văn A"),
+    ],
+)
+def test_a_name_read_with_leaders_and_the_next_fields_start_is_the_name(raw: str, expected: str) -> None:
+    assert n.name(raw) == n.Normalized(expected, True)
