@@ -107,11 +107,11 @@ def reread_id_birth_digits(
     bound = rules.id_birth_digits
     if engine is None or bound is None or number is None or born is None or number.page is None:
         return
-    as_read, year = str(number.value or ""), ISO_YEAR.match(str(born.value or ""))
+    as_read, year = str(number.value or ""), _iso_year(born)
     encoded, holder_sex = id_birth_data(as_read), sex.value if sex is not None else None
     known_sex = holder_sex if holder_sex in ("male", "female") else None
-    imposed = birth_digits(int(year.group(1)), known_sex) if year else None
-    if encoded is None or imposed is None or _agrees(encoded, int(year.group(1)), holder_sex):
+    imposed = birth_digits(year, known_sex) if year is not None else None
+    if encoded is None or imposed is None or _agrees(encoded, year, holder_sex):
         return
     image = images.get(number.page)
     if (
@@ -156,6 +156,12 @@ def _readings_with_digits(
     return min(best[:-1]), best[-1]
 
 
+def _iso_year(born: ExtractedField) -> int | None:
+    """The year of a date of birth normalised to ISO form ("1987-11-01"); None for anything else."""
+    match = ISO_YEAR.match(str(born.value or ""))
+    return int(match.group(1)) if match else None
+
+
 def _agrees(encoded: tuple[int, str], year: int, sex: object) -> bool:
     """Whether an ID's birth year and sex agree with the date's year and the sex read (if read at all)."""
     if sex in ("male", "female"):
@@ -174,14 +180,29 @@ def sex_from_id(fields: dict[str, ExtractedField]) -> None:
         return
     if BIRTH_YEAR_FROM_ID in born.review_reasons or ID_DIGITS_FROM_BIRTH_DATE in number.review_reasons:
         return
-    encoded, year = id_birth_data(str(number.value or "")), ISO_YEAR.match(str(born.value or ""))
-    if encoded is None or year is None or int(year.group(1)) != encoded[0]:
+    encoded = id_birth_data(str(number.value or ""))
+    if encoded is None or _iso_year(born) != encoded[0]:
         return
     failure = NORMALIZERS["gender"](str(sex.raw or sex.value or "")).problem
     kept = [reason for reason in sex.review_reasons if reason not in (failure, SEX_FROM_ID)]
     fields["gender"] = sex.model_copy(
         update={"value": encoded[1], "needs_review": True, "review_reasons": [*kept, SEX_FROM_ID]}
     )
+
+
+def weigh_birth_data(
+    fields: dict[str, ExtractedField],
+    pages: list[Page],
+    images: dict[int, np.ndarray],
+    rules: ExtractionRules,
+    engine: OcrEngine | None,
+    boxes: int | None = None,
+) -> None:
+    """One person's date of birth, ID and sex weighed against each other, in that order: the date's year
+    against the ID's, the ID's birth digits against the date's, then an unread sex from the ID."""
+    reread_birth_year(fields, pages, images, rules, engine)
+    reread_id_birth_digits(fields, pages, images, rules, engine, boxes)
+    sex_from_id(fields)
 
 
 # The cells of a members' row weighed against each other, and what the table says when one is replaced.
@@ -196,17 +217,15 @@ def reread_member_birth_data(
     engine: OcrEngine | None,
 ) -> ExtractedField:
     """The household-members table with each row's date of birth, ID and sex weighed against each other as
-    the declarant's are (`reread_birth_year`, `reread_id_birth_digits`, `sex_from_id`), from the row's own
-    cells. A cell so replaced is flagged on the table (`date_of_birth:birth_year_from_id`,
-    `personal_id:id_digits_from_birth_date`, `gender:sex_from_id`)."""
+    the declarant's are (`weigh_birth_data`), from the row's own cells. A cell so replaced is flagged on the
+    table (`date_of_birth:birth_year_from_id`, `personal_id:id_digits_from_birth_date`,
+    `gender:sex_from_id`)."""
     if not table.rows or not isinstance(table.value, list) or len(table.rows) != len(table.value):
         return table
     rows, members, replaced = [], [], False
     for read, member in zip(table.rows, table.value, strict=True):
         cells = dict(read)
-        reread_birth_year(cells, pages, images, rules, engine)
-        reread_id_birth_digits(cells, pages, images, rules, engine)
-        sex_from_id(cells)
+        weigh_birth_data(cells, pages, images, rules, engine)
         for key in MEMBER_CELLS_REREAD:
             if cells.get(key) is not read.get(key):
                 replaced = True

@@ -13,10 +13,10 @@ from intake.model import DocType, Document, Dossier, ExtractedField, Procedure
 from . import marks
 from .birth_year import (
     reread_birth_year,
-    reread_id_birth_digits,
     reread_member_birth_data,
     settle_of_age,
     sex_from_id,
+    weigh_birth_data,
 )
 from .confirm import confirm_across_documents, confirm_by_weighing
 from .fields import extract_document
@@ -57,16 +57,8 @@ def extract_dossier(dossier: Dossier, images: list[np.ndarray], settings: Settin
             templates.request_types,
             engine,
         )
-        reread_birth_year(fields, dossier.pages, page_images, templates.extraction, engine)
-        reread_id_birth_digits(
-            fields,
-            dossier.pages,
-            page_images,
-            templates.extraction,
-            engine,
-            _digit_boxes(templates, document, "personal_id"),
-        )
-        sex_from_id(fields)
+        boxes = _digit_boxes(templates, document, "personal_id")
+        weigh_birth_data(fields, dossier.pages, page_images, templates.extraction, engine, boxes)
         for key, found in fields.items():
             if found.rows:
                 fields[key] = reread_member_birth_data(

@@ -736,14 +736,12 @@ def _format_reading(
     image = context.images.get(reading.page)
     if written is None or engine is None or image is None or reading.from_text_layer:
         return None
-    if as_read.ok and not written.replaces_valid:
-        return None
-    if (
-        not written.replaces_valid
-        and reading.confidence >= rules.review_below
-        and _one_short(as_read, written)
+    # A form that mends only failing values leaves a valid one, and one read surely as the form less one
+    # character: that is what the citizen wrote.
+    if not written.replaces_valid and (
+        as_read.ok or (reading.confidence >= rules.review_below and _one_short(as_read, written))
     ):
-        return None  # read surely, and written in the form but one character short: what the citizen wrote
+        return None
     crops = RereadCrops.around(image, reading.box)
     if crops is None or len(crops.starts) < 2:
         return None

@@ -83,14 +83,14 @@ def digits_only(raw: str) -> str:
     return re.sub(r"\D", "", raw.translate(DIGIT_LOOKALIKES))
 
 
-def text(raw: str) -> Normalized:
+def text(raw: str, any_letter: bool = False) -> Normalized:
     """Free text as written; one holding a character no Vietnamese (or English) text is written with
-    ("(4ø uớân" for a handwritten "Giáo viên") is kept, but doubted."""
+    ("(4ø uớân" for a handwritten "Giáo viên") is kept, but doubted. `any_letter`: letters of any alphabet
+    are written with (a foreign address)."""
     value = clean_text(raw)
     if not value:
         return Normalized(value, False, "empty")
-    odd = odd_characters(value, TEXT_PUNCTUATION)
-    return Normalized(value, True, doubt="odd_characters" if odd else None)
+    return _doubted_if_odd(value, TEXT_PUNCTUATION, any_letter)
 
 
 # Tone marks (the other combining marks, ˆ ˘ ̛, make vowels). A syllable closed by p, t, c or ch carries only
@@ -100,6 +100,11 @@ STOP_TONES = {"\u0301", "\u0323"}
 # The marks Vietnamese letters are written with: the tones, and the circumflex, breve and horn.
 VIETNAMESE_MARKS = frozenset(TONE_MARKS | {"\u0302", "\u0306", "\u031b"})
 TEXT_PUNCTUATION = frozenset(" ,.;:/-()'’–&+%°\"“”?!_")
+
+
+def _doubted_if_odd(value: str, punctuation: frozenset[str], any_letter: bool = False) -> Normalized:
+    odd = odd_characters(value, punctuation, any_letter)
+    return Normalized(value, True, doubt="odd_characters" if odd else None)
 
 
 def odd_characters(value: str, punctuation: frozenset[str], any_letter: bool = False) -> bool:
@@ -138,8 +143,7 @@ def address(raw: str) -> Normalized:
     mended = HOUSE_NUMBER.sub(lambda m: f"{m[1]} {m[2].translate(HOUSE_DIGIT_LOOKALIKES)}", value)
     if mended != value:
         return Normalized(mended, True, doubt="address_digits_guessed")
-    odd = odd_characters(value, ADDRESS_PUNCTUATION)
-    return Normalized(value, True, doubt="odd_characters" if odd else None)
+    return _doubted_if_odd(value, ADDRESS_PUNCTUATION)
 
 
 def relationship(raw: str) -> Normalized:
@@ -468,19 +472,15 @@ def code(raw: str) -> Normalized:
     return Normalized(f"{match.group(1)} {match.group(2)}", True)
 
 
-# A notarisation or certification number: "4325, quyển số 07/2026 TP/CC-SCC/HĐGD". Its number may be read
-# split ("2 764") or set off from its comma ("4325 ,"), and "quyển" (book) as "quyền" or "quyến".
-REGISTER_NUMBER = re.compile(r"^(\d[\d ]*\d|\d)\s*,\s*quy\w{1,2}n\s+số\s+", re.IGNORECASE)
-
-
 def foreign_text(raw: str) -> Normalized:
     """Free text written abroad ("Hauptstraße 5, München"): letters of any alphabet, other characters
     doubted as in `text`."""
-    value = clean_text(raw)
-    if not value:
-        return Normalized(value, False, "empty")
-    odd = odd_characters(value, TEXT_PUNCTUATION, any_letter=True)
-    return Normalized(value, True, doubt="odd_characters" if odd else None)
+    return text(raw, any_letter=True)
+
+
+# A notarisation or certification number: "4325, quyển số 07/2026 TP/CC-SCC/HĐGD". Its number may be read
+# split ("2 764") or set off from its comma ("4325 ,"), and "quyển" (book) as "quyền" or "quyến".
+REGISTER_NUMBER = re.compile(r"^(\d[\d ]*\d|\d)\s*,\s*quy\w{1,2}n\s+số\s+", re.IGNORECASE)
 
 
 def register_number(raw: str) -> Normalized:
