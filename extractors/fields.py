@@ -31,6 +31,7 @@ from .normalize import (
     vietnamese_syllable,
 )
 from .ocr.base import OcrEngine
+from .places import mend_place_names
 from .templates import (
     ColumnSpec,
     DocumentTemplate,
@@ -45,6 +46,7 @@ from .templates import (
 # Leaders, then a footnote mark however it was read ("(1)", "l)", "(Q2)", "()", "i(2)" after a label read
 # short of its last letter), then a label's tail ("h:").
 LEADING_NOISE = re.compile(r"^[^\w(+]*(?:(?:\w(?=\())?\(?\w{0,3}\)[^\w(+]*)?(?:\w{1,2}\s*:\s*)?")
+PLACE_NAME_NORMALIZERS = ("text", "address")  # free text that may hold an address, mended by the gazetteer
 VOCABULARY_SHORT_WORD = 4  # letters; up to this length one slip is allowed, beyond it two
 # "ngày … tháng" however the blanks between were read ("ngày. .tháng", "ngày 05 tháng", "ngày I tháng"), on
 # text without tone marks ("thắng", "ngàn"): a signature's date.
@@ -276,7 +278,10 @@ def with_canonical_start(value: Normalized, spellings: list[str]) -> Normalized:
 
 def _meaning(item: FieldSpec | ColumnSpec, raw: str) -> Normalized:
     """What `raw` means for a field or column: normalised, and snapped to its closed list if it has one."""
-    return in_vocabulary(NORMALIZERS[item.normalizer](raw), item.vocabulary)
+    value = NORMALIZERS[item.normalizer](raw)
+    if item.normalizer in PLACE_NAME_NORMALIZERS and isinstance(value.value, str):
+        value = dataclasses.replace(value, value=mend_place_names(value.value))
+    return in_vocabulary(value, item.vocabulary)
 
 
 def _listed_spelling(value: Normalized, item: FieldSpec | ColumnSpec, rules: ExtractionRules) -> Normalized:

@@ -1,0 +1,172 @@
+"""Place names in addresses mended against the gazetteer of Vietnamese administrative units.
+
+Printed text loses or swaps tone marks under OCR ("Thành phố Hà Nôi", "phường Bạch Đẳng", "OUÂN HẢI CHÂU"):
+each is a valid syllable, so no spelling check sees it. The name of a province, district or commune after
+its unit word ("phường", "quận", "Thành phố", …) is a closed list: a name read with every letter right and
+only its marks wrong is the one listed name with those letters. Names read as a listed name, or that share
+their letters with several, are left as read.
+
+The gazetteer is the `vietnamadminunits` package's data: the 63 provinces with their districts and
+communes before 2025, and the 34 provinces and their communes after (papers of both periods circulate).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+from .normalize import TONE_MARKS, strip_accents
+
+GAZETTEER_PACKAGE = "vietnamadminunits"
+GAZETTEER_FILES = ("parser_legacy.json", "parser_from_2025.json")
+NAME_KEYS = frozenset({"provinceShort", "districtShort", "wardShort"})
+
+# Unit words, by their letters without marks, with their spelling.
+UNIT_WORDS = {
+    "tinh": "tỉnh",
+    "thanh pho": "thành phố",
+    "quan": "quận",
+    "huyen": "huyện",
+    "thi xa": "thị xã",
+    "thi tran": "thị trấn",
+    "phuong": "phường",
+    "xa": "xã",
+}
+WORD = re.compile(r"[^\W\d_]+")
+MIN_NAME_WORDS = 2  # a one-word name shares its letters with too many other words
+MAX_NAME_WORDS = 5
+
+
+def _folded(words: list[str]) -> str:
+    """The letters of `words` without marks; "OU", which no syllable begins with, is "QU" with Q read as O."""
+    return re.sub(r"\bou", "qu", strip_accents(" ".join(words)).casefold())
+
+
+def _tone_key(phrase: str) -> str:
+    """`phrase` with each syllable's tone mark moved to its end: "Hoà" and "Hòa" are one spelling."""
+    keyed = []
+    for word in phrase.casefold().split():
+        decomposed = unicodedata.normalize("NFD", word)
+        tones = "".join(mark for mark in decomposed if mark in TONE_MARKS)
+        letters = "".join(mark for mark in decomposed if mark not in TONE_MARKS)
+        keyed.append(unicodedata.normalize("NFC", letters) + tones)
+    return " ".join(keyed)
+
+
+def _walk_names(node: object, names: set[str]) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in NAME_KEYS and isinstance(value, str):
+                names.add(unicodedata.normalize("NFC", value))
+            else:
+                _walk_names(value, names)
+    elif isinstance(node, list):
+        for value in node:
+            _walk_names(value, names)
+
+
+@cache
+def gazetteer() -> tuple[frozenset[str], dict[str, frozenset[str]], dict[str, str]]:
+    """(tone keys of every listed name, listed spellings by their letters without marks, province names by
+    their letters without marks)."""
+    spec = importlib.util.find_spec(GAZETTEER_PACKAGE)  # the data only: the package's parser needs geopy
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(f"the gazetteer package {GAZETTEER_PACKAGE} is not installed")
+    data = Path(next(iter(spec.submodule_search_locations))) / "data"
+    names: set[str] = set()
+    provinces: dict[str, set[str]] = {}
+    for file_name in GAZETTEER_FILES:
+        content = json.loads((data / file_name).read_text(encoding="utf-8"))
+        _walk_names(content, names)
+        for province in content["DICT_PROVINCE"].values():
+            short = unicodedata.normalize("NFC", province["provinceShort"])
+            provinces.setdefault(_folded(short.split()), set()).add(short)
+    by_letters: dict[str, set[str]] = {}
+    for listed in names:
+        if WORD.fullmatch(listed.replace(" ", "")):  # "Phường 12" is not a name to mend to
+            by_letters.setdefault(_folded(listed.split()), set()).add(listed)
+    return (
+        frozenset(_tone_key(listed) for listed in names),
+        {letters: frozenset(spellings) for letters, spellings in by_letters.items()},
+        {letters: next(iter(spelt)) for letters, spelt in provinces.items() if len(spelt) == 1},
+    )
+
+
+def _in_case_of(spelling: str, read: str) -> str:
+    if read.isupper():
+        return spelling.upper()
+    if read[:1].isupper() and spelling[:1].islower():
+        return spelling[:1].upper() + spelling[1:]
+    return spelling
+
+
+def _listed_spelling(words: list[str]) -> str | None:
+    """The one listed spelling of a name read as `words` with other marks; None when no or several listed
+    names have its letters."""
+    _, by_letters, _ = gazetteer()
+    spellings = by_letters.get(_folded(words), frozenset())
+    if len(spellings) != 1:
+        return None
+    return next(iter(spellings))
+
+
+def mend_place_names(value: str) -> str:
+    """`value` with each administrative unit's name (after its unit word, or an address's closing province)
+    that was read with wrong marks given its listed spelling, and the unit word its own."""
+    segments = re.split(r"([,.;()])", value)
+    for index in range(0, len(segments), 2):
+        segments[index] = _mend_segment(segments[index], last=index == len(segments) - 1)
+    return "".join(segments)
+
+
+def _mend_segment(segment: str, last: bool) -> str:
+    matches = list(WORD.finditer(segment))
+    words = [match[0] for match in matches]
+    replacements: dict[int, str] = {}
+    position = 0
+    while position < len(words):
+        unit_length = next((n for n in (2, 1) if _folded(words[position : position + n]) in UNIT_WORDS), 0)
+        if not unit_length:
+            position += 1
+            continue
+        start = position + unit_length
+        end = start
+        while (
+            end < len(words)
+            and end - start < MAX_NAME_WORDS
+            and not any(_folded(words[end : end + n]) in UNIT_WORDS for n in (2, 1))
+        ):
+            end += 1
+        unit_read = " ".join(words[position:start])
+        unit = UNIT_WORDS[_folded(words[position:start])]
+        for stop in range(end, start + MIN_NAME_WORDS - 1, -1):
+            name = words[start:stop]
+            listed = _tone_key(" ".join(name)) in gazetteer()[0]
+            spelling = None if listed else _listed_spelling(name)
+            if not listed and spelling is None:
+                continue
+            if unit_read.casefold() != unit:  # "OUÂN HẢI CHÂU", "tính Bình Dương"
+                for offset, word in enumerate(_in_case_of(unit, unit_read).split()):
+                    replacements[position + offset] = word
+            if spelling is not None:
+                for offset, word in enumerate(_in_case_of(spelling, " ".join(name)).split()):
+                    replacements[start + offset] = word
+            break
+        position = max(end, position + 1)
+    if last and not replacements and 2 <= len(words) <= 3 and not segment.strip()[:1].isdigit():
+        # An address ends with its province, often without a unit word ("xã Hòa Bình, Lâm Đống").
+        provinces = gazetteer()[2]
+        spelling = provinces.get(_folded(words))
+        if spelling is not None and _tone_key(" ".join(words)) != _tone_key(spelling):
+            replacements = dict(enumerate(_in_case_of(spelling, " ".join(words)).split()))
+    if not replacements:
+        return segment
+    pieces, cursor = [], 0
+    for index, match in enumerate(matches):
+        pieces += [segment[cursor : match.start()], replacements.get(index, match[0])]
+        cursor = match.end()
+    return "".join(pieces) + segment[cursor:]
