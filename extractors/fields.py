@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from .normalize import (
     clean_text,
     email_at_domain,
     strip_accents,
+    tone_key,
     vietnamese_syllable,
 )
 from .ocr.base import OcrEngine
@@ -276,6 +278,39 @@ def with_canonical_start(value: Normalized, spellings: list[str]) -> Normalized:
     return value
 
 
+@functools.cache
+def _syllable_index(
+    syllables: tuple[str, ...], other_words: tuple[str, ...]
+) -> tuple[frozenset[str], dict[str, set[str]]]:
+    by_letters: dict[str, set[str]] = {}
+    for word in syllables:
+        by_letters.setdefault(strip_accents(word).casefold(), set()).add(word)
+    return frozenset(tone_key(word) for word in syllables + other_words), by_letters
+
+
+def with_listed_syllables(
+    value: Normalized, syllables: list[str], surnames: list[str] | None = None
+) -> Normalized:
+    """A name whose middle or given name is none of `syllables` (nor a surname) but has the letters of
+    exactly one of them, read with other tone marks ("Hoàng Diêu Trang"), with that spelling, flagged
+    name_marks_guessed."""
+    if not syllables or not value.ok or not isinstance(value.value, str):
+        return value
+    known, by_letters = _syllable_index(tuple(syllables), tuple(surnames or ()))
+    words = value.value.split()
+    mended = list(words)
+    for index, word in enumerate(words[1:], start=1):
+        spellings = by_letters.get(strip_accents(word).casefold(), set())
+        if tone_key(word) not in known and len(spellings) == 1:
+            mended[index] = next(iter(spellings))
+    if mended == words:
+        return value
+    doubt = value.doubt
+    if doubt in (None, "name_spelling_unusual") and all(vietnamese_syllable(word) for word in mended):
+        doubt = "name_marks_guessed"
+    return Normalized(" ".join(mended), True, doubt=doubt or "name_marks_guessed")
+
+
 def _meaning(item: FieldSpec | ColumnSpec, raw: str) -> Normalized:
     """What `raw` means for a field or column: normalised, and snapped to its closed list if it has one."""
     value = NORMALIZERS[item.normalizer](raw)
@@ -285,8 +320,11 @@ def _meaning(item: FieldSpec | ColumnSpec, raw: str) -> Normalized:
 
 
 def _listed_spelling(value: Normalized, item: FieldSpec | ColumnSpec, rules: ExtractionRules) -> Normalized:
-    """`value` with the listed spelling of how such values begin, when the field names such a list."""
-    return with_canonical_start(value, rules.canonical_starts.get(item.canonical_starts or "", []))
+    """`value` with the listed spelling of how such values begin, when the field names such a list, and of
+    a name's middle and given names."""
+    starts = rules.canonical_starts.get(item.canonical_starts or "", [])
+    value = with_canonical_start(value, starts)
+    return with_listed_syllables(value, rules.name_syllables, starts) if item.normalizer == "name" else value
 
 
 @dataclass

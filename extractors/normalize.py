@@ -155,6 +155,18 @@ def relationship(raw: str) -> Normalized:
 SYLLABLE = re.compile(r"(ngh|ng|nh|ch|tr|th|ph|kh|gh|gi|qu|[bcdghklmnprstvx])?([aeiouy]+)(ch|ng|nh|[cmnpt])?")
 
 
+def tone_key(phrase: str) -> str:
+    """`phrase` in lower case with each syllable's tone mark moved to its end: "Hoà" and "Hòa" are one
+    spelling."""
+    keyed = []
+    for word in phrase.casefold().split():
+        decomposed = unicodedata.normalize("NFD", word)
+        tones = "".join(mark for mark in decomposed if mark in TONE_MARKS)
+        letters = "".join(mark for mark in decomposed if mark not in TONE_MARKS)
+        keyed.append(unicodedata.normalize("NFC", letters) + tones)
+    return " ".join(keyed)
+
+
 def vietnamese_syllable(word: str) -> bool:
     """Whether `word` can be a Vietnamese syllable: onset, vowels, coda, and a tone its coda allows."""
     decomposed = unicodedata.normalize("NFD", word.casefold())

@@ -19,7 +19,7 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
-from .normalize import TONE_MARKS, strip_accents
+from .normalize import strip_accents, tone_key
 
 GAZETTEER_PACKAGE = "vietnamadminunits"
 GAZETTEER_FILES = ("parser_legacy.json", "parser_from_2025.json")
@@ -44,17 +44,6 @@ MAX_NAME_WORDS = 5
 def _folded(words: list[str]) -> str:
     """The letters of `words` without marks; "OU", which no syllable begins with, is "QU" with Q read as O."""
     return re.sub(r"\bou", "qu", strip_accents(" ".join(words)).casefold())
-
-
-def _tone_key(phrase: str) -> str:
-    """`phrase` with each syllable's tone mark moved to its end: "Hoà" and "Hòa" are one spelling."""
-    keyed = []
-    for word in phrase.casefold().split():
-        decomposed = unicodedata.normalize("NFD", word)
-        tones = "".join(mark for mark in decomposed if mark in TONE_MARKS)
-        letters = "".join(mark for mark in decomposed if mark not in TONE_MARKS)
-        keyed.append(unicodedata.normalize("NFC", letters) + tones)
-    return " ".join(keyed)
 
 
 def _walk_names(node: object, names: set[str]) -> None:
@@ -90,7 +79,7 @@ def gazetteer() -> tuple[frozenset[str], dict[str, frozenset[str]], dict[str, st
         if WORD.fullmatch(listed.replace(" ", "")):  # "Phường 12" is not a name to mend to
             by_letters.setdefault(_folded(listed.split()), set()).add(listed)
     return (
-        frozenset(_tone_key(listed) for listed in names),
+        frozenset(tone_key(listed) for listed in names),
         {letters: frozenset(spellings) for letters, spellings in by_letters.items()},
         {letters: next(iter(spelt)) for letters, spelt in provinces.items() if len(spelt) == 1},
     )
@@ -145,7 +134,7 @@ def _mend_segment(segment: str, last: bool) -> str:
         unit = UNIT_WORDS[_folded(words[position:start])]
         for stop in range(end, start + MIN_NAME_WORDS - 1, -1):
             name = words[start:stop]
-            listed = _tone_key(" ".join(name)) in gazetteer()[0]
+            listed = tone_key(" ".join(name)) in gazetteer()[0]
             spelling = None if listed else _listed_spelling(name)
             if not listed and spelling is None:
                 continue
@@ -161,7 +150,7 @@ def _mend_segment(segment: str, last: bool) -> str:
         # An address ends with its province, often without a unit word ("xã Hòa Bình, Lâm Đống").
         provinces = gazetteer()[2]
         spelling = provinces.get(_folded(words))
-        if spelling is not None and _tone_key(" ".join(words)) != _tone_key(spelling):
+        if spelling is not None and tone_key(" ".join(words)) != tone_key(spelling):
             replacements = dict(enumerate(_in_case_of(spelling, " ".join(words)).split()))
     if not replacements:
         return segment

@@ -274,6 +274,7 @@ class ExtractionRules(Strict):
     agreeing_reads_confidence: float | None = None
     foreign_papers: ForeignPaperRules
     canonical_starts: dict[str, list[NfcStr]] = Field(default_factory=dict)
+    name_syllables: list[NfcStr] = Field(default_factory=list)
     cross_document: ConfirmationRules = Field(default_factory=lambda: ConfirmationRules(groups={}))
     handwritten_choices: HandwrittenChoices = Field(default_factory=lambda: HandwrittenChoices(margin=3.0))
     written_formats: dict[str, WrittenFormats] = Field(default_factory=dict)

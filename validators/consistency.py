@@ -79,11 +79,12 @@ def same_person(a: Person, b: Person) -> bool | None:
     return None
 
 
-# A reading with slight doubts only (the handwriting model read it alone, or a name has an unusual spelling)
+# A reading with slight doubts only (the handwriting model read it alone, or a name has an unusual spelling or
+# marks mended to a common name's)
 # holds a slip or two. Two ID numbers this many digits apart, or two names whose surnames and whose given
 # names both differ by more than a slip (one edit in a word of up to SHORT_WORD letters, else
 # SAME_ID_NAME_EDITS), are two people however such a reading slipped.
-SLIGHT_DOUBTS = frozenset({"handwriting_unconfirmed", "name_spelling_unusual"})
+SLIGHT_DOUBTS = frozenset({"handwriting_unconfirmed", "name_spelling_unusual", "name_marks_guessed"})
 DIFFERENT_ID_DIGITS = 4
 SHORT_WORD = 4
 

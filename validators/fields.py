@@ -69,6 +69,7 @@ READING_DOUBTS = frozenset(
         ID_DIGITS_FROM_BIRTH_DATE,
         SEX_FROM_ID,
         "name_spelling_unusual",
+        "name_marks_guessed",
         "odd_characters",
         "address_digits_guessed",
         "email_cleaned",
