@@ -232,6 +232,25 @@ def _valid_date(day: int, month: int, year: int) -> date | None:
         return None
 
 
+# An English date read with look-alikes in its numbers and a slip or two in its month ("I9 Septenber 2026",
+# "0Š Ocfober 2026"): the nearest month by this many edits, when no other is as near.
+ENGLISH_DATE_MISREAD = re.compile(r"(?<!\S)(\S{1,2})\s+([a-z]{3,10})\s+(\S{4})(?!\S)")
+MONTH_EDITS = 2
+
+
+def _english_date_misread(plain: str) -> Normalized | None:
+    if (found := ENGLISH_DATE_MISREAD.search(plain)) is None:
+        return None
+    day, word, year = found.groups()
+    day, year = day.translate(DIGIT_LOOKALIKES), year.translate(DIGIT_LOOKALIKES)
+    nearest = sorted((Levenshtein.distance(word, month), month) for month in ENGLISH_MONTHS)
+    (edits, month), runner_up = nearest[0], nearest[1][0]
+    if not (day.isdigit() and year.isdigit()) or edits > MONTH_EDITS or edits == runner_up:
+        return None
+    parsed = _valid_date(int(day), ENGLISH_MONTHS[month], int(year))
+    return Normalized(parsed.isoformat(), True, doubt="date_digits_guessed") if parsed else None
+
+
 def date_value(raw: str) -> Normalized:
     """dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy, "ngày dd tháng mm năm yyyy", or a year alone ("Sinh năm yyyy")."""
     value = clean_text(raw)
@@ -254,7 +273,7 @@ def date_value(raw: str) -> Normalized:
         )
     match = re.fullmatch(r"(\d{1,2}) (\d{1,2}) (\d{4})", read_as_digits)
     guessed = match is not None and read_as_digits != as_written
-    english = re.search(rf"(\d{{1,2}})\s+({'|'.join(ENGLISH_MONTHS)})\s+(\d{{4}})", plain)
+    english = re.search(rf"(?<!\S)(\d{{1,2}})\s+({'|'.join(ENGLISH_MONTHS)})\s+(\d{{4}})", plain)
     if not match and english:  # papers issued abroad: "9 October 2026"
         day, month, year = int(english.group(1)), ENGLISH_MONTHS[english.group(2)], int(english.group(3))
         parsed = _valid_date(day, month, year)
@@ -272,6 +291,8 @@ def date_value(raw: str) -> Normalized:
         if parsed is None:
             return Normalized.fail("impossible_date", value)
         return Normalized(parsed.isoformat(), True, doubt="date_digits_guessed" if guessed else None)
+    if misread := _english_date_misread(plain):
+        return misread
     year_only = re.fullmatch(r"(?:sinh\s*)?(?:nam\s*)?(\d{4})", plain)
     if year_only and EARLIEST_YEAR <= int(year_only.group(1)) <= LATEST_YEAR:
         return Normalized(year_only.group(1), True)

@@ -1086,3 +1086,17 @@ def test_a_ct02_nationality_is_one_of_the_listed_countries(
     ]
     nationality = extract(templates, DocType.CT02, "66/2023", [make_page(rows)])["nationality"]
     assert (nationality.value, nationality.review_reasons) == (expected, flags)
+
+
+def test_a_foreign_certificates_misread_title_and_date_are_found_and_the_date_doubted(
+    templates: TemplateSet,
+) -> None:
+    rows: list[Row] = [
+        ("TAIPEI MUNICIPAL RESIDENTS OFFICE", 700, 300),
+        ("CERTIFLCATE OF RESIDENCE", 800, 420),
+        ("Resident since: 2015", 240, 900),
+        ("lssued on 2l September 2026", 240, 1000),
+    ]
+    fields = extract(templates, DocType.OTHER, None, [make_page(rows)])
+    assert fields["title"].value == "CERTIFICATE OF RESIDENCE"
+    assert (fields["date"].value, fields["date"].review_reasons) == ("2026-09-21", ["date_digits_guessed"])

@@ -81,6 +81,14 @@ def test_a_label_read_as_a_name_is_not_a_name() -> None:
 
 def test_dates_written_out_in_words() -> None:
     assert n.date_value("Issued on 9 October 2026").value == "2026-10-09"
+    # a paper issued abroad, read with look-alikes in its day and a slip in its month (seeds 4242, 8383)
+    for raw, expected in [
+        ("lssued on I9 September 2026", "2026-09-19"),
+        ("0Š Ocfober 2026", "2026-10-05"),
+        ("24 Septenber 2026", "2026-09-24"),
+    ]:
+        assert (n.date_value(raw).value, n.date_value(raw).doubt) == (expected, "date_digits_guessed")
+    assert not n.date_value("Resident since: 2014").ok
     read = n.date_value("Bình Dương, ngày 29 tháng IÌ năm 2026")  # "11" read as letters
     assert read.value == "2026-11-29" and read.doubt == "date_digits_guessed"
     assert n.date_value("ngày 5 tháng 3 năm 2026").doubt is None
