@@ -373,9 +373,58 @@ EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[a-z]{2,}", re.ASCII)
 LEADER_TAIL = re.compile(r"\.+\w$")
 
 
+# Look-alikes in an address: capitals in one otherwise written in lower case ("I" is the "l" a sans-serif
+# face draws alike: "Iinhnp1996"; an "O" by a digit is the zero: "kimhuyenO0O…" for "kimhuyen00@…"), a zero
+# between letters ("thuyng0c2013"), an "l" after a digit where a number goes on or ends ("tienhung0l@…").
+LOOKALIKES_IN_ADDRESS = (
+    (re.compile(r"I"), "l"),
+    (re.compile(r"(?<=\d)O|O(?=\d)"), "0"),
+    (re.compile(r"(?<=\d)l(?=\d|@|$)"), "1"),
+    (re.compile(r"(?<=[a-z])0(?=[a-z])"), "o"),
+)
+# Top-level domains an address read as a listed service's misspelling may have ("yahoo.conm" is none).
+KNOWN_TOP_LEVEL = frozenset(
+    {"com", "net", "org", "edu", "gov", "info", "biz", "io", "co", "me", "vn", "uk", "us"}
+)
+
+
+def _without_lookalikes(value: str) -> str:
+    if not re.search(r"[a-z]", value):
+        return value
+    for lookalike, letter in LOOKALIKES_IN_ADDRESS:
+        value = lookalike.sub(letter, value)
+    return value
+
+
+def _listed_domain_misread(value: str) -> str | None:
+    """A valid address whose domain is a listed one misread ("…@yahoo.conm", "…@0utlook.com"), with the
+    listed domain; None for a listed domain, or one that may be real ("ymail.com")."""
+    local, domain = value.rsplit("@", 1)
+    if domain in COMMON_MAIL_DOMAINS:
+        return None
+    if domain.rsplit(".", 1)[-1] in KNOWN_TOP_LEVEL and not re.search(r"\d", domain):
+        return None
+    nearest = sorted((Levenshtein.distance(domain, listed), listed) for listed in COMMON_MAIL_DOMAINS)
+    (edits, listed), runner_up = nearest[0], nearest[1][0]
+    return f"{local}@{listed}" if edits <= MAX_DOMAIN_EDITS and edits < runner_up else None
+
+
 def email(raw: str) -> Normalized:
-    value = clean_text(raw).replace(" ", "").casefold()
+    """An email address; one repaired from look-alikes, a misread "@" or domain, or stray marks is doubted."""
+    as_written = clean_text(raw)
+    joined = as_written.replace(" ", "")
+    mended = _without_lookalikes(joined)
+    repaired = _email_repaired(mended.casefold())
+    # No address holds a space: one read inside it stood for a character ("nhung nguyen1999@…").
+    if repaired.ok and repaired.doubt is None and (joined != as_written or mended != joined):
+        return dataclasses.replace(repaired, doubt="email_cleaned")
+    return repaired
+
+
+def _email_repaired(value: str) -> Normalized:
     if EMAIL.fullmatch(value):
+        if (listed := _listed_domain_misread(value)) is not None:
+            return Normalized(listed, True, doubt="email_domain_guessed")
         return Normalized(value, True)
     # Stray marks no address can hold ("tramnh66(@yahoo.com"). Tone marks stay, and fail: they are
     # misreadings, and what was written is not known (email_at_domain drops them once the image has
@@ -451,14 +500,18 @@ def _near_domain(value: str) -> str | None:
                 for length in range(len(written) - MAX_DOMAIN_EDITS, len(written) + MAX_DOMAIN_EDITS + 1):
                     edits = junk + Levenshtein.distance(value[end - length : end], written)
                     if edits <= MAX_DOMAIN_EDITS and end - length > 2:
-                        candidates.append((edits, value[: end - length], domain))
+                        candidates.append((edits, value[: end - length], domain, length == len(written)))
     if not candidates:
         return None
-    fewest = min(edits for edits, _, _ in candidates)
-    best = {(local, domain) for edits, local, domain in candidates if edits == fewest}
-    if len({domain for _, domain in best}) != 1:
+    fewest = min(edits for edits, _, _, _ in candidates)
+    best = {
+        (local, domain, same_length) for edits, local, domain, same_length in candidates if edits == fewest
+    }
+    if len({domain for _, domain, _ in best}) != 1:
         return None
-    local, domain = max(best, key=lambda pair: len(pair[0]))  # the shortest domain spelling that fits
+    # A letter misread ("…98@qmail.com") before a letter dropped ("…98@q" + "mail.com"), then the shortest
+    # domain spelling that fits.
+    local, domain, _ = max(best, key=lambda found: (found[2], len(found[0])))
     local = local[: local.index("@")] if "@" in local else _without_misread_at(local)
     repaired = f"{local.rstrip('.')}@{domain}"
     return repaired if EMAIL.fullmatch(repaired) else None

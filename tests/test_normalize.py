@@ -128,6 +128,31 @@ def test_email() -> None:
     assert not n.email("le.mai87 at example").ok
 
 
+def test_a_typed_emails_capitals_are_look_alikes_and_its_at_sign_is_restored() -> None:
+    # photographed typed emails of seed 8383: "I" for "l", "O" by a digit for "0", "@g" read "Oq"
+    for raw, expected in [
+        ("Iinhnp1996Dgmail.com", "linhnp1996@gmail.com"),
+        ("kimhuyenO0Ogmail.com", "kimhuyen00@gmail.com"),
+        ("dat.tran98Oqmail.com", "dat.tran98@gmail.com"),
+    ]:
+        read = n.email(raw)
+        assert read.value == expected and read.doubt is not None
+    assert n.email("nhung nguyen1999@gmail.com").doubt == "email_cleaned"  # a space stood for something
+    # a listed service's domain misread though the address is valid; digits and letters alike
+    for raw, expected in [
+        ("loc.le1990@yahoo.conm", "loc.le1990@yahoo.com"),
+        ("minhoanh2001@0utlook.com", "minhoanh2001@outlook.com"),
+        ("tienhung0l@gmail.com", "tienhung01@gmail.com"),
+        ("thuyng0c2013@gmail.com", "thuyngoc2013@gmail.com"),
+    ]:
+        read = n.email(raw)
+        assert read.value == expected and read.doubt is not None
+    assert n.email("lan.abc@ymail.com") == n.Normalized(
+        "lan.abc@ymail.com", True
+    )  # a real service, not a slip
+    assert n.email("ABC@GMAIL.COM") == n.Normalized("abc@gmail.com", True)
+
+
 def test_email_with_its_at_sign_misread_is_repaired_but_doubted() -> None:
     for raw in ("le.mai87gmail.com", "le.mai870gmail.com", "le.mai87ogmailcom"):
         repaired = n.email(raw)
