@@ -59,6 +59,7 @@ REASON_LABELS: dict[str, str] = {
     "rejected_by_reviewer": "Đã bị loại bỏ",
     "missing_declaration": "Thiếu tờ khai",
     "declaration_incomplete": "Tờ khai chưa đầy đủ",
+    "email_not_usable": "Email không dùng được (sai định dạng hoặc đọc chưa chắc chắn)",
     "declaration_not_signed": "Tờ khai chưa ký",
     "missing_residence_proof": "Thiếu giấy tờ chỗ ở hợp pháp",
     "missing_household_head_consent": "Thiếu ý kiến chủ hộ",

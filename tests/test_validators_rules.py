@@ -107,7 +107,6 @@ def test_cmnd_only_on_56_2021_forms(settings) -> None:
     [
         ("phone", "012345678"),
         ("phone", "0212345678"),
-        ("email", "dung.tran99@gmail"),
         ("date_of_birth", "2027-01-01"),
         ("date_of_birth", "1880-01-01"),
         ("gender", "unknown"),
@@ -119,6 +118,17 @@ def test_invalid_formats(settings, key: str, value: str) -> None:
     codes = failed(run(dossier, settings))
     assert codes.get("invalid_field_format") == "supplement"
     assert dossier.decision.status in (DecisionStatus.SUPPLEMENT, DecisionStatus.REVIEW)
+
+
+@pytest.mark.parametrize("confidence", [1.0, 0.5])
+def test_an_unusable_email_is_recorded_but_holds_no_decision(settings, confidence: float) -> None:
+    dossier = dossier_from_truth("06_chung_thuc_va_giay_khac")
+    set_field(dossier, "ct01", "email", "dung.tran99@gmail", confidence=confidence)
+    codes = failed(run(dossier, settings))
+    assert codes == {"email_not_usable": "supplement"}  # the reason's outcome, advisory only
+    assert dossier.decision.status == DecisionStatus.ACCEPT
+    (finding,) = [check for check in dossier.checks if check.code == "email_not_usable"]
+    assert finding.severity == "warning" and "dung.tran99@gmail" in finding.message
 
 
 @pytest.mark.parametrize("phone", ["0865 466 221", "+84865466221", "0912.345.678"])

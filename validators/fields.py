@@ -226,8 +226,15 @@ def _contact_checks(
         )
     email = str(values.get("email") or "").strip()
     if email and not EMAIL.match(email):
+        problem = "không đúng định dạng" if _confident(view, fields["email"]) else "đọc chưa chắc chắn"
         checks.append(
-            _format_check(view, document, "email", fields["email"], f"'{email}' không đúng định dạng")
+            view.check(
+                "email_not_usable",
+                document=document,
+                page=fields["email"].page,
+                field_key="email",
+                detail=f"'{email}' {problem}",
+            )
         )
     return checks
 
