@@ -162,17 +162,16 @@ def _ink_cut_edges(gray: np.ndarray, dpi: float, config: dict[str, Any]) -> list
     return edges
 
 
-def glare_fraction(
-    gray: np.ndarray, text_area: np.ndarray | None, line_mask: np.ndarray | None, config: dict[str, Any]
-) -> float:
+def glare_fraction(gray: np.ndarray, text_area: np.ndarray | None, config: dict[str, Any]) -> float:
     """Fraction of the page where a clipped-bright blob has washed the text out (image at the reference DPI).
 
     Only on paper that is not itself white (photos): on a render or a flatbed scan a clipped area is paper.
     A blob is glare when the text around it is faded: light that washes text out inside a blob fades it
     around the blob, where a brightly lit blank part of a photo has none or crisp text. Faded all around,
-    the whole blob counts; faded only within the text area, the blob's part inside the text area counts
-    when both its ink density and its share of OCR lines fall well below those of the rest of the text
-    area. Worked at 1/4 scale (75 DPI): glare is a large, smooth feature."""
+    the whole blob counts; faded within the text area, the blob's part inside the text area counts when
+    its ink density falls well below that of the rest of the text area (lines the detector still finds
+    under the lamp do not make it legible). Worked at 1/4 scale (75 DPI): glare is a large, smooth
+    feature."""
     step = int(config.get("downscale", 4))
     paper = float(np.median(gray[::step, ::step]))
     if paper >= float(config.get("paper_max", 238)):
@@ -182,7 +181,6 @@ def glare_fraction(
     brightest = cv2.dilate(gray, kernel)[::step, ::step]
     shape = darkest.shape
     area = text_area[::step, ::step] if text_area is not None else np.ones(shape, dtype=bool)
-    lines = line_mask[::step, ::step] if line_mask is not None else np.zeros(shape, dtype=bool)
     ink_below = float(config.get("ink_below_paper", 90))
     ink = darkest < paper - ink_below
     strokes = _strokes(darkest, brightest, ink_below, config, step)
@@ -206,8 +204,8 @@ def glare_fraction(
         if not outside.any():
             continue
         around = cv2.dilate(blob.astype(np.uint8), np.ones((2 * ring + 1,) * 2, np.uint8)).astype(bool)
-        elsewhere = strokes.faded_share(outside & ~around) + float(config.get("faded_lead", 0.3))
-        if strokes.faded_share(around & ~blob) >= elsewhere:
+        faded_elsewhere = strokes.faded_share(outside & ~around)
+        if strokes.faded_share(around & ~blob) >= faded_elsewhere + float(config.get("faded_lead", 0.3)):
             # Faded all around: light that washed out lines the detector no longer finds, which leave the
             # blob outside the text area their neighbours span (a title under the lamp).
             glare |= blob
@@ -215,8 +213,8 @@ def glare_fraction(
         if not inside.any():
             continue
         ink_low = float(ink[inside].mean()) < ratio * float(ink[outside].mean())
-        lines_low = float(lines[inside].mean()) < ratio * max(float(lines[outside].mean()), 1e-6)
-        if ink_low and lines_low and strokes.faded_share(around & ~blob & area) >= elsewhere:
+        lead = float(config.get("faded_lead_in_text", 0.2))
+        if ink_low and strokes.faded_share(around & ~blob & area) >= faded_elsewhere + lead:
             glare |= inside
     return float(glare.sum()) / glare.size
 
@@ -316,9 +314,7 @@ def measure_page(page: Page, image: np.ndarray, config: dict[str, Any]) -> Legib
         result.failures.append("cut_off")
 
     glare_cfg = config.get("glare", {})
-    result.glare_fraction = glare_fraction(
-        gray_ref, _text_area(gray_ref.shape, lines, scale), mask, glare_cfg
-    )
+    result.glare_fraction = glare_fraction(gray_ref, _text_area(gray_ref.shape, lines, scale), glare_cfg)
     if result.glare_fraction > float(glare_cfg.get("max_fraction", 0.02)):
         result.failures.append("glare")
 
