@@ -57,6 +57,18 @@ PLACE_DATE = re.compile(r"ngày\s*\S{1,2}\s*tháng\s*\S{1,2}\s*năm", re.IGNOREC
 # Leaders at the end, with the number of the next field when it was read with the line ("… 5." or "… 5").
 TRAILING_NOISE = re.compile(r"(?:[\s.,;:…_\-–|]*\b\d{1,2}\s*[.,]|[.…_]{4,}\s*\d{1,2})?[\s.,;:…_\-–|]*$")
 CELL_NOISE = re.compile(r"^[|\[\]!]+|^[lI](?=[A-ZĐÀ-Ỹ0-9])|[|\[\]]+$")
+# What a members' table's row number, rulings or next cell leave at the edges of a name's cell: "1 Lý Tiến
+# Đông", "I Nguyễn Hữu Nam", "¡Hoàng Thu Lan", "/Đỗ Đức Nam", "Lê Văn Bảo 1". No name begins or ends with a
+# digit or a mark, nor begins with a one-letter word. Only in cells: in a field's line a leading mark or
+# digit is as likely the surname misread ("2 Quang Quân" for "Lê Quang Quân"), which the re-read settles.
+NAME_CELL_EDGES = re.compile(r"^[\W_]+|^(?:\d+|[^\W\d_])\s+(?=\S+\s+\S)|\s+[\d\W_]+$")
+
+
+def _cell_text(column: ColumnSpec, text: str) -> str:
+    text = CELL_NOISE.sub("", text).strip()
+    return NAME_CELL_EDGES.sub("", text) if column.normalizer == "name" else text
+
+
 DIGITS = "0123456789"
 DIGIT_BOX_CONFIDENT = 0.9
 DIGIT_BOX_REACH = (2.0, 6.0)  # line heights left of the estimated start of a row of digit boxes
@@ -840,7 +852,7 @@ def _cell_without_ruling(
     # confidence does not vouch for it; a member's ID is still checked against their birth data).
     for primary_only in (True, False):
         text, confidence = engine.read_text(cell, charset=charset, primary_only=primary_only)
-        value = _meaning(column, CELL_NOISE.sub("", text).strip())
+        value = _meaning(column, _cell_text(column, text))
         if value.ok:
             unconfirmed = reading.unconfirmed or not primary_only
             return dataclasses.replace(
@@ -1184,7 +1196,7 @@ def extract_table(
             if column_key == "index" or not specs[column_key].keep:
                 continue
             column = specs[column_key]
-            result = _meaning(column, texts[column_key])
+            result = _meaning(column, _cell_text(column, texts[column_key]))
             first = cell[0]
             reading = Reading(
                 raw=first.text,

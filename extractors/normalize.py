@@ -182,16 +182,10 @@ def vietnamese_syllable(word: str) -> bool:
 NAME_TAIL = re.compile(r"\s*[,.…_]*[.…_]{2,}\s*\S{0,2}$")
 
 
-# What a table's neighbouring cells and rulings leave at a name's edges: a row number or a mark before it
-# ("1 Lý Tiến Đông", "I Nguyễn Hữu Nam", "\\ Trần Hữu Thắng", "/Đỗ Đức Nam") and a number after it ("Lê Văn
-# Bảo 1"). No name begins or ends with a digit or a mark, nor begins with a one-letter word.
-NAME_EDGE_NOISE = re.compile(r"^[\W_]+|^(?:\d+|[^\W\d_])\s+(?=\S+\s+\S)|\s+[\d\W_]+$")
-
-
 def name(raw: str) -> Normalized:
     """Vietnamese personal names in title case ("NGUYỄN THỊ HƯỜNG" → "Nguyễn Thị Hường")."""
     value = re.sub(r"^(?:ông|bà|anh|chị)\s*[:.]?\s+", "", clean_text(raw), flags=re.IGNORECASE)
-    value = NAME_EDGE_NOISE.sub("", NAME_TAIL.sub("", value))
+    value = NAME_TAIL.sub("", value)
     if not value:
         return Normalized.fail("empty")
     if re.search(r"\d", value):

@@ -1100,3 +1100,23 @@ def test_a_foreign_certificates_misread_title_and_date_are_found_and_the_date_do
     fields = extract(templates, DocType.OTHER, None, [make_page(rows)])
     assert fields["title"].value == "CERTIFICATE OF RESIDENCE"
     assert (fields["date"].value, fields["date"].review_reasons) == ("2026-09-21", ["date_digits_guessed"])
+
+
+@pytest.mark.parametrize("cell", ["1 Trần Duy Việt", "Trần Duy Việt 2", "¡Trần Duy Việt", "I Trần Duy Việt"])
+def test_a_row_number_or_mark_read_into_a_members_name_cell_is_not_the_name(
+    templates: TemplateSet, cell: str
+) -> None:
+    rows = [(cell, 336, 1565) if row[0] == "|Trần Duy Việt" else row for row in MEMBER_ROWS]
+    members = extract(templates, DocType.CT01, "66/2023", [make_page(rows)])["household_members"]
+    assert members.value[0]["full_name"] == "Trần Duy Việt"
+
+
+def test_a_digit_before_a_declarants_name_is_not_dropped(templates: TemplateSet) -> None:
+    """In a field's own line a leading digit may be the surname misread (seed 7777: "2 Quang Quân" for
+    "Lê Quang Quân"): the name fails, and is re-read or flagged, rather than losing its surname."""
+    rows: list[Row] = [
+        ("TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ", 600, 400),
+        ("1. Họ, chữ đệm và tên: 2 Quang Quân", 240, 630),
+    ]
+    full_name = extract(templates, DocType.CT01, "66/2023", [make_page(rows)])["full_name"]
+    assert full_name.needs_review and full_name.value != "Quang Quân"
