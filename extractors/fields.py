@@ -30,6 +30,7 @@ from .normalize import (
     email_at_domain,
     strip_accents,
     tone_key,
+    toneless,
     vietnamese_syllable,
 )
 from .ocr.base import OcrEngine
@@ -58,10 +59,10 @@ PLACE_DATE = re.compile(r"ngày\s*\S{1,2}\s*tháng\s*\S{1,2}\s*năm", re.IGNOREC
 TRAILING_NOISE = re.compile(r"(?:[\s.,;:…_\-–|]*\b\d{1,2}\s*[.,]|[.…_]{4,}\s*\d{1,2})?[\s.,;:…_\-–|]*$")
 CELL_NOISE = re.compile(r"^[|\[\]!]+|^[lI](?=[A-ZĐÀ-Ỹ0-9])|[|\[\]]+$")
 # What a members' table's row number, rulings or next cell leave at the edges of a name's cell: "1 Lý Tiến
-# Đông", "I Nguyễn Hữu Nam", "¡Hoàng Thu Lan", "/Đỗ Đức Nam", "Lê Văn Bảo 1". No name begins or ends with a
-# digit or a mark, nor begins with a one-letter word. Only in cells: in a field's line a leading mark or
-# digit is as likely the surname misread ("2 Quang Quân" for "Lê Quang Quân"), which the re-read settles.
-NAME_CELL_EDGES = re.compile(r"^[\W_]+|^(?:\d+|[^\W\d_])\s+(?=\S+\s+\S)|\s+[\d\W_]+$")
+# Đông", "(1) Lý Tiến Đông", "I Nguyễn Hữu Nam", "¡Hoàng Thu Lan", "Lê Văn Bảo 1". No name begins or ends
+# with a digit or a mark. A leading number or ruling ("I", "l") goes only before a whole name of three words
+# or more: before two ("2 Quang Quân") it may be the surname misread, and the name is left to fail.
+NAME_CELL_EDGES = re.compile(r"^[\W_]*(?:(?:\d{1,2}|[Il])[\W_]*\s+(?=\S+\s+\S+\s+\S))?|\s+[\d\W_]+$")
 
 
 def _cell_text(column: ColumnSpec, text: str) -> str:
@@ -292,42 +293,46 @@ def with_canonical_start(value: Normalized, spellings: list[str]) -> Normalized:
 
 @functools.cache
 def _syllable_index(
-    syllables: tuple[str, ...], other_words: tuple[str, ...]
-) -> tuple[frozenset[str], dict[str, set[str]]]:
+    syllables: tuple[str, ...], surnames: tuple[str, ...]
+) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+    """(tone keys of the listed names and surnames, the listed names by their letters without tone marks)."""
     by_letters: dict[str, set[str]] = {}
     for word in syllables:
-        by_letters.setdefault(strip_accents(word).casefold(), set()).add(word)
-    return frozenset(tone_key(word) for word in syllables + other_words), by_letters
+        by_letters.setdefault(toneless(word), set()).add(word)
+    known = frozenset(tone_key(word) for word in syllables + surnames)
+    return known, {letters: frozenset(words) for letters, words in by_letters.items()}
 
 
 def with_listed_syllables(
     value: Normalized, syllables: list[str], surnames: list[str] | None = None
 ) -> Normalized:
-    """A name whose middle or given name is none of `syllables` (nor a surname) but has the letters of
-    exactly one of them, read with other tone marks ("Hoàng Diêu Trang"), with that spelling, flagged
-    name_marks_guessed."""
+    """A name whose middle or given name is none of `syllables` (nor a surname) but one of them with another
+    tone mark or none ("Hoàng Diêu Trang", "Bùi Quang Quần"), with that spelling, flagged name_marks_guessed.
+    Only tone marks: the letters (â, ơ, đ, …) are as read; a word several listed names share its letters
+    with is left as read."""
     if not syllables or not value.ok or not isinstance(value.value, str):
         return value
     known, by_letters = _syllable_index(tuple(syllables), tuple(surnames or ()))
     words = value.value.split()
     mended = list(words)
     for index, word in enumerate(words[1:], start=1):
-        spellings = by_letters.get(strip_accents(word).casefold(), set())
+        spellings = by_letters.get(toneless(word), frozenset())
         if tone_key(word) not in known and len(spellings) == 1:
             mended[index] = next(iter(spellings))
     if mended == words:
         return value
-    doubt = value.doubt
-    if doubt in (None, "name_spelling_unusual") and all(vietnamese_syllable(word) for word in mended):
-        doubt = "name_marks_guessed"
-    return Normalized(" ".join(mended), True, doubt=doubt or "name_marks_guessed")
+    # The mend answers an unusual spelling, unless another word is still spelt as no name is.
+    answered = value.doubt in (None, "name_spelling_unusual") and all(map(vietnamese_syllable, mended))
+    doubt = "name_marks_guessed" if answered else value.doubt or "name_marks_guessed"
+    return Normalized(" ".join(mended), True, doubt=doubt)
 
 
 def _meaning(item: FieldSpec | ColumnSpec, raw: str) -> Normalized:
     """What `raw` means for a field or column: normalised, and snapped to its closed list if it has one."""
     value = NORMALIZERS[item.normalizer](raw)
-    if item.normalizer in PLACE_NAME_NORMALIZERS and isinstance(value.value, str):
-        value = dataclasses.replace(value, value=mend_place_names(value.value))
+    holds_places = item.normalizer in PLACE_NAME_NORMALIZERS and isinstance(value.value, str)
+    if holds_places and (mended := mend_place_names(value.value)) != value.value:
+        value = dataclasses.replace(value, value=mended, doubt=value.doubt or "place_name_mended")
     return in_vocabulary(value, item.vocabulary)
 
 

@@ -160,11 +160,15 @@ def tone_key(phrase: str) -> str:
     spelling."""
     keyed = []
     for word in phrase.casefold().split():
-        decomposed = unicodedata.normalize("NFD", word)
-        tones = "".join(mark for mark in decomposed if mark in TONE_MARKS)
-        letters = "".join(mark for mark in decomposed if mark not in TONE_MARKS)
-        keyed.append(unicodedata.normalize("NFC", letters) + tones)
+        tones = "".join(mark for mark in unicodedata.normalize("NFD", word) if mark in TONE_MARKS)
+        keyed.append(toneless(word) + tones)
     return " ".join(keyed)
+
+
+def toneless(text: str) -> str:
+    """`text` in lower case without its tone marks; the letters (â, ơ, đ, …) stay: "Diệu" → "diêu"."""
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    return unicodedata.normalize("NFC", "".join(mark for mark in decomposed if mark not in TONE_MARKS))
 
 
 def vietnamese_syllable(word: str) -> bool:
@@ -233,16 +237,21 @@ def _valid_date(day: int, month: int, year: int) -> date | None:
 
 
 # An English date read with look-alikes in its numbers and a slip or two in its month ("I9 Septenber 2026",
-# "0Š Ocfober 2026"): the nearest month by this many edits, when no other is as near.
-ENGLISH_DATE_MISREAD = re.compile(r"(?<!\S)(\S{1,2})\s+([a-z]{3,10})\s+(\S{4})(?!\S)")
+# "0Š Ocfober 2026"): the nearest month by this many edits, when no other is as near. A month word of four
+# letters or more ("may" is read exactly or not at all), and never in a Vietnamese date, whose "năm" is two
+# edits from "may".
+ENGLISH_DATE_MISREAD = re.compile(r"(?<!\S)(\S{1,2})\s+([A-Za-z]{4,10})\s+(\S{4})(?!\S)")
 MONTH_EDITS = 2
 
 
-def _english_date_misread(plain: str) -> Normalized | None:
-    if (found := ENGLISH_DATE_MISREAD.search(plain)) is None:
+def _english_date_misread(value: str) -> Normalized | None:
+    unaccented = strip_accents(value)
+    if re.search(r"(?i)\b(?:ngay|thang|nam)\b", unaccented):
         return None
-    day, word, year = found.groups()
-    day, year = day.translate(DIGIT_LOOKALIKES), year.translate(DIGIT_LOOKALIKES)
+    if (found := ENGLISH_DATE_MISREAD.search(unaccented)) is None:
+        return None
+    day, word, year = found.groups()  # look-alikes before case folding: "B" is an 8, "b" a 6
+    day, year, word = day.translate(DIGIT_LOOKALIKES), year.translate(DIGIT_LOOKALIKES), word.casefold()
     nearest = sorted((Levenshtein.distance(word, month), month) for month in ENGLISH_MONTHS)
     (edits, month), runner_up = nearest[0], nearest[1][0]
     if not (day.isdigit() and year.isdigit()) or edits > MONTH_EDITS or edits == runner_up:
@@ -291,7 +300,7 @@ def date_value(raw: str) -> Normalized:
         if parsed is None:
             return Normalized.fail("impossible_date", value)
         return Normalized(parsed.isoformat(), True, doubt="date_digits_guessed" if guessed else None)
-    if misread := _english_date_misread(plain):
+    if misread := _english_date_misread(value):
         return misread
     year_only = re.fullmatch(r"(?:sinh\s*)?(?:nam\s*)?(\d{4})", plain)
     if year_only and EARLIEST_YEAR <= int(year_only.group(1)) <= LATEST_YEAR:
@@ -367,23 +376,26 @@ EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[a-z]{2,}", re.ASCII)
 LEADER_TAIL = re.compile(r"\.+\w$")
 
 
-# Look-alikes in an address: capitals in one otherwise written in lower case ("I" is the "l" a sans-serif
-# face draws alike: "Iinhnp1996"; an "O" by a digit is the zero: "kimhuyenO0O…" for "kimhuyen00@…"), a zero
-# between letters ("thuyng0c2013"), an "l" after a digit where a number goes on or ends ("tienhung0l@…").
+# Look-alikes in an address: capitals I and O in one otherwise written in lower case ("I" is the "l" a
+# sans-serif face draws alike: "Iinhnp1996"; an "O" by a digit is the zero: "kimhuyenO0O…" for
+# "kimhuyen00@…"), a zero between letters ("thuyng0c2013"), an "l" after a digit where a number goes on or
+# ends ("tienhung0l@…").
 LOOKALIKES_IN_ADDRESS = (
     (re.compile(r"I"), "l"),
     (re.compile(r"(?<=\d)O|O(?=\d)"), "0"),
     (re.compile(r"(?<=\d)l(?=\d|@|$)"), "1"),
     (re.compile(r"(?<=[a-z])0(?=[a-z])"), "o"),
 )
-# Top-level domains an address read as a listed service's misspelling may have ("yahoo.conm" is none).
-KNOWN_TOP_LEVEL = frozenset(
-    {"com", "net", "org", "edu", "gov", "info", "biz", "io", "co", "me", "vn", "uk", "us"}
-)
+# Generic top-level domains; any two-letter one is a country's. An address near a listed service's whose
+# top-level domain is neither ("yahoo.conm", "gmail.con") or whose name holds a digit ("0utlook.com") is
+# that service misread.
+GENERIC_TOP_LEVEL = frozenset({"com", "net", "org", "edu", "gov", "info", "biz", "int", "mil"})
 
 
 def _without_lookalikes(value: str) -> str:
-    if not re.search(r"[a-z]", value):
+    # An address with capitals other than the look-alikes (and the "@" read as "B" or "D") was written so
+    # ("Ivy.Tran@…"): left as read.
+    if not re.search(r"[a-z]", value) or re.search(r"[ACE-HJ-NP-Z]", value):
         return value
     for lookalike, letter in LOOKALIKES_IN_ADDRESS:
         value = lookalike.sub(letter, value)
@@ -396,18 +408,20 @@ def _listed_domain_misread(value: str) -> str | None:
     local, domain = value.rsplit("@", 1)
     if domain in COMMON_MAIL_DOMAINS:
         return None
-    if domain.rsplit(".", 1)[-1] in KNOWN_TOP_LEVEL and not re.search(r"\d", domain):
+    top_level = domain.rsplit(".", 1)[-1]
+    if (top_level in GENERIC_TOP_LEVEL or len(top_level) == 2) and not re.search(r"\d", domain):
         return None
     nearest = sorted((Levenshtein.distance(domain, listed), listed) for listed in COMMON_MAIL_DOMAINS)
     (edits, listed), runner_up = nearest[0], nearest[1][0]
     return f"{local}@{listed}" if edits <= MAX_DOMAIN_EDITS and edits < runner_up else None
 
 
-def email(raw: str) -> Normalized:
-    """An email address; one repaired from look-alikes, a misread "@" or domain, or stray marks is doubted."""
+def email(raw: str, lookalikes: bool = True) -> Normalized:
+    """An email address; one repaired from look-alikes, a misread "@" or domain, or stray marks is doubted.
+    Without `lookalikes` (an address a person typed), its characters are taken as typed."""
     as_written = clean_text(raw)
     joined = as_written.replace(" ", "")
-    mended = _without_lookalikes(joined)
+    mended = _without_lookalikes(joined) if lookalikes else joined
     repaired = _email_repaired(mended.casefold())
     # No address holds a space: one read inside it stood for a character ("nhung nguyen1999@…").
     if repaired.ok and repaired.doubt is None and (joined != as_written or mended != joined):

@@ -19,22 +19,16 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
-from .normalize import strip_accents, tone_key
+from .normalize import tone_key, toneless
 
 GAZETTEER_PACKAGE = "vietnamadminunits"
 GAZETTEER_FILES = ("parser_legacy.json", "parser_from_2025.json")
 NAME_KEYS = frozenset({"provinceShort", "districtShort", "wardShort"})
 
-# Unit words, by their letters without marks, with their spelling.
+# Unit words by their letters without tone marks ("quân" for "quận", "tính" for "tỉnh").
 UNIT_WORDS = {
-    "tinh": "tỉnh",
-    "thanh pho": "thành phố",
-    "quan": "quận",
-    "huyen": "huyện",
-    "thi xa": "thị xã",
-    "thi tran": "thị trấn",
-    "phuong": "phường",
-    "xa": "xã",
+    toneless(word): word
+    for word in ("tỉnh", "thành phố", "quận", "huyện", "thị xã", "thị trấn", "phường", "xã")
 }
 WORD = re.compile(r"[^\W\d_]+")
 MIN_NAME_WORDS = 2  # a one-word name shares its letters with too many other words
@@ -42,8 +36,9 @@ MAX_NAME_WORDS = 5
 
 
 def _folded(words: list[str]) -> str:
-    """The letters of `words` without marks; "OU", which no syllable begins with, is "QU" with Q read as O."""
-    return re.sub(r"\bou", "qu", strip_accents(" ".join(words)).casefold())
+    """The letters of `words` without tone marks; "OU", which no syllable begins with, is "QU" with Q read
+    as O."""
+    return re.sub(r"\bou", "qu", toneless(" ".join(words)))
 
 
 def _walk_names(node: object, names: set[str]) -> None:
@@ -60,8 +55,8 @@ def _walk_names(node: object, names: set[str]) -> None:
 
 @cache
 def gazetteer() -> tuple[frozenset[str], dict[str, frozenset[str]], dict[str, str]]:
-    """(tone keys of every listed name, listed spellings by their letters without marks, province names by
-    their letters without marks)."""
+    """(tone keys of every listed name, listed spellings by their letters without tone marks, province
+    names by their letters without tone marks)."""
     spec = importlib.util.find_spec(GAZETTEER_PACKAGE)  # the data only: the package's parser needs geopy
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError(f"the gazetteer package {GAZETTEER_PACKAGE} is not installed")
@@ -93,7 +88,7 @@ def _in_case_of(spelling: str, read: str) -> str:
     return spelling
 
 
-def _listed_spelling(words: list[str]) -> str | None:
+def _spelling_with_letters(words: list[str]) -> str | None:
     """The one listed spelling of a name read as `words` with other marks; None when no or several listed
     names have its letters."""
     _, by_letters, _ = gazetteer()
@@ -105,10 +100,11 @@ def _listed_spelling(words: list[str]) -> str | None:
 
 def mend_place_names(value: str) -> str:
     """`value` with each administrative unit's name (after its unit word, or an address's closing province)
-    that was read with wrong marks given its listed spelling, and the unit word its own."""
+    that was read with wrong tone marks given its listed spelling, and the unit word its own."""
     segments = re.split(r"([,.;()])", value)
-    for index in range(0, len(segments), 2):
-        segments[index] = _mend_segment(segments[index], last=index == len(segments) - 1)
+    worded = [index for index in range(0, len(segments), 2) if WORD.search(segments[index])]
+    for index in worded:
+        segments[index] = _mend_segment(segments[index], last=index == worded[-1])
     return "".join(segments)
 
 
@@ -135,10 +131,11 @@ def _mend_segment(segment: str, last: bool) -> str:
         for stop in range(end, start + MIN_NAME_WORDS - 1, -1):
             name = words[start:stop]
             listed = tone_key(" ".join(name)) in gazetteer()[0]
-            spelling = None if listed else _listed_spelling(name)
+            spelling = None if listed else _spelling_with_letters(name)
             if not listed and spelling is None:
                 continue
-            if unit_read.casefold() != unit:  # "OUÂN HẢI CHÂU", "tính Bình Dương"
+            # "OUÂN HẢI CHÂU", "tính Bình Dương"; a word without marks may be another ("cơ quan", "xa").
+            if unit_read.casefold() != unit and not unit_read.isascii():
                 for offset, word in enumerate(_in_case_of(unit, unit_read).split()):
                     replacements[position + offset] = word
             if spelling is not None:
@@ -148,9 +145,9 @@ def _mend_segment(segment: str, last: bool) -> str:
         position = max(end, position + 1)
     if last and not replacements and 2 <= len(words) <= 3 and not segment.strip()[:1].isdigit():
         # An address ends with its province, often without a unit word ("xã Hòa Bình, Lâm Đống").
-        provinces = gazetteer()[2]
+        known, _, provinces = gazetteer()
         spelling = provinces.get(_folded(words))
-        if spelling is not None and tone_key(" ".join(words)) != tone_key(spelling):
+        if spelling is not None and tone_key(" ".join(words)) not in known:
             replacements = dict(enumerate(_in_case_of(spelling, " ".join(words)).split()))
     if not replacements:
         return segment

@@ -35,7 +35,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from extractors.normalize import NORMALIZERS
+from extractors.normalize import NORMALIZERS, email
 from extractors.templates import TemplateError, load_templates
 from intake import emit
 from intake.config import Settings, get_settings
@@ -255,7 +255,10 @@ def parse_value(text: str, kind: FieldKind) -> Any:
 def _normalise(text: str, normalizer: str) -> Any:
     if normalizer == "date" and (match := _ISO_DATE.fullmatch(text)):
         text = f"{match.group(3)}/{match.group(2)}/{match.group(1)}"
-    result = NORMALIZERS.get(normalizer, NORMALIZERS["text"])(text)
+    if normalizer == "email":
+        result = email(text, lookalikes=False)  # a typed "0" or "I" is what the officer read on the paper
+    else:
+        result = NORMALIZERS.get(normalizer, NORMALIZERS["text"])(text)
     if not result.ok:
         message = _PROBLEMS_VI.get(result.problem or "", f"Giá trị không hợp lệ ({result.problem}).")
         raise ValueError(message)

@@ -48,6 +48,7 @@ REASON_LABELS: dict[str, str] = {
     "birth_year_from_id": "Năm sinh đọc lại theo số định danh (chữ viết tay dễ nhầm), cần đối chiếu",
     "name_spelling_unusual": "Tên có chữ không đúng chính tả tiếng Việt (có thể đọc sai dấu)",
     "name_marks_guessed": "Dấu của tên được sửa theo tên thông dụng (có thể đọc sai dấu), cần đối chiếu",
+    "place_name_mended": "Tên đơn vị hành chính được sửa dấu theo danh mục, cần đối chiếu",
     "odd_characters": "Có ký tự lạ (có thể đọc sai)",
     "email_cleaned": "Đã bỏ ký tự lạ trong email",
     "language_unclear": "Chưa rõ ngôn ngữ của giấy tờ",

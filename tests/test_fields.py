@@ -15,6 +15,7 @@ from extractors.confirm import confirm_across_documents, confirm_by_weighing
 from extractors.extract import _digit_boxes
 from extractors.fields import (
     DIGITS,
+    NAME_CELL_EDGES,
     Context,
     Reading,
     RereadCrops,
@@ -1046,9 +1047,7 @@ def test_a_line_of_another_column_at_the_end_of_the_page_is_not_part_of_a_value(
 def test_a_doubt_on_a_members_cell_flags_the_table(templates: TemplateSet) -> None:
     rows = [("Trần Duy Viet", 336, 1565) if row[0] == "|Trần Duy Việt" else row for row in MEMBER_ROWS]
     members = extract(templates, DocType.CT01, "66/2023", [make_page(rows)])["household_members"]
-    # "Viet" is no Vietnamese syllable; it is mended to the listed "Việt", and doubted
-    assert members.value[0]["full_name"] == "Trần Duy Việt"
-    assert "full_name:name_marks_guessed" in members.review_reasons and members.needs_review
+    assert "full_name:name_spelling_unusual" in members.review_reasons
 
 
 def test_a_certificates_date_with_look_alike_digits_is_found_and_doubted(templates: TemplateSet) -> None:
@@ -1102,13 +1101,20 @@ def test_a_foreign_certificates_misread_title_and_date_are_found_and_the_date_do
     assert (fields["date"].value, fields["date"].review_reasons) == ("2026-09-21", ["date_digits_guessed"])
 
 
-@pytest.mark.parametrize("cell", ["1 Trần Duy Việt", "Trần Duy Việt 2", "¡Trần Duy Việt", "I Trần Duy Việt"])
+@pytest.mark.parametrize(
+    "cell", ["1 Trần Duy Việt", "(1) Trần Duy Việt", "Trần Duy Việt 2", "¡Trần Duy Việt", "I Trần Duy Việt"]
+)
 def test_a_row_number_or_mark_read_into_a_members_name_cell_is_not_the_name(
     templates: TemplateSet, cell: str
 ) -> None:
     rows = [(cell, 336, 1565) if row[0] == "|Trần Duy Việt" else row for row in MEMBER_ROWS]
     members = extract(templates, DocType.CT01, "66/2023", [make_page(rows)])["household_members"]
     assert members.value[0]["full_name"] == "Trần Duy Việt"
+
+
+def test_a_digit_before_a_two_word_name_in_a_members_cell_may_be_its_surname() -> None:
+    assert NAME_CELL_EDGES.sub("", "2 Quang Quân") == "2 Quang Quân"  # left to fail, and be re-read
+    assert NAME_CELL_EDGES.sub("", "2 Lê Quang Quân") == "Lê Quang Quân"
 
 
 def test_a_digit_before_a_declarants_name_is_not_dropped(templates: TemplateSet) -> None:
@@ -1120,3 +1126,15 @@ def test_a_digit_before_a_declarants_name_is_not_dropped(templates: TemplateSet)
     ]
     full_name = extract(templates, DocType.CT01, "66/2023", [make_page(rows)])["full_name"]
     assert full_name.needs_review and full_name.value != "Quang Quân"
+
+
+def test_a_place_name_read_with_other_tone_marks_takes_the_gazetteers_spelling_flagged(
+    templates: TemplateSet,
+) -> None:
+    rows: list[Row] = [
+        ("GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT", 600, 300),
+        ("Địa chỉ: Số 77 đường Nguyễn Trãi, quận Thanh Xuân, thành phố Hà Nôi", 240, 700),
+    ]
+    address = extract(templates, DocType.OWNERSHIP_CERTIFICATE, None, [make_page(rows)])["address"]
+    assert address.value == "Số 77 đường Nguyễn Trãi, quận Thanh Xuân, thành phố Hà Nội"
+    assert address.review_reasons == ["place_name_mended"]

@@ -24,12 +24,17 @@ from extractors.places import mend_place_names
         ("ỦY BAN NHÂN DÂN OUÂN HẢI CHÂU", "ỦY BAN NHÂN DÂN QUẬN HẢI CHÂU"),
         ("ỦY BAN NHÂN DÂN QUẬN NGÔ OUYỀN", "ỦY BAN NHÂN DÂN QUẬN NGÔ QUYỀN"),
         (
-            "phường Phú Hòa, thành phố Thủ Dãu Một, tính Bình Dương",
+            "phường Phú Hòa, thành phố Thủ Dầu Môt, tính Bình Dương",
             "phường Phú Hòa, thành phố Thủ Dầu Một, tỉnh Bình Dương",
         ),
         ("phường Bạch Đằng, quân Hai Bà Trưng", "phường Bạch Đằng, quận Hai Bà Trưng"),
         # An address's closing province without its unit word.
         ("xã Hòa Bình, Lâm Đống", "xã Hòa Bình, Lâm Đồng"),
+        ("xã Hòa Bình, Lâm Đống.", "xã Hòa Bình, Lâm Đồng."),
+        (
+            "Số 49 phố Lê Lai phương Gia Viên, Thành phố Hải Phòng",
+            "Số 49 phố Lê Lai phường Gia Viên, Thành phố Hải Phòng",
+        ),
     ],
 )
 def test_names_read_with_wrong_marks_take_the_listed_spelling(read: str, mended: str) -> None:
@@ -43,9 +48,14 @@ def test_names_read_with_wrong_marks_take_the_listed_spelling(read: str, mended:
         "phường Hoà Bình, Thành Phố Hà Nội",  # another placing of the tone mark, and case, are spellings
         "Số 66 đường Phú Lơi, phường Phú Lợi",  # a street is not a unit: not mended
         "phường An Lạc, Đà Nẵnc",  # a letter wrong: no listed name has these letters
-        "phường Van Phuc",  # Vân Phúc and Vạn Phúc share these letters: left as read
+        "phường Phu My",  # Phù Mỹ and Phú Mỹ share these letters: left as read
         "Lái xe",
         "Quân nhân",
+        "Cơ quan An Ninh",  # a unit word read without marks may be another word
+        "cách xa Hà Nội",
+        "xã Mường Cơi, Phù Yên",  # a listed district, not the province Phú Yên
+        "xã Hòa Bình, Thanh Hòa",
+        "phường Phú Hòa, thành phố Thủ Dãu Một",  # "ã" for "ầ": a letter, not only its tone mark
     ],
 )
 def test_listed_names_and_guesses_are_left_as_read(read: str) -> None:

@@ -85,6 +85,8 @@ def test_typed_values_go_through_the_field_normaliser() -> None:
     assert parse_value("trần văn a; lê thị b", names) == ["Trần Văn A", "Lê Thị B"]
     assert display_value(["Trần Văn A", "Lê Thị B"], names) == "Trần Văn A; Lê Thị B"
     assert parse_value("32,5", FieldKind("scalar", "area")) == 32.5
+    # an officer's "0" and "I" are what the paper says, not OCR look-alikes to repair
+    assert parse_value("an0ther.Io@gmail.com", FieldKind("scalar", "email")) == "an0ther.io@gmail.com"
 
 
 def _dossier() -> Dossier:

@@ -72,6 +72,7 @@ READING_DOUBTS = frozenset(
         "name_marks_guessed",
         "odd_characters",
         "address_digits_guessed",
+        "place_name_mended",
         "email_cleaned",
         "language_unclear",
     }
