@@ -265,9 +265,11 @@ def date_value(raw: str) -> Normalized:
     value = clean_text(raw)
     plain = strip_accents(value).casefold()
     # "ngày 29 tháng IÌ năm 2026": the day and month as read, look-alike letters taken for digits (before
-    # case folding: "B" is an 8, "b" a 6).
+    # case folding: "B" is an 8, "b" a 6). A box's edge may follow them ("tháng I1] năm").
     words = re.search(
-        r"ngay\s*(\S{1,2})\s*thang\s*(\S{1,2})\s*nam\s*(\S{4})", strip_accents(value), re.IGNORECASE
+        r"ngay\s*(\S{1,2})[\]|]?\s*thang\s*(\S{1,2})[\]|]?\s*nam\s*(\S{4})",
+        strip_accents(value),
+        re.IGNORECASE,
     )
     as_written = " ".join(words.groups()) if words else ""
     read_as_digits = ""

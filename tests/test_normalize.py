@@ -89,6 +89,10 @@ def test_dates_written_out_in_words() -> None:
     ]:
         assert (n.date_value(raw).value, n.date_value(raw).doubt) == (expected, "date_digits_guessed")
     assert not n.date_value("Resident since: 2014").ok
+    # a box's edge after the month of a certificate's date (seeds 2468, 5150)
+    assert n.date_value("ngày 13 tháng I1] năm 2026") == n.Normalized(
+        "2026-11-13", True, doubt="date_digits_guessed"
+    )
     read = n.date_value("Bình Dương, ngày 29 tháng IÌ năm 2026")  # "11" read as letters
     assert read.value == "2026-11-29" and read.doubt == "date_digits_guessed"
     assert n.date_value("ngày 5 tháng 3 năm 2026").doubt is None
