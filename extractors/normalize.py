@@ -244,8 +244,7 @@ ENGLISH_DATE_MISREAD = re.compile(r"(?<!\S)(\S{1,2})\s+([A-Za-z]{4,10})\s+(\S{4}
 MONTH_EDITS = 2
 
 
-def _english_date_misread(value: str) -> Normalized | None:
-    unaccented = strip_accents(value)
+def _english_date_misread(unaccented: str) -> Normalized | None:
     if re.search(r"(?i)\b(?:ngay|thang|nam)\b", unaccented):
         return None
     if (found := ENGLISH_DATE_MISREAD.search(unaccented)) is None:
@@ -263,12 +262,13 @@ def _english_date_misread(value: str) -> Normalized | None:
 def date_value(raw: str) -> Normalized:
     """dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy, "ngày dd tháng mm năm yyyy", or a year alone ("Sinh năm yyyy")."""
     value = clean_text(raw)
-    plain = strip_accents(value).casefold()
+    unaccented = strip_accents(value)
+    plain = unaccented.casefold()
     # "ngày 29 tháng IÌ năm 2026": the day and month as read, look-alike letters taken for digits (before
     # case folding: "B" is an 8, "b" a 6). A box's edge may follow them ("tháng I1] năm").
     words = re.search(
         r"ngay\s*(\S{1,2})[\]|]?\s*thang\s*(\S{1,2})[\]|]?\s*nam\s*(\S{4})",
-        strip_accents(value),
+        unaccented,
         re.IGNORECASE,
     )
     as_written = " ".join(words.groups()) if words else ""
@@ -302,7 +302,7 @@ def date_value(raw: str) -> Normalized:
         if parsed is None:
             return Normalized.fail("impossible_date", value)
         return Normalized(parsed.isoformat(), True, doubt="date_digits_guessed" if guessed else None)
-    if misread := _english_date_misread(value):
+    if misread := _english_date_misread(unaccented):
         return misread
     year_only = re.fullmatch(r"(?:sinh\s*)?(?:nam\s*)?(\d{4})", plain)
     if year_only and EARLIEST_YEAR <= int(year_only.group(1)) <= LATEST_YEAR:

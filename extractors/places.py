@@ -18,6 +18,7 @@ import re
 import unicodedata
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from .normalize import tone_key, toneless
 
@@ -53,10 +54,14 @@ def _walk_names(node: object, names: set[str]) -> None:
             _walk_names(value, names)
 
 
+class Gazetteer(NamedTuple):
+    known: frozenset[str]  # tone keys of every listed name
+    by_letters: dict[str, frozenset[str]]  # listed spellings by their letters without tone marks
+    provinces: dict[str, str]  # province names by their letters without tone marks (one spelling each)
+
+
 @cache
-def gazetteer() -> tuple[frozenset[str], dict[str, frozenset[str]], dict[str, str]]:
-    """(tone keys of every listed name, listed spellings by their letters without tone marks, province
-    names by their letters without tone marks)."""
+def gazetteer() -> Gazetteer:
     spec = importlib.util.find_spec(GAZETTEER_PACKAGE)  # the data only: the package's parser needs geopy
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError(f"the gazetteer package {GAZETTEER_PACKAGE} is not installed")
@@ -73,10 +78,10 @@ def gazetteer() -> tuple[frozenset[str], dict[str, frozenset[str]], dict[str, st
     for listed in names:
         if WORD.fullmatch(listed.replace(" ", "")):  # "Phường 12" is not a name to mend to
             by_letters.setdefault(_folded(listed.split()), set()).add(listed)
-    return (
-        frozenset(tone_key(listed) for listed in names),
-        {letters: frozenset(spellings) for letters, spellings in by_letters.items()},
-        {letters: next(iter(spelt)) for letters, spelt in provinces.items() if len(spelt) == 1},
+    return Gazetteer(
+        known=frozenset(tone_key(listed) for listed in names),
+        by_letters={letters: frozenset(spellings) for letters, spellings in by_letters.items()},
+        provinces={letters: next(iter(spelt)) for letters, spelt in provinces.items() if len(spelt) == 1},
     )
 
 
@@ -88,11 +93,10 @@ def _in_case_of(spelling: str, read: str) -> str:
     return spelling
 
 
-def _spelling_with_letters(words: list[str]) -> str | None:
+def _spelling_with_letters(words: list[str], listed: Gazetteer) -> str | None:
     """The one listed spelling of a name read as `words` with other marks; None when no or several listed
     names have its letters."""
-    _, by_letters, _ = gazetteer()
-    spellings = by_letters.get(_folded(words), frozenset())
+    spellings = listed.by_letters.get(_folded(words), frozenset())
     if len(spellings) != 1:
         return None
     return next(iter(spellings))
@@ -109,6 +113,7 @@ def mend_place_names(value: str) -> str:
 
 
 def _mend_segment(segment: str, last: bool) -> str:
+    listed = gazetteer()
     matches = list(WORD.finditer(segment))
     words = [match[0] for match in matches]
     replacements: dict[int, str] = {}
@@ -130,9 +135,9 @@ def _mend_segment(segment: str, last: bool) -> str:
         unit = UNIT_WORDS[_folded(words[position:start])]
         for stop in range(end, start + MIN_NAME_WORDS - 1, -1):
             name = words[start:stop]
-            listed = tone_key(" ".join(name)) in gazetteer()[0]
-            spelling = None if listed else _spelling_with_letters(name)
-            if not listed and spelling is None:
+            is_listed = tone_key(" ".join(name)) in listed.known
+            spelling = None if is_listed else _spelling_with_letters(name, listed)
+            if not is_listed and spelling is None:
                 continue
             # "OUÂN HẢI CHÂU", "tính Bình Dương"; a word without marks may be another ("cơ quan", "xa").
             if unit_read.casefold() != unit and not unit_read.isascii():
@@ -145,9 +150,8 @@ def _mend_segment(segment: str, last: bool) -> str:
         position = max(end, position + 1)
     if last and not replacements and 2 <= len(words) <= 3 and not segment.strip()[:1].isdigit():
         # An address ends with its province, often without a unit word ("xã Hòa Bình, Lâm Đống").
-        known, _, provinces = gazetteer()
-        spelling = provinces.get(_folded(words))
-        if spelling is not None and tone_key(" ".join(words)) not in known:
+        spelling = listed.provinces.get(_folded(words))
+        if spelling is not None and tone_key(" ".join(words)) not in listed.known:
             replacements = dict(enumerate(_in_case_of(spelling, " ".join(words)).split()))
     if not replacements:
         return segment
