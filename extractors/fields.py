@@ -36,6 +36,7 @@ from .normalize import (
 from .ocr.base import OcrEngine
 from .places import mend_place_names
 from .templates import (
+    ColonLabels,
     ColumnSpec,
     DocumentTemplate,
     ExtractionRules,
@@ -215,9 +216,63 @@ def find_hits(lines: list[Line], spec: ExtractionSpec, cutoff: float) -> dict[in
         for hit in sorted(candidates, key=lambda h: (h.ratio < NEAR_EXACT, -len(h.label), -h.ratio)):
             if all(hit.end <= other.start or hit.start >= other.end for other in kept):
                 kept.append(hit)
+        if spec.colon_labels is not None:
+            kept = _ended_at_colons(line, number, kept, spec, spec.colon_labels)
         if kept:
             found[number] = sorted(kept, key=lambda hit: hit.start)
     return found
+
+
+# A colon ends a label; so does a ";" or "!" closing the line ("Place of residenee!").
+LABEL_END = re.compile(r":|[;!](?=\W*$)")
+LABEL_TAIL_SLACK = 4  # characters beyond the rest of the longest label: spaces and marks read into it
+
+
+def _ended_at_colons(
+    line: Line, number: int, kept: list[Hit], spec: ExtractionSpec, rule: ColonLabels
+) -> list[Hit]:
+    """On a card whose labels end at a colon, a label found ends at the colon after it, and the text before
+    a colon where none was found is the label it is nearest to, tone marks aside, by a margin. On photos the
+    small English half of the card's labels is read badly: "Quê quán / Plae of oigin:" (found as "Quê
+    quán", with "Plae of oigin:" left in the value), "Có giá uị đến:" (found as nothing)."""
+    labels = {key: item.labels for key, item in spec.fields.items() if item.labels}
+    hits = sorted(kept, key=lambda hit: hit.start)
+    segment_start = 0
+    for colon in (match.start() for match in LABEL_END.finditer(line.text)):
+        inside = [hit for hit in hits if segment_start <= hit.start and hit.end <= colon + 1]
+        if inside:
+            last = inside[-1]
+            longest = max((len(label) for key in last.owners for label in labels.get(key, [])), default=0)
+            if colon - last.end <= longest - len(last.label) + LABEL_TAIL_SLACK:
+                hits[hits.index(last)] = dataclasses.replace(last, end=colon + 1)
+        elif (named := _label_before(line.bare, segment_start, colon, labels, rule)) is not None:
+            label, key, start, ratio = named
+            hits.append(Hit(label, frozenset({key}), number, start, colon + 1, ratio))
+            hits.sort(key=lambda hit: hit.start)
+        segment_start = colon + 1
+    return hits
+
+
+def _label_before(
+    bare: str, segment_start: int, colon: int, labels: dict[str, list[str]], rule: ColonLabels
+) -> tuple[str, str, int, float] | None:
+    """The label that the text from a word of the segment up to the colon is nearest to, if it is near
+    enough and nearer than any other field's: (label, field, where it starts, similarity)."""
+    best: tuple[str, str, int, float] | None = None
+    for word in re.finditer(r"\w+", bare[segment_start:colon]):
+        start = segment_start + word.start()
+        read = bare[start:colon].strip()
+        nearest = {
+            key: max((fuzz.ratio(_bare(label.lower()), read), label) for label in field_labels)
+            for key, field_labels in labels.items()
+        }
+        ranked = sorted(nearest, key=lambda key: -nearest[key][0])
+        key = ranked[0]
+        ratio, label = nearest[key]
+        runner_up = nearest[ranked[1]][0] if len(ranked) > 1 else 0.0
+        if ratio >= rule.cutoff and ratio - runner_up >= rule.margin and (best is None or ratio > best[3]):
+            best = (label, key, start, ratio)
+    return best
 
 
 def _sub_box(line: Line, start: int, end: int) -> BoundingBox:
@@ -446,7 +501,7 @@ def _readings_for(context: Context, key: str, item: FieldSpec, spec: ExtractionS
                     ranked.append((item.labels.index(hit.label), reading))
         # Labels are listed most specific first: "Giá thuê nhà ở là" before "Giá thuê".
         readings = [reading for _, reading in sorted(ranked, key=lambda item: item[0])]
-    elif item.pattern:
+    if item.pattern and not readings:
         for number in allowed:
             line = context.lines[number]
             for match in re.finditer(item.pattern, line.text):
@@ -1108,6 +1163,18 @@ def extract_fields(
     return results
 
 
+HEADER_BARE_LENGTH = 8  # a shorter cell ("Nam") would be part of a header without its tone marks ("năm sinh")
+
+
+def _header_ratio(line: Line, header: str) -> float:
+    """How well a line is part of a column's header, as printed or, when long enough, tone marks aside: a
+    photo's "Ho. chữ đêm và tên" is the members' name column (seed 9494 hs_0061, whose rows were lost)."""
+    printed = fuzz.partial_ratio(line.key.strip(), header)
+    if len(line.key.strip()) < HEADER_BARE_LENGTH:
+        return printed
+    return max(printed, fuzz.partial_ratio(line.bare.strip(), _bare(header)))
+
+
 def extract_table(
     context: Context, table: TableSpec, rules: ExtractionRules, engine: OcrEngine | None = None
 ) -> ExtractedField | None:
@@ -1140,9 +1207,8 @@ def extract_table(
             key = lines[i].key.strip()
             if len(key) < 2 or (len(key) < 3 and key != header):
                 continue
-            score = (
-                100.0 if key == header else fuzz.partial_ratio(key, header) if len(key) <= len(header) else 0
-            )
+            fits = len(key) <= len(header)
+            score = 100.0 if key == header else _header_ratio(lines[i], header) if fits else 0
             pairs.append((score, column.key, i))
     for score, column_key, i in sorted(pairs, reverse=True):
         if score < 90 or column_key in centres or i in used:
@@ -1154,7 +1220,7 @@ def extract_table(
         if (
             i not in used
             and len(lines[i].key.strip()) >= 3
-            and any(fuzz.partial_ratio(lines[i].key.strip(), c.header.lower()) >= 90 for c in table.columns)
+            and any(_header_ratio(lines[i], c.header.lower()) >= 90 for c in table.columns)
         ):
             header_bottom = max(header_bottom, lines[i].box.y1)
     if len(centres) < 2:

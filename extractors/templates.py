@@ -37,7 +37,8 @@ class Strict(BaseModel):
 
 
 class FieldSpec(Strict):
-    """Where a field's value is and how to read it. Exactly one of labels / pattern / any_of / present_if."""
+    """Where a field's value is and how to read it: after one of its labels, or where its pattern matches
+    (with labels too, where no label is found), or one of any_of / present_if / one_of."""
 
     labels: list[NfcStr] = Field(default_factory=list)
     pattern: str | None = None
@@ -101,8 +102,16 @@ class DerivedSpec(Strict):
     all_of: list[str] = Field(default_factory=list)
 
 
+class ColonLabels(Strict):
+    """Labels that end at a colon ("Quê quán / Place of origin: …"): what precedes a colon names a field."""
+
+    cutoff: float = Field(description="least similarity of the text before a colon to a label, marks aside")
+    margin: float = Field(description="by how much it must be nearer one field's label than any other's")
+
+
 class ExtractionSpec(Strict):
     fields: dict[str, FieldSpec] = Field(default_factory=dict)
+    colon_labels: ColonLabels | None = None
     stop_labels: list[NfcStr] = Field(default_factory=list)
     tables: dict[str, TableSpec] = Field(default_factory=dict)
     blocks: dict[str, BlockSpec] = Field(default_factory=dict)
@@ -118,6 +127,7 @@ class ExtractionSpec(Strict):
         """This spec with a form version's additions and replacements (per field, table, block …)."""
         return ExtractionSpec(
             fields={**self.fields, **other.fields},
+            colon_labels=other.colon_labels or self.colon_labels,
             stop_labels=[*self.stop_labels, *other.stop_labels],
             tables={**self.tables, **other.tables},
             blocks={**self.blocks, **other.blocks},

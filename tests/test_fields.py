@@ -1138,3 +1138,65 @@ def test_a_place_name_read_with_other_tone_marks_takes_the_gazetteers_spelling_f
     address = extract(templates, DocType.OWNERSHIP_CERTIFICATE, None, [make_page(rows)])["address"]
     assert address.value == "Số 77 đường Nguyễn Trãi, quận Thanh Xuân, thành phố Hà Nội"
     assert address.review_reasons == ["place_name_mended"]
+
+
+def test_a_members_header_read_with_other_tone_marks_still_locates_its_column(
+    templates: TemplateSet,
+) -> None:
+    """Seed 9494 hs_0061: "Ho. chữ đêm và tên" on a photo lost the name column, and with it every row."""
+    misread = ("Ho. chữ đêm và tên", 440, 1467)
+    rows = [misread if row[0] == "Họ, chữ đệm và tên" else row for row in MEMBER_ROWS]
+    members = extract(templates, DocType.CT01, "66/2023", [make_page(rows)])["household_members"].value
+    assert [member["full_name"] for member in members] == ["Trần Duy Việt", "Trần Gia Bảo"]
+
+
+def test_a_gender_cell_is_not_taken_for_the_header_it_spells_without_tone_marks(
+    templates: TemplateSet,
+) -> None:
+    """ "Nam" is "năm" of "Ngày, tháng, năm sinh" without its marks: only long lines are compared so."""
+    rows = [*MEMBER_ROWS[:9], ("Nam", 954, 1540), *MEMBER_ROWS[9:]]
+    members = extract(templates, DocType.CT01, "66/2023", [make_page(rows)])["household_members"].value
+    assert [member["date_of_birth"] for member in members] == ["1997-04-15", "2019-10-02"]
+
+
+ID_CARD_PHOTO_ROWS: list[Row] = [
+    ("CĂN CƯỚC CÔNG DÂN", 604, 427),
+    ("SS/N0: 083195362200", 575, 496),
+    ("Họviên/Fuh nanc:", 575, 540),
+    ("LÊ DIỆU NGUYỆT", 573, 561),
+    ("Ngy inh/Duc orinh: 03/08/1995", 568, 596),
+    ("Giới tính / Sex: Nữ Quốc tịch/ Naủonality:", 568, 625),
+    ("Việt Nam.", 1634, 629),
+    ("- Quê quán /Plae of oigin: xã An Bình, Lâm Đồng.", 568, 654),
+    ("_ Nơi thường trú / Plsee of rewidenee:", 565, 680),
+    ("Số 101 phố Chùa Bộc, phường Quang Trung, quận Đống Đa, thành phố Hà Nội", 562, 740),
+    ("_ Có giá uị đến: 31/12/2047", 20, 800),
+]
+
+
+def test_an_id_cards_labels_end_at_their_colon_however_their_english_half_was_read(
+    templates: TemplateSet,
+) -> None:
+    """Photos of seeds 9494 and 7777: the small English half of the card's labels was left in the value
+    ("Plae of oigin: xã An Bình"), or the label was not found at all ("Có giá uị đến", "SS/N0")."""
+    fields = extract(templates, DocType.ID_CARD, None, [make_page(ID_CARD_PHOTO_ROWS)])
+    assert {key: field.value for key, field in fields.items()} == {
+        "personal_id": "083195362200",
+        "full_name": "Lê Diệu Nguyệt",
+        "date_of_birth": "1995-08-03",
+        "gender": "female",
+        "nationality": "Việt Nam",
+        "place_of_origin": "xã An Bình, Lâm Đồng",
+        "place_of_residence": "Số 101 phố Chùa Bộc, phường Quang Trung, quận Đống Đa, thành phố Hà Nội",
+        "expiry_date": "2047-12-31",
+    }
+    # A label read so loosely bounds how sure its value is.
+    assert fields["full_name"].needs_review and fields["date_of_birth"].needs_review
+    assert not fields["place_of_origin"].needs_review
+
+
+def test_a_text_before_a_colon_near_no_label_names_no_field(templates: TemplateSet) -> None:
+    rows: list[Row] = [("CĂN CƯỚC CÔNG DÂN", 604, 427), ("CRM&: 31122051", 20, 800)]
+    fields = extract(templates, DocType.ID_CARD, None, [make_page(rows)])
+    assert fields["expiry_date"].review_reasons == ["not_found"]
+    assert fields["personal_id"].review_reasons == ["not_found"]
