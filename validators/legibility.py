@@ -184,13 +184,24 @@ def glare_fraction(gray: np.ndarray, text_area: np.ndarray | None, config: dict[
     ink_below = float(config.get("ink_below_paper", 90))
     ink = darkest < paper - ink_below
     strokes = _strokes(darkest, brightest, ink_below, config, step)
-    bright = (brightest >= int(config.get("bright_level", 250))).astype(np.uint8)
+    glare = np.zeros(shape, dtype=bool)
+    for level in config.get("bright_levels", [250]):
+        bright = (brightest >= int(level)).astype(np.uint8)
+        glare |= _washed_out_blobs(bright, area, ink, strokes, config)
+    return float(glare.sum()) / glare.size
+
+
+def _washed_out_blobs(
+    bright: np.ndarray, area: np.ndarray, ink: np.ndarray, strokes: _Strokes, config: dict[str, Any]
+) -> np.ndarray:
+    """Where the clipped-bright blobs of `bright` have washed the text out (see glare_fraction)."""
+    step = int(config.get("downscale", 4))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(bright, connectivity=8)
-    min_area = float(config.get("min_blob_fraction", 0.01)) * darkest.size
+    min_area = float(config.get("min_blob_fraction", 0.01)) * bright.size
     close = max(3, int(config.get("close_px", 41)) // step)
     ring = max(1, int(config.get("ring_px", 80)) // step)
     ratio = float(config.get("max_ink_ratio", 0.3))
-    glare = np.zeros(shape, dtype=bool)
+    glare = np.zeros(bright.shape, dtype=bool)
     for label in range(1, count):
         if stats[label, cv2.CC_STAT_AREA] < min_area:
             continue
@@ -216,7 +227,7 @@ def glare_fraction(gray: np.ndarray, text_area: np.ndarray | None, config: dict[
         lead = float(config.get("faded_lead_in_text", 0.2))
         if ink_low and strokes.faded_share(around & ~blob & area) >= faded_elsewhere + lead:
             glare |= inside
-    return float(glare.sum()) / glare.size
+    return glare
 
 
 @dataclass
