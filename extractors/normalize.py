@@ -323,10 +323,15 @@ def passport(raw: str) -> Normalized:
 
 
 def personal_id(raw: str) -> Normalized:
-    """12-digit personal ID (số định danh cá nhân / CCCD) or 9-digit CMND."""
+    """12-digit personal ID (số định danh cá nhân / CCCD) or 9-digit CMND. An ID read together with the
+    next label of its line, misread so that it was not found ("004166079557 cấp nsày: 13/06/2024"), is the
+    number before that label's words."""
     value = digits_only(raw)
     if len(value) in (9, 12):
         return Normalized(value, True)
+    before_words = re.split(r"[^\W\d_]{2,}", raw, maxsplit=1)[0]
+    if before_words != raw and len(number := digits_only(before_words)) in (9, 12):
+        return Normalized(number, True)
     return Normalized.fail("id_wrong_length", value or None)
 
 

@@ -36,6 +36,9 @@ def test_ids() -> None:
     assert n.personal_id("|0|0|1|1|8|7|O|1|2|3|4|5|").value == "001187012345"
     assert n.personal_id("123456789").value == "123456789"
     assert n.personal_id("0011870123").problem == "id_wrong_length"
+    # Read with the next label, misread so that it was not found: the number before its words.
+    assert n.personal_id("004166079557 cấp nsày: 13/06/2024").value == "004166079557"
+    assert n.personal_id("0041660795 cấp nsày: 13/06/2024").problem == "id_wrong_length"
 
 
 @pytest.mark.parametrize(
