@@ -36,7 +36,6 @@ from .normalize import (
 from .ocr.base import OcrEngine
 from .places import mend_place_names
 from .templates import (
-    ColonLabels,
     ColumnSpec,
     DocumentTemplate,
     ExtractionRules,
@@ -217,61 +216,71 @@ def find_hits(lines: list[Line], spec: ExtractionSpec, cutoff: float) -> dict[in
             if all(hit.end <= other.start or hit.start >= other.end for other in kept):
                 kept.append(hit)
         if spec.colon_labels is not None:
-            kept = _ended_at_colons(line, number, kept, spec, spec.colon_labels)
+            kept = _ended_at_colons(line, number, kept, spec)
         if kept:
             found[number] = sorted(kept, key=lambda hit: hit.start)
     return found
 
 
-# A colon ends a label; so does a ";" or "!" closing the line ("Place of residenee!").
+# A colon ends a label; so does a ";" or "!" closing a line whose label was found ("Place of residenee!").
 LABEL_END = re.compile(r":|[;!](?=\W*$)")
 LABEL_TAIL_SLACK = 4  # characters beyond the rest of the longest label: spaces and marks read into it
+BILINGUAL = " / "  # a label with its English half, as the card prints it before a colon
 
 
-def _ended_at_colons(
-    line: Line, number: int, kept: list[Hit], spec: ExtractionSpec, rule: ColonLabels
-) -> list[Hit]:
+def _ended_at_colons(line: Line, number: int, kept: list[Hit], spec: ExtractionSpec) -> list[Hit]:
     """On a card whose labels end at a colon, a label found ends at the colon after it, and the text before
     a colon where none was found is the label it is nearest to, tone marks aside, by a margin. On photos the
     small English half of the card's labels is read badly: "Quê quán / Plae of oigin:" (found as "Quê
     quán", with "Plae of oigin:" left in the value), "Có giá uị đến:" (found as nothing)."""
+    assert spec.colon_labels is not None
     labels = {key: item.labels for key, item in spec.fields.items() if item.labels}
     hits = sorted(kept, key=lambda hit: hit.start)
     segment_start = 0
-    for colon in (match.start() for match in LABEL_END.finditer(line.text)):
-        inside = [hit for hit in hits if segment_start <= hit.start and hit.end <= colon + 1]
-        if inside:
-            last = inside[-1]
+    for end in LABEL_END.finditer(line.text):
+        colon = end.start()
+        overlapping = [hit for hit in hits if hit.start <= colon and hit.end > segment_start]
+        if overlapping:
+            last = overlapping[-1]
             longest = max((len(label) for key in last.owners for label in labels.get(key, [])), default=0)
-            if colon - last.end <= longest - len(last.label) + LABEL_TAIL_SLACK:
+            if 0 <= colon - last.end <= longest - len(last.label) + LABEL_TAIL_SLACK:
                 hits[hits.index(last)] = dataclasses.replace(last, end=colon + 1)
-        elif (named := _label_before(line.bare, segment_start, colon, labels, rule)) is not None:
-            label, key, start, ratio = named
-            hits.append(Hit(label, frozenset({key}), number, start, colon + 1, ratio))
+        elif end.group() == ":" and (named := _label_before(line.bare, segment_start, colon, spec)):
+            label, owners, start, ratio = named
+            hits.append(Hit(label, owners, number, start, colon + 1, ratio))
             hits.sort(key=lambda hit: hit.start)
         segment_start = colon + 1
     return hits
 
 
 def _label_before(
-    bare: str, segment_start: int, colon: int, labels: dict[str, list[str]], rule: ColonLabels
-) -> tuple[str, str, int, float] | None:
-    """The label that the text from a word of the segment up to the colon is nearest to, if it is near
-    enough and nearer than any other field's: (label, field, where it starts, similarity)."""
-    best: tuple[str, str, int, float] | None = None
+    bare: str, segment_start: int, colon: int, spec: ExtractionSpec
+) -> tuple[str, frozenset[str], int, float] | None:
+    """The label (a field's, or a stop label) that the text from a word of the segment up to the colon is
+    nearest to, if near enough and nearer than any other: (label, its fields, where it starts, similarity).
+    The card prints both halves of a bilingual label before the colon, so of a field that has one, only its
+    labels with both halves are compared: a short one ("Ngày sinh") is too near too many words of a value
+    ("Ngọc Sinh")."""
+    assert spec.colon_labels is not None
+    candidates = [(label, frozenset[str]()) for label in spec.stop_labels]
+    for key, item in spec.fields.items():
+        bilingual = [label for label in item.labels if BILINGUAL in label]
+        candidates += [(label, frozenset({key})) for label in bilingual or item.labels]
+    best: tuple[str, frozenset[str], int, float] | None = None
     for word in re.finditer(r"\w+", bare[segment_start:colon]):
         start = segment_start + word.start()
         read = bare[start:colon].strip()
-        nearest = {
-            key: max((fuzz.ratio(_bare(label.lower()), read), label) for label in field_labels)
-            for key, field_labels in labels.items()
-        }
-        ranked = sorted(nearest, key=lambda key: -nearest[key][0])
-        key = ranked[0]
-        ratio, label = nearest[key]
-        runner_up = nearest[ranked[1]][0] if len(ranked) > 1 else 0.0
+        nearest: dict[frozenset[str], tuple[float, str]] = {}
+        for label, owners in candidates:
+            nearest[owners] = max(
+                nearest.get(owners, (0.0, "")), (fuzz.ratio(_bare(label.lower()), read), label)
+            )
+        ranked = sorted(nearest.items(), key=lambda item: -item[1][0])
+        owners, (ratio, label) = ranked[0]
+        runner_up = ranked[1][1][0] if len(ranked) > 1 else 0.0
+        rule = spec.colon_labels
         if ratio >= rule.cutoff and ratio - runner_up >= rule.margin and (best is None or ratio > best[3]):
-            best = (label, key, start, ratio)
+            best = (label, owners, start, ratio)
     return best
 
 
@@ -501,7 +510,7 @@ def _readings_for(context: Context, key: str, item: FieldSpec, spec: ExtractionS
                     ranked.append((item.labels.index(hit.label), reading))
         # Labels are listed most specific first: "Giá thuê nhà ở là" before "Giá thuê".
         readings = [reading for _, reading in sorted(ranked, key=lambda item: item[0])]
-    if item.pattern and not readings:
+    if item.pattern and not readings:  # with labels, where none is found
         for number in allowed:
             line = context.lines[number]
             for match in re.finditer(item.pattern, line.text):
@@ -519,7 +528,7 @@ def _readings_for(context: Context, key: str, item: FieldSpec, spec: ExtractionS
                         line.second_recognizer,
                     )
                 )
-    elif item.any_of:
+    elif item.any_of and not item.labels:
         for number in allowed:
             line = context.lines[number]
             if any(_holds(line, phrase) for phrase in item.any_of):

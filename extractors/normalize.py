@@ -329,8 +329,8 @@ def personal_id(raw: str) -> Normalized:
     value = digits_only(raw)
     if len(value) in (9, 12):
         return Normalized(value, True)
-    before_words = re.split(r"[^\W\d_]{2,}", raw, maxsplit=1)[0]
-    if before_words != raw and len(number := digits_only(before_words)) in (9, 12):
+    before_label = _before_next_label(raw)
+    if before_label != raw and len(number := digits_only(before_label)) in (9, 12):
         return Normalized(number, True)
     return Normalized.fail("id_wrong_length", value or None)
 
@@ -352,7 +352,7 @@ def phone(raw: str) -> Normalized:
     value = _domestic_number(raw)
     if re.fullmatch(r"0[35789]\d{8}", value):
         return Normalized(value, True)
-    before_label = NEXT_FIELD.sub("", re.split(r"[^\W\d_]{2,}", raw, maxsplit=1)[0])
+    before_label = _before_next_label(raw)
     if before_label != raw and re.fullmatch(r"0[35789]\d{8}", number := _domestic_number(before_label)):
         return Normalized(number, True)
     return Normalized.fail("invalid_phone", value or None)
@@ -360,6 +360,12 @@ def phone(raw: str) -> Normalized:
 
 # The number of the next field, with its punctuation, at the end of what comes before its label.
 NEXT_FIELD = re.compile(r"[\s.,;:]+\d{1,2}[\s.,;:]*$")
+
+
+def _before_next_label(raw: str) -> str:
+    """What comes before the first word of two letters or more, without the next field's number: a number
+    read together with the next label of its line."""
+    return NEXT_FIELD.sub("", re.split(r"[^\W\d_]{2,}", raw, maxsplit=1)[0])
 
 
 def _domestic_number(raw: str) -> str:

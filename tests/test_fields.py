@@ -1200,3 +1200,28 @@ def test_a_text_before_a_colon_near_no_label_names_no_field(templates: TemplateS
     fields = extract(templates, DocType.ID_CARD, None, [make_page(rows)])
     assert fields["expiry_date"].review_reasons == ["not_found"]
     assert fields["personal_id"].review_reasons == ["not_found"]
+
+
+def test_a_colon_or_semicolon_in_a_value_starts_no_label(templates: TemplateSet) -> None:
+    """Only a field's label with both halves is compared before a colon: "Ngọc Sinh" is too near "Ngày
+    sinh" alone, "Quế Sơn, Quảng Nam" near "Quê quán"; a line-final ";" ends only a label found."""
+    rows: list[Row] = [
+        ("CĂN CƯỚC CÔNG DÂN", 604, 427),
+        ("Nơi thường trú / Place of residence:", 565, 680),
+        ("Thôn Ngọc Sinh: xã Quế Sơn,", 562, 740),
+        ("huyện Quế Sơn, Quảng Nam;", 562, 800),
+    ]
+    fields = extract(templates, DocType.ID_CARD, None, [make_page(rows)])
+    assert fields["place_of_residence"].value == "Thôn Ngọc Sinh: xã Quế Sơn, huyện Quế Sơn, Quảng Nam"
+    assert fields["date_of_birth"].review_reasons == ["not_found"]
+    assert fields["place_of_origin"].review_reasons == ["not_found"]
+
+
+def test_a_2024_cards_date_of_issue_is_not_its_expiry(templates: TemplateSet) -> None:
+    rows: list[Row] = [
+        ("CĂN CƯỚC CÔNG DÂN", 604, 427),
+        ("Ngày, tháng, năm cấp / Date of issue: 01/07/2024", 100, 700),
+        ("Ngày, tháng, năm hết hạn / Date of expiry: 01/07/2049", 100, 760),
+    ]
+    fields = extract(templates, DocType.ID_CARD, None, [make_page(rows)])
+    assert fields["expiry_date"].value == "2049-07-01"

@@ -38,6 +38,7 @@ def test_ids() -> None:
     assert n.personal_id("0011870123").problem == "id_wrong_length"
     # Read with the next label, misread so that it was not found: the number before its words.
     assert n.personal_id("004166079557 cấp nsày: 13/06/2024").value == "004166079557"
+    assert n.personal_id("001187012345 4. Giới tính: Nam").value == "001187012345"
     assert n.personal_id("0041660795 cấp nsày: 13/06/2024").problem == "id_wrong_length"
 
 

@@ -170,8 +170,9 @@ def glare_fraction(gray: np.ndarray, text_area: np.ndarray | None, config: dict[
     around the blob, where a brightly lit blank part of a photo has none or crisp text. Faded all around,
     the whole blob counts; faded within the text area, the blob's part inside the text area counts when
     its ink density falls well below that of the rest of the text area (lines the detector still finds
-    under the lamp do not make it legible). Worked at 1/4 scale (75 DPI): glare is a large, smooth
-    feature."""
+    under the lamp do not make it legible). Blobs are taken at each of `bright_levels`: on a brightly lit
+    photo the blob at the lower level may take in half the page around the lamp. Worked at 1/4 scale (75
+    DPI): glare is a large, smooth feature."""
     step = int(config.get("downscale", 4))
     paper = float(np.median(gray[::step, ::step]))
     if paper >= float(config.get("paper_max", 238)):
