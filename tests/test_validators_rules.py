@@ -560,9 +560,40 @@ def test_an_unsure_name_the_handwriting_holds_far_from_the_lessees_is_a_mismatch
     assert failed(dossier) == {reason: "review"}
 
 
-def test_a_garbled_unsure_name_under_the_lessees_id_is_no_evidence(settings) -> None:
+@pytest.mark.parametrize(
+    ("given_name", "middle_name", "expected"),
+    [
+        ("Zân", None, {}),  # the misspelt word is the only difference: a misreading
+        ("Zân", "Quang", {"field_needs_review": "review"}),  # a word spelt right differs: another name?
+    ],
+)
+def test_an_unusually_spelt_name_is_no_evidence_only_where_it_is_misspelt(
+    settings, given_name: str, middle_name: str | None, expected: dict[str, str]
+) -> None:
+    """Seed 7777 hs_0103: "Nguyễn Thanh Zân" was read for the lessee "Nguyễn Minh Trâm" under one ID, and
+    the misspelt "Zân" exempted the whole name, so the dossier was accepted."""
     dossier = dossier_from_truth("02_tam_tru_thue_nha")
-    _handwritten_unsure(dossier, "full_name", "244» 7z: Ÿíàng")
+    words = dossier.documents[1].fields["lessee_name"].value.split()
+    read = " ".join([words[0], middle_name or words[1], *words[2:-1], given_name])
+    for key in ("full_name", "household_head_name"):  # the declarant heads the household
+        set_field(
+            dossier,
+            "ct01",
+            key,
+            read,
+            raw=read,
+            confidence=0.97,
+            needs_review=True,
+            review_reasons=["name_spelling_unusual", "handwriting_unconfirmed"],
+        )
+    assert failed(run(dossier, settings)) == expected
+
+
+@pytest.mark.parametrize("garbled", ["244» 7z: Ÿíàng", "7z: Quang Ÿíàng"])  # the second with a listed name
+def test_a_garbled_unsure_name_under_the_lessees_id_is_no_evidence(settings, garbled: str) -> None:
+    dossier = dossier_from_truth("02_tam_tru_thue_nha")
+    for key in ("full_name", "household_head_name"):  # the declarant heads the household
+        _handwritten_unsure(dossier, key, garbled)
     assert "field_needs_review" not in failed(run(dossier, settings))
     assert not plausible_name("244» 7z: Ÿíàng") and plausible_name("NGUYỄN GIA ĐẠT")
 

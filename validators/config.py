@@ -1,7 +1,8 @@
-"""Rule tables from templates/: calendar, procedures, fees, provinces, legibility, decision."""
+"""Rule tables from templates/: calendar, procedures, fees, provinces, legibility, decision, name words."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -37,6 +38,9 @@ class Rules:
     provinces: dict[str, str]
     legibility: dict[str, Any]
     decision: dict[str, Any]
+    # Surnames and middle or given names as listed for extraction (extraction.yaml), case-folded: a word
+    # of a reading that is one of them was read as a name is spelt.
+    name_words: frozenset[str] = frozenset()
 
     def procedure(self, name: str | None) -> dict[str, Any] | None:
         return self.procedures.get(name) if name else None
@@ -67,6 +71,11 @@ def _load_rules_cached(templates_dir: Path) -> Rules:
     provinces = {
         str(k).zfill(3): str(v) for k, v in _load_yaml(templates_dir / "provinces.yaml")["codes"].items()
     }
+    extraction = _load_yaml(templates_dir / "extraction.yaml")
+    listed = [
+        *extraction.get("canonical_starts", {}).get("surnames", []),
+        *extraction.get("name_syllables", []),
+    ]
     return Rules(
         templates_dir=templates_dir,
         calendar=WorkCalendar.from_config(_load_yaml(templates_dir / "calendar.yaml")),
@@ -75,4 +84,5 @@ def _load_rules_cached(templates_dir: Path) -> Rules:
         provinces=provinces,
         legibility=_load_yaml(templates_dir / "legibility.yaml"),
         decision=_load_yaml(templates_dir / "decision.yaml"),
+        name_words=frozenset(unicodedata.normalize("NFC", str(word)).casefold() for word in listed),
     )

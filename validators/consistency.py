@@ -229,6 +229,23 @@ def plausible_name(name: str | None) -> bool:
     )
 
 
+def _differs_in_a_listed_word(read: str, other: str, listed: frozenset[str]) -> bool:
+    """Whether a word of a reading that is a listed name word (a surname, a middle or given name as spelt)
+    is more than a slip from the other name's word in its place: evidence of another name however the
+    rest of the reading went ("Nguyễn Thanh Zân" against "Nguyễn Minh Trâm": Thanh, not Minh). Only
+    between names of as many words, the reading all letters (a garbled one is evidence of nothing) and the
+    other plausible."""
+    words_read, words_other = read.split(), other.split()
+    if len(words_read) != len(words_other) or not plausible_name(other):
+        return False
+    if not all(word.isalpha() and word[0].isupper() for word in words_read):
+        return False
+    return any(
+        word.casefold() in listed and not _a_slip_apart(fold(word), fold(theirs))
+        for word, theirs in zip(words_read, words_other, strict=True)
+    )
+
+
 def _unsure_name_conflicts(
     view: DossierView,
     declaration: Document,
@@ -238,11 +255,12 @@ def _unsure_name_conflicts(
 ) -> list[Check]:
     """The same surely read ID under two names, one of them read unsure: not a mismatch to raise, nor an
     agreement to pass over. A person reads the name: a misreading, or two people under one number. Names a
-    slip per word apart are the unsure reading's slips, not another name (that is a different word); a
-    reading spelt as no Vietnamese name is, or a number the form itself gives the other paper's name, read
-    surely, is no evidence of a second name either. It is a mismatch after all when the handwriting, which
-    holds the name as read, puts the other paper's name far behind it (`weighed_against`, decision.yaml
-    name_written_apart)."""
+    slip per word apart are the unsure reading's slips, not another name (that is a different word). A
+    reading garbled or spelt as no Vietnamese name is, is no evidence of a second name, unless a listed name
+    word of it differs from the other name's (`_differs_in_a_listed_word`); nor is one when the form itself
+    gives the number the other paper's name, read surely. It is a mismatch after all when the handwriting,
+    which holds the name as read, puts the other paper's name far behind it (`weighed_against`,
+    decision.yaml name_written_apart)."""
     apart = float(view.rules.decision.get("name_written_apart", math.inf))
     # A declarant who heads the household writes their name and ID twice: when the form gives the number the
     # other paper's name, read surely, the unsure reading of the same name is the misreading.
@@ -251,7 +269,8 @@ def _unsure_name_conflicts(
         for b in others:
             if not _one_id_two_names(a, b):
                 continue
-            if not (plausible_name(a.name) and plausible_name(b.name)):
+            differs = _differs_in_a_listed_word(a.name or "", b.name or "", view.rules.name_words)
+            if not differs and not (plausible_name(a.name) and plausible_name(b.name)):
                 continue
             if any(p.personal_id == a.personal_id and names_match(p.name, b.name) for p in vouched):
                 continue
@@ -260,7 +279,11 @@ def _unsure_name_conflicts(
             if weighed.get(str(b.name), -math.inf) >= apart:
                 # The handwriting holds the name as read, and the other paper's name is far from it.
                 return _id_name_conflicts(view, [a], [b], document)
-            if declared_name is not None and "name_spelling_unusual" in declared_name.review_reasons:
+            if (
+                not differs
+                and declared_name is not None
+                and "name_spelling_unusual" in declared_name.review_reasons
+            ):
                 continue  # spelt as no Vietnamese name is: a misreading, evidence of neither
             if slips_apart(str(a.name), str(b.name)):
                 continue
