@@ -108,8 +108,9 @@ def gather_evidence(page: Page, templates: TemplateSet, previous_type: DocType |
     return PageEvidence(scores=scores, matched=matched, starts_document=starts, readable_chars=readable)
 
 
-# What OCR reads a circular number's 1s as ("!16/2026", "I 16/2026", "] 16/2026", "I I6/2026").
-ONE_LOOKALIKES = str.maketrans({"I": "1", "l": "1", "!": "1", "|": "1", "]": "1"})
+# What OCR reads a circular number's 1s as ("!16/2026", "I 16/2026", "] 16/2026", "I I6/2026"), in either
+# case: the version pattern is matched ignoring case ("L16/2026", seed 1357 hs_0033).
+ONE_LOOKALIKES = str.maketrans({"I": "1", "i": "1", "l": "1", "L": "1", "!": "1", "|": "1", "]": "1"})
 
 
 def detect_version(page: Page, template: DocumentTemplate) -> str | None:
@@ -124,7 +125,7 @@ def detect_version(page: Page, template: DocumentTemplate) -> str | None:
                 # word before ("CT01 66/2023").
                 number = number.translate(ONE_LOOKALIKES)
                 for digits in dict.fromkeys((number.replace(" ", ""), number.split()[-1])):
-                    if (candidate := f"{int(digits)}/{year}") in known:
+                    if digits.isdigit() and (candidate := f"{int(digits)}/{year}") in known:
                         return candidate
     text = match_text(page.text)
     best: tuple[float, str | None] = (0.0, None)

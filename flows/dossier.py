@@ -22,7 +22,7 @@ from intake import emit
 from intake.batch import DossierInput
 from intake.config import Settings, get_settings
 from intake.ingest import IngestedFile, ingest
-from intake.model import Dossier, DossierOutcome, Page, ProcessingError, Status
+from intake.model import STAGE_FAILED, Dossier, DossierOutcome, Page, ProcessingError, Status
 from intake.progress import reporter
 from intake.storage import Storage, StorageError, open_storage
 from validators import validate_dossier, write_slip
@@ -112,7 +112,7 @@ def _stage(dossier: Dossier, name: str, run: Callable[[], T], fallback: T) -> T:
     except Exception as exc:
         log.exception("stage %s failed for dossier %s", name, dossier.name)
         dossier.errors.append(
-            ProcessingError(stage=name, code="stage_failed", message=f"{type(exc).__name__}: {exc}")
+            ProcessingError(stage=name, code=STAGE_FAILED, message=f"{type(exc).__name__}: {exc}")
         )
         return fallback
     finally:

@@ -68,6 +68,10 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
 
+# The code of a stage that raised unexpectedly (flows/dossier.py): the record it leaves may be incomplete.
+STAGE_FAILED = "stage_failed"
+
+
 class ProcessingError(Model):
     """Something that went wrong, recorded where it happened instead of being raised."""
 

@@ -80,6 +80,7 @@ REASON_LABELS: dict[str, str] = {
     "field_needs_review": "Trường cần kiểm tra",
     "unknown_procedure": "Chưa rõ thủ tục",
     "validation_failed": "Không kiểm tra tự động được",
+    "processing_failed": "Lỗi xử lý tự động",
 }
 STATUS_LABELS: dict[str, str] = {
     "accept": "Tiếp nhận (CT04)",

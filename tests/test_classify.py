@@ -98,6 +98,8 @@ def classify(templates, pages: list[Page]):
         ("I 16/2026/TT-BCA", "116/2026"),
         ("] 16/2026/TT-BCA", "116/2026"),
         ("I I6/2026/TT-BCA", "116/2026"),
+        ("L16/2026/TT-BCA", "116/2026"),  # matched ignoring case: it raised in int() (seed 1357 hs_0033)
+        ("i16/2026/TT-BCA", "116/2026"),
     ],
 )
 def test_ct01_version_comes_from_the_header(templates, circular: str, version: str) -> None:

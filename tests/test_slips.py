@@ -8,7 +8,7 @@ import pypdfium2 as pdfium
 import pytest
 from test_validators_factory import dossier_from_truth, set_field
 
-from intake.model import Check, DecisionStatus, Dossier
+from intake.model import STAGE_FAILED, Check, DecisionStatus, Dossier, ProcessingError
 from validators import validate_dossier, write_slip
 from validators.slips import render_slip
 
@@ -84,3 +84,14 @@ def test_broken_validator_means_review_not_accept(monkeypatch: pytest.MonkeyPatc
     assert dossier.decision.status == DecisionStatus.REVIEW and dossier.decision.slip is None
     assert "validation_failed" in dossier.decision.reasons
     assert [e.code for e in dossier.errors] == ["fields_failed"] and dossier.needs_review
+
+
+def test_a_failed_processing_stage_means_review_not_a_slip(settings) -> None:
+    """Seed 1357 hs_0033: classification raised, no page had a type, and the citizen was asked (CT05) for
+    the declaration they had handed in."""
+    dossier = dossier_from_truth("01_thuong_tru_chu_so_huu")
+    dossier.errors.append(ProcessingError(stage="classify", code=STAGE_FAILED, message="ValueError: boom"))
+    decided(dossier, settings)
+    assert dossier.decision.status == DecisionStatus.REVIEW and dossier.decision.slip is None
+    assert "processing_failed" in dossier.decision.reasons and dossier.needs_review
+    assert any("classify" in message for message in dossier.decision.messages)

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from intake.config import Settings
-from intake.model import Check, Decision, DecisionStatus, Dossier, ProcessingError
+from intake.model import STAGE_FAILED, Check, Decision, DecisionStatus, Dossier, ProcessingError
 
 from .common import DossierView
 from .completeness import check_completeness
@@ -62,14 +62,24 @@ def validate_dossier(dossier: Dossier, page_images: list[np.ndarray] | None, set
         _record(dossier, "decision_failed", f"{type(exc).__name__}: {exc}")
         broken.append("decision")
         dossier.decision = Decision(status=DecisionStatus.REVIEW)
-    if broken:  # a rule that could not run proves nothing: a person decides
+    # A processing stage that failed (OCR, classification, extraction) left the record incomplete: what the
+    # rules found missing may be there. A person decides.
+    unprocessed = list(dict.fromkeys(e.stage for e in dossier.errors if e.code == STAGE_FAILED))
+    if broken or unprocessed:  # a rule that could not run proves nothing: a person decides
         decision = dossier.decision
         decision.status = DecisionStatus.REVIEW
-        decision.reasons = [*decision.reasons, "validation_failed"]
-        decision.messages = [
-            *decision.messages,
-            f"Không kiểm tra được tự động ({', '.join(broken)}); cán bộ cần kiểm tra.",
-        ]
+        if unprocessed:
+            decision.reasons = [*decision.reasons, "processing_failed"]
+            decision.messages = [
+                *decision.messages,
+                f"Lỗi xử lý tự động ({', '.join(unprocessed)}): kết quả có thể thiếu; cán bộ cần kiểm tra.",
+            ]
+        if broken:
+            decision.reasons = [*decision.reasons, "validation_failed"]
+            decision.messages = [
+                *decision.messages,
+                f"Không kiểm tra được tự động ({', '.join(broken)}); cán bộ cần kiểm tra.",
+            ]
         decision.slip = None
         decision.due_at = decision.counted_from = decision.time_limit_working_days = None
         decision.fee_vnd = None
