@@ -213,6 +213,30 @@ def test_text_cut_by_the_border_where_no_line_was_found(
         assert cut_edges(page, [], image, 300.0, config) == expected
 
 
+def test_whole_lines_cut_off_leave_the_first_line_too_near_a_paper_border(
+    clean_page: Image.Image, legibility_config: dict
+) -> None:
+    """Seed 1357 hs_0108: a contract page shifted up by its header, cut between two lines: no ink touches
+    the border, but the first line left is 5 mm from it, nearer than any printed paper's margin. On a photo
+    the border is the background, where the page's own edge may come near its text."""
+    gray = cv2.cvtColor(np.asarray(clean_page), cv2.COLOR_RGB2GRAY)
+    inked = np.flatnonzero((gray < 128).any(axis=1))
+    gaps = np.flatnonzero(np.diff(inked) > 80)  # blank rows between two lines, more than 5 mm
+    start = int(inked[gaps[0] + 1]) - 59  # the line after them 5 mm (59 px at 300 DPI) from the new top
+    config = legibility_config["cut_off"]
+    shifted = np.ascontiguousarray(gray[start:])
+    background = shifted.copy()
+    background[:12] = 90  # a dark strip along the top border: not paper
+    for image, expected in ((gray, []), (shifted, ["top"]), (background, [])):
+        page = Page(
+            index=0, file="p.png", file_page=1, kind="raster", width=image.shape[1], height=image.shape[0]
+        )
+        top = int(np.flatnonzero((image[12:] < 128).any(axis=1))[0]) + 12  # the first line of text left
+        line = OcrLine(text="Điều 1", confidence=0.95, box=BoundingBox(x0=300, y0=top, x1=900, y1=top + 50))
+        assert cut_edges(page, [line], image, 300.0, config) == expected
+        assert cut_edges(page, [], image, 300.0, config) == []  # no ink cut: only the margin tells
+
+
 @pytest.mark.parametrize(("confidence", "failures"), [(0.9, []), (0.4, ["blurry"])])
 def test_a_page_whose_lines_the_recognisers_cannot_read_is_blurry(
     clean_page: Image.Image, legibility_config: dict, confidence: float, failures: list[str]

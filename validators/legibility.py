@@ -121,35 +121,55 @@ def cut_edges(
     page: Page, lines: list[OcrLine], gray: np.ndarray, dpi: float, config: dict[str, Any]
 ) -> list[str]:
     """The image borders that cut the page's text: a text line's box reaching the border, or pieces of ink
-    along it (the feet of a cut title, too little for the detector to find a line)."""
+    along it (the feet of a cut title, too little for the detector to find a line), or, along a border of
+    paper (the sheet goes on past the image: a scan cut short), a text line closer to it than printed
+    papers' margins allow: the lines beyond it were cut off whole."""
     margin = float(config.get("border_mm", 1.0)) / MM_PER_INCH * dpi
-    edges = set(_ink_cut_edges(gray, dpi, config))
+    near = float(config.get("min_text_margin_mm", 0.0)) / MM_PER_INCH * dpi
+    paper = _paper_borders(gray, dpi, config)
+    edges = set(_ink_cut_edges(gray, dpi, config, paper))
     for line in lines:
         b = line.box
-        if b.y0 <= margin:
-            edges.add("top")
-        if b.y1 >= page.height - margin:
-            edges.add("bottom")
-        if b.x0 <= margin:
-            edges.add("left")
-        if b.x1 >= page.width - margin:
-            edges.add("right")
+        gaps = {"top": b.y0, "bottom": page.height - b.y1, "left": b.x0, "right": page.width - b.x1}
+        for edge, gap in gaps.items():
+            if gap <= margin or (gap <= near and edge in paper):
+                edges.add(edge)
     return [edge for edge in ("top", "bottom", "left", "right") if edge in edges]
 
 
-def _ink_cut_edges(gray: np.ndarray, dpi: float, config: dict[str, Any]) -> list[str]:
-    """Borders along which a strip of paper `border_mm` wide holds at least `min_cut_fragments` separate
-    pieces of ink touching the border, none longer than a word (a border rule or shadow is one long piece).
-    A strip that is not mostly paper (a photo's background, a dark scanner lid) is left out."""
+def _border_strips(gray: np.ndarray, width: int) -> dict[str, np.ndarray]:
+    """The strips `width` pixels wide along each border, each with the border as its first row."""
+    return {
+        "top": gray[:width],
+        "bottom": gray[-width:][::-1],
+        "left": gray[:, :width].T,
+        "right": gray[:, -width:][:, ::-1].T,
+    }
+
+
+def _paper_borders(gray: np.ndarray, dpi: float, config: dict[str, Any]) -> set[str]:
+    """The borders whose strip is mostly paper, not a photo's background or a dark scanner lid."""
+    width = max(2, round(float(config.get("border_mm", 1.0)) / MM_PER_INCH * dpi))
+    paper = float(np.median(gray[::4, ::4]))
+    return {
+        edge
+        for edge, strip in _border_strips(gray, width).items()
+        if float((np.abs(strip.astype(np.int16) - paper) < PAPER_TOLERANCE).mean()) >= PAPER_STRIP_SHARE
+    }
+
+
+def _ink_cut_edges(
+    gray: np.ndarray, dpi: float, config: dict[str, Any], paper_borders: set[str]
+) -> list[str]:
+    """Borders of paper along which a strip `border_mm` wide holds at least `min_cut_fragments` separate
+    pieces of ink touching the border, none longer than a word (a border rule or shadow is one long piece)."""
     width = max(2, round(float(config.get("border_mm", 1.0)) / MM_PER_INCH * dpi))
     longest = float(config.get("max_fragment_mm", 12.0)) / MM_PER_INCH * dpi
     paper = float(np.median(gray[::4, ::4]))
     below = float(config.get("ink_below_paper", 90))
-    strips = {"top": gray[:width], "bottom": gray[-width:][::-1], "left": gray[:, :width].T}
-    strips["right"] = gray[:, -width:][:, ::-1].T
     edges = []
-    for edge, strip in strips.items():  # each strip with the border as its first row
-        if float((np.abs(strip.astype(np.int16) - paper) < PAPER_TOLERANCE).mean()) < PAPER_STRIP_SHARE:
+    for edge, strip in _border_strips(gray, width).items():
+        if edge not in paper_borders:
             continue
         count, _, stats, _ = cv2.connectedComponentsWithStats((strip < paper - below).astype(np.uint8))
         pieces = [
