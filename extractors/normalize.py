@@ -416,11 +416,13 @@ def _without_lookalikes(value: str) -> str:
 
 
 def _listed_domain_misread(value: str) -> str | None:
-    """A valid address whose domain is a listed one misread ("…@yahoo.conm", "…@0utlook.com"), with the
-    listed domain; None for a listed domain, or one that may be real ("ymail.com")."""
+    """A valid address whose domain is a listed one misread ("…@yahoo.conm", "…@0utlook.com", "…@qgmail.com"),
+    with the listed domain; None for a listed domain, or one that may be real ("ymail.com")."""
     local, domain = value.rsplit("@", 1)
     if domain in COMMON_MAIL_DOMAINS:
         return None
+    if domain[:1] in AT_READ_AS and domain[1:] in COMMON_MAIL_DOMAINS:
+        return f"{local}@{domain[1:]}"  # the "@" read twice, as itself and a look-alike ("…@qgmail.com")
     top_level = domain.rsplit(".", 1)[-1]
     if (top_level in GENERIC_TOP_LEVEL or len(top_level) == 2) and not re.search(r"\d", domain):
         return None

@@ -148,6 +148,7 @@ def test_a_typed_emails_capitals_are_look_alikes_and_its_at_sign_is_restored() -
         ("minhoanh2001@0utlook.com", "minhoanh2001@outlook.com"),
         ("tienhung0l@gmail.com", "tienhung01@gmail.com"),
         ("thuyng0c2013@gmail.com", "thuyngoc2013@gmail.com"),
+        ("xuanloc92@qgmail.com", "xuanloc92@gmail.com"),  # the "@" read twice (seed 1357 hs_0134)
     ]:
         read = n.email(raw)
         assert read.value == expected and read.doubt is not None
