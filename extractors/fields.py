@@ -36,6 +36,7 @@ from .normalize import (
 from .ocr.base import OcrEngine
 from .places import mend_place_names
 from .templates import (
+    ColonLabels,
     ColumnSpec,
     DocumentTemplate,
     ExtractionRules,
@@ -204,6 +205,7 @@ def find_hits(lines: list[Line], spec: ExtractionSpec, cutoff: float) -> dict[in
             owners.setdefault((label, item.line_start, item.colon), set()).add(key)
     for label in spec.stop_labels:
         owners.setdefault((label, False, False), set())
+    colon_labels = ColonLabelIndex.of(spec) if spec.colon_labels is not None else None
     found: dict[int, list[Hit]] = {}
     for number, line in enumerate(lines):
         candidates: list[Hit] = []
@@ -215,8 +217,8 @@ def find_hits(lines: list[Line], spec: ExtractionSpec, cutoff: float) -> dict[in
         for hit in sorted(candidates, key=lambda h: (h.ratio < NEAR_EXACT, -len(h.label), -h.ratio)):
             if all(hit.end <= other.start or hit.start >= other.end for other in kept):
                 kept.append(hit)
-        if spec.colon_labels is not None:
-            kept = _ended_at_colons(line, number, kept, spec)
+        if colon_labels is not None:
+            kept = _ended_at_colons(line, number, kept, colon_labels)
         if kept:
             found[number] = sorted(kept, key=lambda hit: hit.start)
     return found
@@ -228,13 +230,37 @@ LABEL_TAIL_SLACK = 4  # characters beyond the rest of the longest label: spaces 
 BILINGUAL = " / "  # a label with its English half, as the card prints it before a colon
 
 
-def _ended_at_colons(line: Line, number: int, kept: list[Hit], spec: ExtractionSpec) -> list[Hit]:
+@dataclass(frozen=True)
+class ColonLabelIndex:
+    """What `_ended_at_colons` compares, prepared once per document: the labels a colon may end, each with
+    the fields it belongs to and its text without diacritics, and the length of each field's longest
+    label."""
+
+    rule: ColonLabels
+    candidates: list[tuple[str, str, frozenset[str]]]  # (bare label, label, its fields; none: a stop label)
+    longest: dict[str, int]
+
+    @classmethod
+    def of(cls, spec: ExtractionSpec) -> ColonLabelIndex:
+        assert spec.colon_labels is not None
+        # Of a field with a bilingual label, only its labels with both halves: the card prints both before
+        # the colon, and a short one ("Ngày sinh") is too near too many words of a value ("Ngọc Sinh").
+        labelled: list[tuple[str, frozenset[str]]] = [(label, frozenset()) for label in spec.stop_labels]
+        for key, item in spec.fields.items():
+            bilingual = [label for label in item.labels if BILINGUAL in label]
+            labelled += [(label, frozenset({key})) for label in bilingual or item.labels]
+        return cls(
+            rule=spec.colon_labels,
+            candidates=[(_bare(label.lower()), label, owners) for label, owners in labelled],
+            longest={key: max(map(len, item.labels)) for key, item in spec.fields.items() if item.labels},
+        )
+
+
+def _ended_at_colons(line: Line, number: int, kept: list[Hit], index: ColonLabelIndex) -> list[Hit]:
     """On a card whose labels end at a colon, a label found ends at the colon after it, and the text before
     a colon where none was found is the label it is nearest to, tone marks aside, by a margin. On photos the
     small English half of the card's labels is read badly: "Quê quán / Plae of oigin:" (found as "Quê
     quán", with "Plae of oigin:" left in the value), "Có giá uị đến:" (found as nothing)."""
-    assert spec.colon_labels is not None
-    labels = {key: item.labels for key, item in spec.fields.items() if item.labels}
     hits = sorted(kept, key=lambda hit: hit.start)
     segment_start = 0
     for end in LABEL_END.finditer(line.text):
@@ -242,10 +268,10 @@ def _ended_at_colons(line: Line, number: int, kept: list[Hit], spec: ExtractionS
         overlapping = [hit for hit in hits if hit.start <= colon and hit.end > segment_start]
         if overlapping:
             last = overlapping[-1]
-            longest = max((len(label) for key in last.owners for label in labels.get(key, [])), default=0)
+            longest = max((index.longest.get(key, 0) for key in last.owners), default=0)
             if 0 <= colon - last.end <= longest - len(last.label) + LABEL_TAIL_SLACK:
                 hits[hits.index(last)] = dataclasses.replace(last, end=colon + 1)
-        elif end.group() == ":" and (named := _label_before(line.bare, segment_start, colon, spec)):
+        elif end.group() == ":" and (named := _label_before(line.bare, segment_start, colon, index)):
             label, owners, start, ratio = named
             hits.append(Hit(label, owners, number, start, colon + 1, ratio))
             hits.sort(key=lambda hit: hit.start)
@@ -254,31 +280,21 @@ def _ended_at_colons(line: Line, number: int, kept: list[Hit], spec: ExtractionS
 
 
 def _label_before(
-    bare: str, segment_start: int, colon: int, spec: ExtractionSpec
+    bare: str, segment_start: int, colon: int, index: ColonLabelIndex
 ) -> tuple[str, frozenset[str], int, float] | None:
     """The label (a field's, or a stop label) that the text from a word of the segment up to the colon is
-    nearest to, if near enough and nearer than any other: (label, its fields, where it starts, similarity).
-    The card prints both halves of a bilingual label before the colon, so of a field that has one, only its
-    labels with both halves are compared: a short one ("Ngày sinh") is too near too many words of a value
-    ("Ngọc Sinh")."""
-    assert spec.colon_labels is not None
-    candidates = [(label, frozenset[str]()) for label in spec.stop_labels]
-    for key, item in spec.fields.items():
-        bilingual = [label for label in item.labels if BILINGUAL in label]
-        candidates += [(label, frozenset({key})) for label in bilingual or item.labels]
+    nearest to, if near enough and nearer than any other: (label, its fields, where it starts, similarity)."""
+    rule = index.rule
     best: tuple[str, frozenset[str], int, float] | None = None
     for word in re.finditer(r"\w+", bare[segment_start:colon]):
         start = segment_start + word.start()
         read = bare[start:colon].strip()
         nearest: dict[frozenset[str], tuple[float, str]] = {}
-        for label, owners in candidates:
-            nearest[owners] = max(
-                nearest.get(owners, (0.0, "")), (fuzz.ratio(_bare(label.lower()), read), label)
-            )
+        for bare_label, label, owners in index.candidates:
+            nearest[owners] = max(nearest.get(owners, (0.0, "")), (fuzz.ratio(bare_label, read), label))
         ranked = sorted(nearest.items(), key=lambda item: -item[1][0])
         owners, (ratio, label) = ranked[0]
         runner_up = ranked[1][1][0] if len(ranked) > 1 else 0.0
-        rule = spec.colon_labels
         if ratio >= rule.cutoff and ratio - runner_up >= rule.margin and (best is None or ratio > best[3]):
             best = (label, owners, start, ratio)
     return best

@@ -126,13 +126,21 @@ def cut_edges(
     papers' margins allow: the lines beyond it were cut off whole."""
     margin = float(config.get("border_mm", 1.0)) / MM_PER_INCH * dpi
     near = float(config.get("min_text_margin_mm", 0.0)) / MM_PER_INCH * dpi
-    paper = _paper_borders(gray, dpi, config)
-    edges = set(_ink_cut_edges(gray, dpi, config, paper))
+    paper = float(np.median(gray[::4, ::4]))
+    strips = _border_strips(gray, max(2, round(margin)))
+    paper_borders = {
+        edge
+        for edge, strip in strips.items()
+        # mostly paper, not a photo's background or a dark scanner lid
+        if float((np.abs(strip.astype(np.int16) - paper) < PAPER_TOLERANCE).mean()) >= PAPER_STRIP_SHARE
+    }
+    longest = float(config.get("max_fragment_mm", 12.0)) / MM_PER_INCH * dpi
+    edges = {edge for edge in paper_borders if _holds_cut_ink(strips[edge], paper, longest, config)}
     for line in lines:
         b = line.box
         gaps = {"top": b.y0, "bottom": page.height - b.y1, "left": b.x0, "right": page.width - b.x1}
         for edge, gap in gaps.items():
-            if gap <= margin or (gap <= near and edge in paper):
+            if gap <= margin or (gap <= near and edge in paper_borders):
                 edges.add(edge)
     return [edge for edge in ("top", "bottom", "left", "right") if edge in edges]
 
@@ -147,39 +155,15 @@ def _border_strips(gray: np.ndarray, width: int) -> dict[str, np.ndarray]:
     }
 
 
-def _paper_borders(gray: np.ndarray, dpi: float, config: dict[str, Any]) -> set[str]:
-    """The borders whose strip is mostly paper, not a photo's background or a dark scanner lid."""
-    width = max(2, round(float(config.get("border_mm", 1.0)) / MM_PER_INCH * dpi))
-    paper = float(np.median(gray[::4, ::4]))
-    return {
-        edge
-        for edge, strip in _border_strips(gray, width).items()
-        if float((np.abs(strip.astype(np.int16) - paper) < PAPER_TOLERANCE).mean()) >= PAPER_STRIP_SHARE
-    }
-
-
-def _ink_cut_edges(
-    gray: np.ndarray, dpi: float, config: dict[str, Any], paper_borders: set[str]
-) -> list[str]:
-    """Borders of paper along which a strip `border_mm` wide holds at least `min_cut_fragments` separate
-    pieces of ink touching the border, none longer than a word (a border rule or shadow is one long piece)."""
-    width = max(2, round(float(config.get("border_mm", 1.0)) / MM_PER_INCH * dpi))
-    longest = float(config.get("max_fragment_mm", 12.0)) / MM_PER_INCH * dpi
-    paper = float(np.median(gray[::4, ::4]))
+def _holds_cut_ink(strip: np.ndarray, paper: float, longest: float, config: dict[str, Any]) -> bool:
+    """Whether a border's strip of paper holds at least `min_cut_fragments` separate pieces of ink touching
+    the border, none longer than a word (a border rule or shadow is one long piece)."""
     below = float(config.get("ink_below_paper", 90))
-    edges = []
-    for edge, strip in _border_strips(gray, width).items():
-        if edge not in paper_borders:
-            continue
-        count, _, stats, _ = cv2.connectedComponentsWithStats((strip < paper - below).astype(np.uint8))
-        pieces = [
-            i
-            for i in range(1, count)
-            if stats[i, cv2.CC_STAT_TOP] == 0 and stats[i, cv2.CC_STAT_WIDTH] < longest
-        ]
-        if len(pieces) >= int(config.get("min_cut_fragments", 3)):
-            edges.append(edge)
-    return edges
+    count, _, stats, _ = cv2.connectedComponentsWithStats((strip < paper - below).astype(np.uint8))
+    pieces = [
+        i for i in range(1, count) if stats[i, cv2.CC_STAT_TOP] == 0 and stats[i, cv2.CC_STAT_WIDTH] < longest
+    ]
+    return len(pieces) >= int(config.get("min_cut_fragments", 3))
 
 
 def glare_fraction(gray: np.ndarray, text_area: np.ndarray | None, config: dict[str, Any]) -> float:
