@@ -34,10 +34,12 @@ def remove_ruling(crop: np.ndarray, borders: list[int] | None = None) -> np.ndar
         kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, int(height * 0.8))))
         rules = cv2.bitwise_or(rules, cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel))
     rules = cv2.dilate(rules, np.ones((3, 3), np.uint8))
+    # Painted in the paper's own grey: white bars on a photo's shaded paper are read as strokes.
+    paper = int(np.median(gray[ink == 0])) if (ink == 0).any() else 255
     cleaned = gray.copy()
-    cleaned[rules > 0] = 255
+    cleaned[rules > 0] = paper
     for x in borders or []:
-        cleaned[:, max(0, x - 5) : min(width, x + 6)] = 255
+        cleaned[:, max(0, x - 5) : min(width, x + 6)] = paper
     return cleaned
 
 
@@ -95,10 +97,19 @@ def box_grid_columns(
     line may be taller than the boxes (handwriting rising above them), so shorter strokes are tried next."""
     gray = grayscale(band)
     ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
-    for share in BOX_BORDER_SHARES:
+
+    def stroke_columns(share: float) -> np.ndarray:
         kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, int(line_height * share))))
-        columns = np.flatnonzero(cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel).sum(axis=0) > 0)
-        if columns.size and (cells := _grid_cells(columns, expected_cells, line_height, gray.shape[1])):
+        return np.flatnonzero(cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel).sum(axis=0) > 0)
+
+    # Where two placements of the grid fit as many strokes (two borders too faint on a photo, at the row's
+    # two ends), the shortest strokes tried decide: a faint border still shows, a label's colon does not.
+    faint = _stroke_borders(stroke_columns(BOX_BORDER_SHARES[-1]))
+    for share in BOX_BORDER_SHARES:
+        columns = stroke_columns(share)
+        if columns.size and (
+            cells := _grid_cells(columns, expected_cells, line_height, gray.shape[1], faint)
+        ):
             return cells
     return None
 
@@ -106,9 +117,11 @@ def box_grid_columns(
 @dataclass
 class DigitGrid:
     """A row of digit boxes with its borders and ruled lines painted out, cut from its first border to its
-    last: as the band around it gives it, and cut down to the boxes with a margin of BOX_MARGIN of their
-    height when their top and bottom rules are found. The recognisers read some rows better one way and
-    some the other (a tall band takes in the lines above and below). `borders`: x positions in the band."""
+    last: as the band around it gives it, and, when their top and bottom rules are found, cut down to the
+    boxes with a margin of BOX_MARGIN of their height (handwriting overflows its boxes) and to their inside
+    alone (on a photo, the shaded paper around printed boxes is read as digits: "9092200584176"). The
+    recognisers read some rows better one way and some another (a tall band takes in the lines above and
+    below). `borders`: x positions in the band."""
 
     crops: list[np.ndarray]
     borders: list[int]
@@ -129,6 +142,7 @@ def digit_grid(band: np.ndarray, expected_cells: int, line_height: float) -> Dig
         boxes = row[max(0, top - margin) : bottom + margin + 1]
         if boxes.shape[0] < row.shape[0]:
             crops.append(remove_ruling(boxes, borders))
+        crops.append(remove_ruling(row[top : bottom + 1], borders))
     return DigitGrid(crops, [left + x for x in borders])
 
 
@@ -140,10 +154,10 @@ def _top_and_bottom_rules(row: np.ndarray) -> tuple[int, int] | None:
     return (int(rows[0]), int(rows[-1])) if rows.size and rows[-1] - rows[0] >= 8 else None
 
 
-def _grid_cells(
-    columns: np.ndarray, expected_cells: int, height: float, width: int
-) -> list[tuple[int, int]] | None:
-    """The cells of the regular grid that the stroke columns (x positions) fit, or None."""
+def _stroke_borders(columns: np.ndarray) -> list[int]:
+    """The middle of each run of adjacent stroke columns (x positions)."""
+    if not columns.size:
+        return []
     borders: list[int] = []
     run_start = previous = int(columns[0])
     for x in columns[1:]:
@@ -152,20 +166,32 @@ def _grid_cells(
             run_start = int(x)
         previous = int(x)
     borders.append((run_start + previous) // 2)
+    return borders
+
+
+def _grid_cells(
+    columns: np.ndarray, expected_cells: int, height: float, width: int, faint: list[int] | None = None
+) -> list[tuple[int, int]] | None:
+    """The cells of the regular grid that the stroke columns (x positions) fit, or None; `faint`: borders
+    of shorter strokes, which decide between equally good fits."""
+    borders = _stroke_borders(columns)
     if len(borders) > MAX_STROKES_PER_BORDER * (expected_cells + 1):
         return None  # strokes of letters or handwriting, not a row of boxes (and the fit grows as their cube)
-    fitted = _fit_regular_grid(borders, expected_cells, height, width)
+    fitted = _fit_regular_grid(borders, expected_cells, height, width, faint or [])
     if fitted is None:
         return None
     return list(pairwise(fitted))
 
 
-def _fit_regular_grid(borders: list[int], cells: int, height: float, width: int) -> list[int] | None:
-    """The `cells + 1` evenly spaced borders that most detected strokes fall on.
+def _fit_regular_grid(
+    borders: list[int], cells: int, height: float, width: int, faint: list[int] | None = None
+) -> list[int] | None:
+    """The `cells + 1` evenly spaced borders that most detected strokes fall on; between fits that match
+    as many, the one more `faint` strokes fall on, then the closer one.
 
     Handwritten digits have strokes as tall as the boxes, and a border can be faint or cut; so rather than
     trusting every stroke, fit the regular grid the boxes form and keep the strokes that lie on it."""
-    best: tuple[int, float, list[int]] | None = None
+    best: tuple[int, int, float, list[int]] | None = None
     for i, a in enumerate(borders):
         for b in borders[i + 1 :]:
             for steps in range(1, cells + 1):
@@ -187,9 +213,9 @@ def _fit_regular_grid(borders: list[int], cells: int, height: float, width: int)
                         else:
                             snapped.append(round(line))
                     matched = sum(1 for line in lines if any(abs(x - line) <= tolerance for x in borders))
-                    key = (matched, -error)
-                    if best is None or key > (best[0], best[1]):
-                        best = (matched, -error, snapped)
+                    seen = sum(1 for line in lines if any(abs(x - line) <= tolerance for x in faint or []))
+                    if best is None or (matched, seen, -error) > best[:3]:
+                        best = (matched, seen, -error, snapped)
     if best is None or best[0] < 0.75 * (cells + 1):
         return None
-    return [min(max(0, x), width) for x in best[2]]
+    return [min(max(0, x), width) for x in best[3]]

@@ -37,6 +37,7 @@ from extractors.templates import FieldSpec, TemplateSet, load_templates
 from intake.config import Settings
 from intake.model import BoundingBox, DocType, Document, ExtractedField, OcrLine, Page
 
+DATA = Path(__file__).parent / "data"
 Row = tuple[str, float, float] | tuple[str, float, float, float]
 
 
@@ -657,10 +658,34 @@ def test_a_band_taking_in_the_lines_around_the_boxes_is_cut_down_to_them(setting
     ImageDraw.Draw(canvas).text((830, 225), "0960729277", font=hand, fill="black")
     band = np.asarray(canvas)[:, :, ::-1][55:300, 780:1560]
     grid = marks.digit_grid(band, 12, 80)
-    assert grid is not None and [crop.shape[0] for crop in grid.crops] == [245, 112]  # the boxes: 75 px
-    whole, boxes = (recognizer.shortfall(crop, HANDWRITTEN_ID, DIGITS) for crop in grid.crops)
+    # the band, the boxes (75 px) with a margin, their inside alone
+    assert grid is not None and [crop.shape[0] for crop in grid.crops] == [245, 112, 76]
+    whole, boxes = (recognizer.shortfall(crop, HANDWRITTEN_ID, DIGITS) for crop in grid.crops[:2])
     assert whole is not None and boxes is not None
     assert boxes < 5 and whole > 50  # the whole band holds no reading at all
+
+
+def _grid_readings(band: np.ndarray, settings: Settings) -> list[str]:
+    grid = marks.digit_grid(band, 12, 55)
+    assert grid is not None
+    engine = shared_engine(settings)
+    return [engine.read_text(crop, charset=DIGITS, primary_only=True)[0] for crop in grid.crops]
+
+
+def test_printed_boxes_on_shaded_paper_are_read_without_a_stray_digit(settings: Settings) -> None:
+    """A photo's shaded paper: ruling painted white left grey blocks read as a digit ("9092200584176")."""
+    band = cv2.imread(str(DATA / "shaded_digit_boxes.png"), cv2.IMREAD_GRAYSCALE)
+    # cut down to the boxes (the whole band also takes in the line above)
+    assert _grid_readings(band, settings)[1:] == ["092200584176"] * 2
+
+
+def test_a_row_of_boxes_with_faint_end_borders_is_placed_on_its_boxes(settings: Settings) -> None:
+    """Two borders too faint for the tallest strokes: one at each end of the row. The grid one box to the
+    left (from the label's colon) fitted as many strokes and was taken, cutting off the last digit."""
+    band = cv2.imread(str(DATA / "faint_end_borders.png"), cv2.IMREAD_GRAYSCALE)
+    dark_background = np.full((band.shape[0], 80), 40, np.uint8)  # the photo's edge, as the band reaches it
+    band = np.hstack([band, np.full((band.shape[0], 300), 225, np.uint8), dark_background])
+    assert "040193267275" in _grid_readings(band, settings)
 
 
 def test_a_value_on_the_same_form_does_not_confirm_another(templates: TemplateSet) -> None:
