@@ -56,8 +56,11 @@ VOCABULARY_SHORT_WORD = 4  # letters; up to this length one slip is allowed, bey
 # text without tone marks ("thắng", "ngàn"): a signature's date.
 PLACE_DATE_START = re.compile(r"\bnga[yn]\b[\W\d_]{0,8}(?:\w{1,2}[\W\d_]{1,8})?thang\b", re.IGNORECASE)
 PLACE_DATE = re.compile(r"ngày\s*\S{1,2}\s*tháng\s*\S{1,2}\s*năm", re.IGNORECASE)
-# Leaders at the end, with the number of the next field when it was read with the line ("… 5." or "… 5").
-TRAILING_NOISE = re.compile(r"(?:[\s.,;:…_\-–|]*\b\d{1,2}\s*[.,]|[.…_]{4,}\s*\d{1,2})?[\s.,;:…_\-–|]*$")
+# Leaders at the end, with the number of the next field when it was read with the line ("… 5." or "… 5"),
+# or one stray character the dotted line was read with ("hợp pháp....n", "Nguyễn Ngọc Hạnh...... M").
+TRAILING_NOISE = re.compile(
+    r"(?:[\s.,;:…_\-–|]*\b\d{1,2}\s*[.,]|[.…_]{3,}\s*\d{1,2}|[.…_]{3,}\s*[^\W\d_])?[\s.,;:…_\-–|]*$"
+)
 CELL_NOISE = re.compile(r"^[|\[\]!]+|^[lI](?=[A-ZĐÀ-Ỹ0-9])|[|\[\]]+$")
 # What a members' table's row number, rulings or next cell leave at the edges of a name's cell: "1 Lý Tiến
 # Đông", "(1) Lý Tiến Đông", "I Nguyễn Hữu Nam", "¡Hoàng Thu Lan", "Lê Văn Bảo 1". No name begins or ends
@@ -477,18 +480,19 @@ def _section_lines(context: Context, spec: ExtractionSpec, name: str | None) -> 
     if name is None or name not in spec.sections:
         return range(len(context.lines))
     section = spec.sections[name]
-    start_key = section.start.lower()
+    # Compared without tone marks: "BÊN THUẾ (Bên B):" starts the lessee's section.
+    start_key = _bare(section.start.lower())
     start = next(
-        (i for i, line in enumerate(context.lines) if line.key.lstrip(" -").startswith(start_key)), None
+        (i for i, line in enumerate(context.lines) if line.bare.lstrip(" -").startswith(start_key)), None
     )
     if start is None:
         return range(0)
-    end_keys = [marker.lower() for marker in section.end]
+    end_keys = [_bare(marker.lower()) for marker in section.end]
     end = next(
         (
             i
             for i in range(start + 1, len(context.lines))
-            if any(context.lines[i].key.lstrip(" -").startswith(key) for key in end_keys)
+            if any(context.lines[i].bare.lstrip(" -").startswith(key) for key in end_keys)
         ),
         len(context.lines),
     )

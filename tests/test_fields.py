@@ -324,6 +324,20 @@ def test_rental_contract_parties_terms_and_certification(templates: TemplateSet)
     assert values["certification_number"] == "711, quyển số 03/2026-SCT/HĐ,GD"
 
 
+def test_a_contracts_section_and_term_read_with_other_tone_marks_are_found(templates: TemplateSet) -> None:
+    """A lessee section headed "BÊN THUẾ" and a term read "tử ngay … dến ngày" are still found."""
+    misread = {"BÊN THUÊ (Bên B):": "BÊN THUẾ (Bên B):"}
+    first = [(misread.get(row[0], row[0]), *row[1:]) for row in CONTRACT_1]
+    second = [
+        (row[0].replace("đến ngày", "dến ngày").replace("từ ngày", "tử ngay"), *row[1:]) for row in CONTRACT_2
+    ]
+    pages = [make_page(first, 0), make_page(second, 1)]  # type: ignore[arg-type]
+    values = {k: f.value for k, f in extract(templates, DocType.RENTAL_CONTRACT, None, pages).items()}
+    assert values["lessee_name"] == "Nguyễn Gia Đạt" and values["lessee_id"] == "042086081550"
+    assert values["lessor_id"] == "002166934037"
+    assert (values["start_date"], values["end_date"]) == ("2026-03-01", "2027-02-28")
+
+
 @pytest.mark.parametrize("printed", ["CĐ 099308", "CÐ 099308"])  # the second read with the Icelandic eth
 def test_a_certificate_serial_may_begin_with_d_with_stroke(templates: TemplateSet, printed: str) -> None:
     rows = [("GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ", 308, 542), (printed, 1855, 3102)]
@@ -406,6 +420,19 @@ def test_footnote_marks_however_read_are_not_part_of_the_value() -> None:
     for mark in ["(1): ", "l): ", "(Q2): ", "(): ", "h: ", "....: ", "i(2): "]:  # "nghị(2)" cut after "ngh"
         assert _clean_value(mark + "Công an phường Gia Viên") == "Công an phường Gia Viên", mark
     assert _clean_value("(không có)") == "(không có)"
+
+
+@pytest.mark.parametrize(
+    ("read", "value"),
+    [
+        ("Nguyễn Ngọc Hạnh............ M", "Nguyễn Ngọc Hạnh"),  # a leader and a stray letter
+        ("Đặng Văn Đạt...8", "Đặng Văn Đạt"),
+        ("Lê Văn A", "Lê Văn A"),  # a one-letter name after no leader stays
+        ("Tp. HCM", "Tp. HCM"),
+    ],
+)
+def test_a_dotted_line_read_with_a_stray_character_is_not_part_of_the_value(read: str, value: str) -> None:
+    assert _clean_value(read) == value
 
 
 def test_values_only_the_handwriting_model_read_are_flagged(templates: TemplateSet) -> None:
@@ -1024,6 +1051,8 @@ def test_a_written_consent_says_who_agrees_to_whom_for_which_home(templates: Tem
     [
         ("Chủ hộ chủ sở hữu chỗ ở hặp pháp", "Chủ hộ, chủ sở hữu chỗ ở hợp pháp", []),  # two slips, snapped
         ("Em họ của chủ hộ", "Em họ của chủ hộ", ["not_in_vocabulary"]),  # an unusual role goes to a person
+        # the dotted line after it read as dots and a letter
+        ("Chủ hộ, chủ sở hữu chỗ ở hạp pháp....n", "Chủ hộ, chủ sở hữu chỗ ở hợp pháp", []),
     ],
 )
 def test_a_handwritten_grantor_role_is_one_of_the_listed_roles(
