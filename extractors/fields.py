@@ -59,7 +59,7 @@ PLACE_DATE = re.compile(r"ngày\s*\S{1,2}\s*tháng\s*\S{1,2}\s*năm", re.IGNOREC
 # Leaders at the end, with the number of the next field when it was read with the line ("… 5." or "… 5"),
 # or one stray character the dotted line was read with ("hợp pháp....n", "Nguyễn Ngọc Hạnh...... M").
 TRAILING_NOISE = re.compile(
-    r"(?:[\s.,;:…_\-–|]*\b\d{1,2}\s*[.,]|[.…_]{3,}\s*\d{1,2}|[.…_]{3,}\s*[^\W\d_])?[\s.,;:…_\-–|]*$"
+    r"(?:[\s.,;:…_\-–|]*\b\d{1,2}\s*[.,]|[.…_]{4,}\s*\d{1,2}|[.…_]{4,}\s*[^\W\d_])?[\s.,;:…_\-–|]*$"
 )
 CELL_NOISE = re.compile(r"^[|\[\]!]+|^[lI](?=[A-ZĐÀ-Ỹ0-9])|[|\[\]]+$")
 # What a members' table's row number, rulings or next cell leave at the edges of a name's cell: "1 Lý Tiến
@@ -476,23 +476,26 @@ def _value_after(context: Context, hit: Hit, spec: FieldSpec) -> Reading:
     return Reading(raw, line.page, box, confidence, line.from_text_layer, hit.line, hit.end, unconfirmed)
 
 
+def _starts_with(line: Line, key: str) -> bool:
+    """Whether the line begins with the lower-case `key`, as read or without tone marks."""
+    return line.key.lstrip(" -").startswith(key) or line.bare.lstrip(" -").startswith(_bare(key))
+
+
 def _section_lines(context: Context, spec: ExtractionSpec, name: str | None) -> range:
     if name is None or name not in spec.sections:
         return range(len(context.lines))
     section = spec.sections[name]
     # Compared without tone marks: "BÊN THUẾ (Bên B):" starts the lessee's section.
-    start_key = _bare(section.start.lower())
-    start = next(
-        (i for i, line in enumerate(context.lines) if line.bare.lstrip(" -").startswith(start_key)), None
-    )
+    start_key = section.start.lower()
+    start = next((i for i, line in enumerate(context.lines) if _starts_with(line, start_key)), None)
     if start is None:
         return range(0)
-    end_keys = [_bare(marker.lower()) for marker in section.end]
+    end_keys = [marker.lower() for marker in section.end]
     end = next(
         (
             i
             for i in range(start + 1, len(context.lines))
-            if any(context.lines[i].bare.lstrip(" -").startswith(key) for key in end_keys)
+            if any(_starts_with(context.lines[i], key) for key in end_keys)
         ),
         len(context.lines),
     )

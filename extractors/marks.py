@@ -20,9 +20,9 @@ BOX_MARGIN = 0.25
 
 
 def remove_ruling(crop: np.ndarray, borders: list[int] | None = None) -> np.ndarray:
-    """Greyscale crop with ruled lines painted white: long horizontal strokes, and the vertical box borders
-    at `borders` (x positions) when known, else vertical strokes nearly as tall as the crop. Known borders
-    spare the stems of digits such as 1 and 4."""
+    """Greyscale crop with ruled lines painted in the paper's grey: long horizontal strokes, and the vertical
+    box borders at `borders` (x positions) when known, else vertical strokes nearly as tall as the crop.
+    Known borders spare the stems of digits such as 1 and 4."""
     gray = grayscale(crop)
     ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
     height, width = gray.shape
