@@ -476,26 +476,32 @@ def _value_after(context: Context, hit: Hit, spec: FieldSpec) -> Reading:
     return Reading(raw, line.page, box, confidence, line.from_text_layer, hit.line, hit.end, unconfirmed)
 
 
-def _starts_with(line: Line, key: str) -> bool:
-    """Whether the line begins with the lower-case `key`, as read or without tone marks."""
-    return line.key.lstrip(" -").startswith(key) or line.bare.lstrip(" -").startswith(_bare(key))
+def _starts_with(line: Line, marker: tuple[str, str]) -> bool:
+    """Whether the line begins with the marker (its lower-case key, and that key bare), as read or without
+    tone marks: "BÊN THUẾ (Bên B):" starts the lessee's section."""
+    key, bare = marker
+    return line.key.lstrip(" -").startswith(key) or line.bare.lstrip(" -").startswith(bare)
+
+
+def _marker(text: str) -> tuple[str, str]:
+    key = text.lower()
+    return key, _bare(key)
 
 
 def _section_lines(context: Context, spec: ExtractionSpec, name: str | None) -> range:
     if name is None or name not in spec.sections:
         return range(len(context.lines))
     section = spec.sections[name]
-    # Compared without tone marks: "BÊN THUẾ (Bên B):" starts the lessee's section.
-    start_key = section.start.lower()
-    start = next((i for i, line in enumerate(context.lines) if _starts_with(line, start_key)), None)
+    start_marker = _marker(section.start)
+    start = next((i for i, line in enumerate(context.lines) if _starts_with(line, start_marker)), None)
     if start is None:
         return range(0)
-    end_keys = [marker.lower() for marker in section.end]
+    end_markers = [_marker(marker) for marker in section.end]
     end = next(
         (
             i
             for i in range(start + 1, len(context.lines))
-            if any(_starts_with(context.lines[i], key) for key in end_keys)
+            if any(_starts_with(context.lines[i], marker) for marker in end_markers)
         ),
         len(context.lines),
     )

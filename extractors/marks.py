@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -104,9 +105,10 @@ def box_grid_columns(
 
     # Where two placements of the grid fit as many strokes (two borders too faint on a photo, at the row's
     # two ends), the shortest strokes tried decide: a faint border still shows, a label's colon does not.
-    faint = _stroke_borders(stroke_columns(BOX_BORDER_SHARES[-1]))
+    shortest = stroke_columns(BOX_BORDER_SHARES[-1])
+    faint = _stroke_borders(shortest)
     for share in BOX_BORDER_SHARES:
-        columns = stroke_columns(share)
+        columns = shortest if share == BOX_BORDER_SHARES[-1] else stroke_columns(share)
         if columns.size and (
             cells := _grid_cells(columns, expected_cells, line_height, gray.shape[1], faint)
         ):
@@ -170,21 +172,21 @@ def _stroke_borders(columns: np.ndarray) -> list[int]:
 
 
 def _grid_cells(
-    columns: np.ndarray, expected_cells: int, height: float, width: int, faint: list[int] | None = None
+    columns: np.ndarray, expected_cells: int, height: float, width: int, faint: Sequence[int] = ()
 ) -> list[tuple[int, int]] | None:
     """The cells of the regular grid that the stroke columns (x positions) fit, or None; `faint`: borders
     of shorter strokes, which decide between equally good fits."""
     borders = _stroke_borders(columns)
     if len(borders) > MAX_STROKES_PER_BORDER * (expected_cells + 1):
         return None  # strokes of letters or handwriting, not a row of boxes (and the fit grows as their cube)
-    fitted = _fit_regular_grid(borders, expected_cells, height, width, faint or [])
+    fitted = _fit_regular_grid(borders, expected_cells, height, width, faint)
     if fitted is None:
         return None
     return list(pairwise(fitted))
 
 
 def _fit_regular_grid(
-    borders: list[int], cells: int, height: float, width: int, faint: list[int] | None = None
+    borders: list[int], cells: int, height: float, width: int, faint: Sequence[int] = ()
 ) -> list[int] | None:
     """The `cells + 1` evenly spaced borders that most detected strokes fall on; between fits that match
     as many, the one more `faint` strokes fall on, then the closer one.
@@ -213,7 +215,7 @@ def _fit_regular_grid(
                         else:
                             snapped.append(round(line))
                     matched = sum(1 for line in lines if any(abs(x - line) <= tolerance for x in borders))
-                    seen = sum(1 for line in lines if any(abs(x - line) <= tolerance for x in faint or []))
+                    seen = sum(1 for line in lines if any(abs(x - line) <= tolerance for x in faint))
                     if best is None or (matched, seen, -error) > best[:3]:
                         best = (matched, seen, -error, snapped)
     if best is None or best[0] < 0.75 * (cells + 1):
