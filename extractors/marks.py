@@ -18,6 +18,8 @@ BOX_BORDER_SHARES = (0.75, 0.5, 0.35)
 MAX_STROKES_PER_BORDER = 2
 # Kept above and below a row of boxes cut down to them, as a share of the boxes' height.
 BOX_MARGIN = 0.25
+# Pixel rows over which a rule of a slightly tilted row of boxes is counted.
+RULE_STEP_ROWS = 5
 
 
 def remove_ruling(crop: np.ndarray, borders: list[int] | None = None) -> np.ndarray:
@@ -138,7 +140,8 @@ def digit_grid(band: np.ndarray, expected_cells: int, line_height: float) -> Dig
     borders = [a - left for a, _ in cells] + [cells[-1][1] - left]
     row = band[:, left : cells[-1][1]]
     crops = [remove_ruling(row, borders)]
-    if (rules := _top_and_bottom_rules(row)) is not None:
+    rules = _top_and_bottom_rules(row, (borders[-1] - borders[0]) / len(cells))
+    if rules is not None:
         top, bottom = rules
         margin = int(BOX_MARGIN * (bottom - top))
         boxes = row[max(0, top - margin) : bottom + margin + 1]
@@ -148,12 +151,30 @@ def digit_grid(band: np.ndarray, expected_cells: int, line_height: float) -> Dig
     return DigitGrid(crops, [left + x for x in borders])
 
 
-def _top_and_bottom_rules(row: np.ndarray) -> tuple[int, int] | None:
-    """The y positions of the first and last horizontal rules running across most of a row of boxes."""
+def _top_and_bottom_rules(row: np.ndarray, pitch: float) -> tuple[int, int] | None:
+    """The y positions of the horizontal rules above and below a row of boxes `pitch` wide: the two rules
+    running across most of the row farthest apart, as a box is high or up to twice that.
+
+    On a photo the row is slightly tilted, so a rule steps from one pixel row to the next: runs of a box's
+    width are kept, and counted over a few pixel rows."""
     ink = cv2.threshold(grayscale(row), 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
-    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(row.shape[1] * 0.6)), 1))
-    rows = np.flatnonzero(cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel).sum(axis=1) > 0)
-    return (int(rows[0]), int(rows[-1])) if rows.size and rows[-1] - rows[0] >= 8 else None
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(pitch)), 1))
+    runs = cv2.dilate(cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel), np.ones((RULE_STEP_ROWS, 1), np.uint8))
+    rows = np.flatnonzero((runs > 0).sum(axis=1) >= 0.6 * row.shape[1])
+    if not rows.size:
+        return None
+    spread = RULE_STEP_ROWS // 2  # what the dilation added at each edge of a rule
+    rules = [
+        (int(rule[0]) + spread, int(rule[-1]) - spread)
+        for rule in np.split(rows, np.flatnonzero(np.diff(rows) > 1) + 1)
+    ]
+    pairs = [
+        (above[0], below[1])
+        for i, above in enumerate(rules)
+        for below in rules[i + 1 :]
+        if 0.6 * pitch <= below[1] - above[0] <= 2 * pitch
+    ]
+    return max(pairs, key=lambda pair: pair[1] - pair[0], default=None)
 
 
 def _stroke_borders(columns: np.ndarray) -> list[int]:

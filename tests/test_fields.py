@@ -1280,3 +1280,12 @@ def test_a_2024_cards_date_of_issue_is_not_its_expiry(templates: TemplateSet) ->
     ]
     fields = extract(templates, DocType.ID_CARD, None, [make_page(rows)])
     assert fields["expiry_date"].value == "2049-07-01"
+
+
+def test_a_tilted_row_of_boxes_is_cut_down_to_them(settings: Settings) -> None:
+    """A photographed row a little tilted: no pixel row holds its rules across most of the row, so the
+    boxes were not cut from the band, whose line above ("… 3. Giới tính") spoilt every reading."""
+    band = cv2.imread(str(DATA / "tilted_digit_boxes.png"), cv2.IMREAD_GRAYSCALE)
+    readings = _grid_readings(band, settings)
+    assert len(readings) == 3  # the band, the boxes with a margin, their inside
+    assert "031096461645" in readings[1:]
