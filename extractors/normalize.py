@@ -103,8 +103,16 @@ TEXT_PUNCTUATION = frozenset(" ,.;:/-()'’–&+%°\"“”?!_")
 
 
 def _doubted_if_odd(value: str, punctuation: frozenset[str], any_letter: bool = False) -> Normalized:
-    odd = odd_characters(value, punctuation, any_letter)
+    odd = odd_characters(value, punctuation, any_letter) or (not any_letter and tones_doubled(value))
     return Normalized(value, True, doubt="odd_characters" if odd else None)
+
+
+def tones_doubled(value: str) -> bool:
+    """Whether a word of `value` carries two tone marks, which no Vietnamese syllable does: the recogniser
+    read one vowel twice ("QUẬẦN" for "QUẬN", "Kiểều" for "Kiều")."""
+    return any(
+        sum(mark in TONE_MARKS for mark in unicodedata.normalize("NFD", word)) > 1 for word in value.split()
+    )
 
 
 def odd_characters(value: str, punctuation: frozenset[str], any_letter: bool = False) -> bool:

@@ -123,6 +123,7 @@ def test_a_name_word_no_syllable_is_spelt_like_is_doubted() -> None:
 def test_an_address_with_a_character_no_address_holds_is_doubted() -> None:
     assert n.address("Số 72 đường Trần Quốc Th§o, phường Xuân Hòa").doubt == "odd_characters"
     assert n.address("Số 139 phố Chùa Bộc, phườ: Nội").doubt == "odd_characters"
+    assert n.address("Số 96 đường Mậu Thân, phường Ninh Kiểều").doubt == "odd_characters"
     plain = n.address("Số 140/7 đường Lê Duẩn, thôn 3 (cũ), phường Hải Châu. Nhà ở thuộc quyền sở hữu")
     assert plain.value == "Số 140/7 đường Lê Duẩn, thôn 3 (cũ), phường Hải Châu" and plain.doubt is None
 
@@ -361,6 +362,8 @@ def test_house_numbers_read_with_look_alikes_of_their_digits(
         ("2233, quyển số 01/2026 TP/CC-SCC/HĐGD", None),
         ("written_consent", None),
         ("Hauptstraße 5", "odd_characters"),  # a foreign letter: foreign_text, not text
+        ("ỦY BAN NHÂN DÂN QUẬẦN 3", "odd_characters"),  # one vowel read twice: two tones in one word
+        ("Ủy ban nhân dân quận Ninh Kiều", None),
     ],
 )
 def test_free_text_with_a_character_no_vietnamese_text_holds_is_doubted(raw: str, doubt: str | None) -> None:
@@ -382,6 +385,7 @@ def test_a_notarisation_number_is_written_in_its_formula(raw: str, expected: str
 
 def test_foreign_text_takes_any_alphabet_but_not_symbols() -> None:
     assert n.foreign_text("Hauptstraße 5, München") == n.Normalized("Hauptstraße 5, München", True)
+    assert n.foreign_text("12 rue de l'Église, Évère") == n.Normalized("12 rue de l'Église, Évère", True)
     assert n.foreign_text("49# (za(›aÊ Rsaé, Nhật Bản").doubt == "odd_characters"
 
 
