@@ -1266,14 +1266,22 @@ def extract_table(
     order = sorted(centres, key=centres.get)
     bounds = [(centres[a] + centres[b]) / 2 for a, b in pairwise(order)]
     end_keys = [marker.lower() for marker in table.end_markers]
-    body = []
-    for i in range(title_at + 1, len(lines)):
-        line = lines[i]
-        if line.page != title.page or i in used or (line.box.y0 + line.box.y1) / 2 < header_bottom:
-            continue
-        if any(key in line.key for key in end_keys) or PLACE_DATE_START.search(strip_accents(line.key)):
-            break
-        body.append(line)
+    below_header = [
+        line
+        for i, line in enumerate(lines[title_at + 1 :], start=title_at + 1)
+        if line.page == title.page and i not in used and (line.box.y0 + line.box.y1) / 2 >= header_bottom
+    ]
+    # The table ends where the first line after it starts, wherever the OCR put that line in its order: the
+    # other signature dates of its row, read "Đ ngày tăng năm", belong to no member.
+    end = min(
+        (
+            line.box.y0
+            for line in below_header
+            if any(key in line.key for key in end_keys) or PLACE_DATE_START.search(strip_accents(line.key))
+        ),
+        default=math.inf,
+    )
+    body = [line for line in below_header if (line.box.y0 + line.box.y1) / 2 < end]
     rows: list[list[Line]] = []
     for line in sorted(body, key=lambda item: (item.box.y0 + item.box.y1) / 2):
         centre = (line.box.y0 + line.box.y1) / 2
@@ -1384,11 +1392,14 @@ def extract_blocks(
     pairs = []
     for key, block in spec.blocks.items():
         header = block.header.lower()
+        bare_header = _bare(header)
         for i, line in enumerate(lines):
             text = line.key.strip()
             if len(text) < 6:
                 continue
-            score = fuzz.ratio(text, header[: len(text)])
+            # Also without diacritics: "Ý KIẾN CỦA CHA. ME," is the header read with a dot and without a tone.
+            bare = line.bare.strip()
+            score = max(fuzz.ratio(text, header[: len(text)]), fuzz.ratio(bare, bare_header[: len(bare)]))
             if score >= 85:
                 pairs.append((score, i if not block.last else -i, key, i))
     assigned: dict[str, int] = {}

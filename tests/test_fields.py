@@ -279,6 +279,19 @@ def test_consent_blocks_from_names_and_vneid(templates: TemplateSet) -> None:
     assert fields["declarant_signed"].value is False
 
 
+def test_a_consent_header_read_with_a_dot_and_without_a_tone_is_found(templates: TemplateSet) -> None:
+    rows: list[Row] = [
+        *CT01_ROWS,
+        ("Ý KIẾN CỦA CHỦ HÔ", 292, 1975),
+        ("Ý KIẾN CỦA CHỦ SỞ", 808, 1975),
+        ("Ý KIẾN CỦA CHA. ME,", 1313, 1975),
+        ("NGƯỜI KÊ KHAI", 1876, 1975),
+        ("(Ký, ghi rõ họ tên)", 1384, 2076),
+    ]
+    guardian = extract(templates, DocType.CT01, "53/2025", [make_page(rows)])["consent_guardian"]
+    assert (guardian.value, guardian.needs_review) == (False, False)
+
+
 CONTRACT_1: list[Row] = [
     ("HỢP ĐỒNG THUÊ NHÀ Ở", 586, 271),
     ("Hôm nay, ngày 25 tháng 02 năm 2026, tại Số 142/32 phố Lê Lai, phường Gia Viên,", 198, 521),
@@ -1097,6 +1110,20 @@ def test_a_line_of_another_column_at_the_end_of_the_page_is_not_part_of_a_value(
     page.lines[3].box = BoundingBox(x0=318, y0=846, x1=496, y1=869)
     fields = extract(templates, DocType.ID_CARD, None, [page])
     assert fields["place_of_residence"].value == "Số 130 ngõ 36 phố Lò Đúc, phường Bạch Đằng"
+
+
+def test_the_signature_dates_under_an_empty_members_table_are_no_member(templates: TemplateSet) -> None:
+    """The dates above the four signature blocks, the first two misread so that neither reads as a date,
+    and put by the OCR before the one that does."""
+    rows = [
+        *MEMBER_ROWS[:9],
+        ("Đ ngày tăng năm", 330, 1760),
+        ("Đngày tháng. năm.", 663, 1765),
+        ("Đ, ngày, tháng năm.. TP. Hồ Chí Minh, ngày 29 tháng 11 năm 2026", 998, 1765),
+        ("Ý KIẾN CỦA CHỦ HỘ", 315, 1790),
+    ]
+    members = extract(templates, DocType.CT01, "66/2023", [make_page(rows)])["household_members"]
+    assert (members.value, members.review_reasons) == ([], [])
 
 
 def test_a_doubt_on_a_members_cell_flags_the_table(templates: TemplateSet) -> None:
