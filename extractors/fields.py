@@ -138,10 +138,12 @@ BARE_LABEL_CUTOFF = 95.0
 
 
 def _locate_short(key: str, text: str, cutoff: float) -> tuple[int, int, float] | None:
-    """Best match of a short label starting at a word, with windows one character shorter or longer than
-    the label, so that a dropped or inserted character ("Kính sgửi") still matches."""
+    """Best match of a short label starting at a word, after the field number read joined to it ("10Nội
+    dưng đề nghiQ:"), or after a bracket or border read as a letter joined to it ("ICCCDsố:"), with windows
+    one character shorter or longer than the label, so that a dropped or inserted character ("Kính sgửi")
+    still matches."""
     best: tuple[int, int, float] | None = None
-    for word in re.finditer(r"\w+", text):
+    for word in re.finditer(r"\b\w|(?<=\d)[^\W\d]|(?<=\b[iIl])\w", text):
         start = word.start()
         for length in range(len(key) - 1, len(key) + 3):
             ratio = fuzz.ratio(key, text[start : start + length], score_cutoff=cutoff)

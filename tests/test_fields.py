@@ -118,6 +118,18 @@ def test_ct01_fields_by_label(templates: TemplateSet) -> None:
     assert not name.needs_review and name.raw == "Lê Phương Huyền"
 
 
+def test_a_label_read_joined_to_its_number_is_found_before_a_footnote_holding_it(
+    templates: TemplateSet,
+) -> None:
+    rows = [row for row in CT01_ROWS if not row[0].startswith(("10.", "113", "Thành phố Hà Nội..."))]
+    rows += [
+        ("10Nội dưng đề nghiQ: Đăng ký thường trú tại Số 113 ngõ 121 đường Nguyễn Trãi", 240, 1177),
+        ("(2) Ghi rõ ràng, cụ thể nội dung đề nghị. Ví dụ: đăng ký thường trú; đăng ký tạm trú", 240, 3216),
+    ]
+    fields = extract(templates, DocType.CT01, "66/2023", [make_page(rows)])
+    assert fields["request"].value == "Đăng ký thường trú tại Số 113 ngõ 121 đường Nguyễn Trãi"
+
+
 def test_a_label_with_misread_tone_marks_is_found_before_a_table_header(templates: TemplateSet) -> None:
     rows = [
         ("1. Ho, chữ đêm và tên: Lê Phương Huyền...", 240, 630) if row[0].startswith("1.") else row
@@ -290,6 +302,23 @@ def test_a_consent_header_read_with_a_dot_and_without_a_tone_is_found(templates:
     ]
     guardian = extract(templates, DocType.CT01, "53/2025", [make_page(rows)])["consent_guardian"]
     assert (guardian.value, guardian.needs_review) == (False, False)
+
+
+def test_a_co_owner_read_without_the_colon_and_an_id_label_joined_to_a_stray_letter_are_found(
+    templates: TemplateSet,
+) -> None:
+    rows: list[Row] = [
+        ("GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ", 308, 537),
+        ("I. Người sử dụng đất, chủ sở hữu nhà ở và tài sản khác gắn liền với đất", 257, 899),
+        ("Ông: HUỲNH ĐỨC HẢI", 321, 1000),
+        ("CCCD số: 074054595147", 321, 1090),
+        ("Và vợ - Bà NGUYỄN BẢO TRANG", 314, 1186),
+        ("ICCCDsố: 031151005002", 319, 1285),
+        ("Địa chỉ thường trú: Số 54 phố Lạch Tray, phường Máy Tơ, quận Ngô Quyền", 314, 1366),
+    ]
+    fields = extract(templates, DocType.OWNERSHIP_CERTIFICATE, None, [make_page(rows)])
+    assert fields["owner_names"].value == ["Huỳnh Đức Hải", "Nguyễn Bảo Trang"]
+    assert fields["owner_ids"].value == ["074054595147", "031151005002"]
 
 
 CONTRACT_1: list[Row] = [
