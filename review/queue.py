@@ -31,6 +31,7 @@ REASON_LABELS: dict[str, str] = {
     "unrecognised_gender": "Không đọc được giới tính",
     "unrecognised_boolean": "Không rõ có/không",
     "unrecognised_request": "Không nhận ra nội dung đề nghị",
+    "request_guessed": "Loại đề nghị được đoán theo những chữ đầu đọc chưa đúng, cần đối chiếu",
     "invalid_phone": "Số điện thoại không hợp lệ",
     "invalid_email": "Email không hợp lệ",
     "invalid_code": "Mã không hợp lệ",

@@ -27,6 +27,7 @@ from extractors.fields import (
     document_lines,
     extract_document,
     in_vocabulary,
+    request_type,
     with_canonical_start,
     with_listed_syllables,
 )
@@ -128,6 +129,24 @@ def test_a_label_read_joined_to_its_number_is_found_before_a_footnote_holding_it
     ]
     fields = extract(templates, DocType.CT01, "66/2023", [make_page(rows)])
     assert fields["request"].value == "Đăng ký thường trú tại Số 113 ngõ 121 đường Nguyễn Trãi"
+
+
+@pytest.mark.parametrize(
+    ("wording", "expected", "guessed"),
+    [
+        ("Đăng ký thường trú vào hộ gia đình ông Trần Văn Nam", "thuong_tru", False),
+        ("Đề nghị gia hạn tạm trú tại Số 12 phố Huế", "gia_han_tam_tru", False),
+        ("Đăng ký lạm trú lại Số 65 phố Bạch Đằng", "tam_tru", True),  # handwriting read with slips
+        ("(2: Đăng ký hường trủ vào hộ gia đình ông Hoàng Văn Thắng", "thuong_tru", True),
+        ("Gia hạn lam bu lai Số 16 đường Lê Thánh Tôn", "gia_han_tam_tru", True),
+        ("Đăng ký lam bau", "other", False),  # too near "xóa đăng ký tạm trú" as well: no guess
+        ("Cấp lại giấy xác nhận", "other", False),
+    ],
+)
+def test_the_request_type_is_guessed_from_first_words_read_with_slips_and_flagged(
+    templates: TemplateSet, wording: str, expected: str, guessed: bool
+) -> None:
+    assert request_type(wording, templates.request_types) == (expected, guessed)
 
 
 def test_a_label_with_misread_tone_marks_is_found_before_a_table_header(templates: TemplateSet) -> None:
