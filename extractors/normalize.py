@@ -110,9 +110,8 @@ def _doubted_if_odd(value: str, punctuation: frozenset[str], any_letter: bool = 
 def tones_doubled(value: str) -> bool:
     """Whether a word of `value` carries two tone marks, which no Vietnamese syllable does: the recogniser
     read one vowel twice ("QUẬẦN" for "QUẬN", "Kiểều" for "Kiều")."""
-    return any(
-        sum(mark in TONE_MARKS for mark in unicodedata.normalize("NFD", word)) > 1 for word in value.split()
-    )
+    words = re.split(r"[^\w\u0300-\u036f]+", unicodedata.normalize("NFD", value))  # "Rịa-Vũng", "Hòa,quận"
+    return any(sum(mark in TONE_MARKS for mark in word) > 1 for word in words)
 
 
 def odd_characters(value: str, punctuation: frozenset[str], any_letter: bool = False) -> bool:

@@ -364,6 +364,7 @@ def test_house_numbers_read_with_look_alikes_of_their_digits(
         ("Hauptstraße 5", "odd_characters"),  # a foreign letter: foreign_text, not text
         ("ỦY BAN NHÂN DÂN QUẬẦN 3", "odd_characters"),  # one vowel read twice: two tones in one word
         ("Ủy ban nhân dân quận Ninh Kiều", None),
+        ("Số 5 Lê Lợi,Quận 1, tỉnh Bà Rịa-Vũng Tàu", None),  # words joined by punctuation, one tone each
     ],
 )
 def test_free_text_with_a_character_no_vietnamese_text_holds_is_doubted(raw: str, doubt: str | None) -> None:
