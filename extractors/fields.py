@@ -137,13 +137,24 @@ SHORT_LABEL_CUTOFF = 90.0
 BARE_LABEL_CUTOFF = 95.0
 
 
+def _word_starts(text: str) -> list[int]:
+    """Where a label may start: at a word, after the field number read joined to it ("10Nội dưng đề
+    nghiQ:"), and after a border read as an I or l joined to it ("ICCCDsố:"), which the word then shows by
+    being no Vietnamese syllable ("linh" is one, and keeps its l)."""
+    starts = [match.start() for match in re.finditer(r"\b\w|(?<=\d)[^\W\d]", text)]
+    starts += [
+        match.start(1)
+        for match in re.finditer(r"\b[iIl]([^\W\d_]+)", text)
+        if not vietnamese_syllable(match.group(0))
+    ]
+    return sorted(starts)
+
+
 def _locate_short(key: str, text: str, cutoff: float) -> tuple[int, int, float] | None:
-    """Best match of a short label starting at a word, or after the field number read joined to it ("10Nội
-    dưng đề nghiQ:"), with windows one character shorter or longer than the label, so that a dropped or
-    inserted character ("Kính sgửi") still matches."""
+    """Best match of a short label starting at a word (see _word_starts), with windows one character
+    shorter or longer than the label, so that a dropped or inserted character ("Kính sgửi") still matches."""
     best: tuple[int, int, float] | None = None
-    for word in re.finditer(r"\b\w|(?<=\d)[^\W\d]", text):
-        start = word.start()
+    for start in _word_starts(text):
         for length in range(len(key) - 1, len(key) + 3):
             ratio = fuzz.ratio(key, text[start : start + length], score_cutoff=cutoff)
             if ratio and (best is None or ratio > best[2]):

@@ -20,6 +20,7 @@ from extractors.fields import (
     Reading,
     RereadCrops,
     _clean_value,
+    _locate_short,
     _printed_number_repeated,
     _reread_value,
     _sub_box,
@@ -324,7 +325,7 @@ def test_a_consent_header_read_with_a_dot_and_without_a_tone_is_found(templates:
     assert (guardian.value, guardian.needs_review) == (False, False)
 
 
-def test_a_co_owner_read_without_the_colon_is_found(
+def test_a_co_owner_read_without_the_colon_and_an_id_label_joined_to_a_border_are_found(
     templates: TemplateSet,
 ) -> None:
     rows: list[Row] = [
@@ -333,12 +334,18 @@ def test_a_co_owner_read_without_the_colon_is_found(
         ("Ông: HUỲNH ĐỨC HẢI", 321, 1000),
         ("CCCD số: 074054595147", 321, 1090),
         ("Và vợ - Bà NGUYỄN BẢO TRANG", 314, 1186),
-        ("CCCD số: 031151005002", 319, 1285),
+        ("ICCCDsố: 031151005002", 319, 1285),
         ("Địa chỉ thường trú: Số 54 phố Lạch Tray, phường Máy Tơ, quận Ngô Quyền", 314, 1366),
     ]
     fields = extract(templates, DocType.OWNERSHIP_CERTIFICATE, None, [make_page(rows)])
     assert fields["owner_names"].value == ["Huỳnh Đức Hải", "Nguyễn Bảo Trang"]
     assert fields["owner_ids"].value == ["074054595147", "031151005002"]
+
+
+def test_a_word_starting_with_l_is_not_read_as_a_border_joined_to_a_label() -> None:
+    """ "linh" is a syllable: its l is no border, so "inh năm" is not the stop label "Sinh năm"."""
+    assert _locate_short("sinh năm", "bà: trần thùy linh năm sinh 1966", 90) is None
+    assert _locate_short("cccd số", "icccdsố: 037062107583", 90) is not None
 
 
 CONTRACT_1: list[Row] = [
