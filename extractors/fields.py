@@ -137,7 +137,9 @@ SHORT_LABEL_CUTOFF = 90.0
 BARE_LABEL_CUTOFF = 95.0
 
 
-def _word_starts(text: str) -> list[int]:
+# Every short label is looked for in every line: a line's word starts are found once.
+@functools.lru_cache(maxsize=4096)
+def _word_starts(text: str) -> tuple[int, ...]:
     """Where a label may start: at a word, after the field number read joined to it ("10Nội dưng đề
     nghiQ:"), and after a border read as an I or l joined to it ("ICCCDsố:"), which the word then shows by
     being no Vietnamese syllable ("linh" is one, and keeps its l)."""
@@ -147,7 +149,7 @@ def _word_starts(text: str) -> list[int]:
         for match in re.finditer(r"\b[iIl]([^\W\d_]+)", text)
         if not vietnamese_syllable(match.group(0))
     ]
-    return sorted(starts)
+    return tuple(sorted(starts))
 
 
 def _locate_short(key: str, text: str, cutoff: float) -> tuple[int, int, float] | None:
