@@ -905,9 +905,7 @@ def _format_reading(
         return None
     # A form that mends only failing values leaves a valid one, and one read surely as the form less one
     # character: that is what the citizen wrote.
-    if not written.replaces_valid and (
-        as_read.ok or (reading.confidence >= rules.review_below and _one_short(as_read, written))
-    ):
+    if not written.replaces_valid and (as_read.ok or _surely_one_short(reading, item, as_read, rules)):
         return None
     crops = RereadCrops.around(image, reading.box)
     if crops is None or len(crops.starts) < 2:
@@ -932,6 +930,19 @@ def _format_reading(
     if value.value == as_read.value:
         return None
     return dataclasses.replace(reading, raw=text, unconfirmed=True), value
+
+
+def _surely_one_short(
+    reading: Reading, item: FieldSpec | ColumnSpec, as_read: Normalized, rules: ExtractionRules
+) -> bool:
+    """Whether a failing value was read surely as its written form less one character (_one_short)."""
+    written = rules.written_formats.get(item.written_format or "")
+    return (
+        written is not None
+        and not as_read.ok
+        and reading.confidence >= rules.review_below
+        and _one_short(as_read, written)
+    )
 
 
 def _one_short(value: Normalized, written: WrittenFormats) -> bool:
@@ -1198,6 +1209,9 @@ def extract_fields(
         if not value.ok:
             if not early:
                 reread = _handwriting_reread(context, reading, item, rules, engine)
+            elif reread is not None and _surely_one_short(reading, item, value, rules):
+                # The crops run on into the dotted leaders, read as a last digit ("072009523" + "0").
+                reread = None
             reread = reread or _email_by_domain(context, reading, item, rules, engine)
             if reread is not None:
                 reading, value = reread

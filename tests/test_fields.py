@@ -885,6 +885,14 @@ def _page_with_line(crop_file: str, text: str, box: BoundingBox) -> tuple[Page, 
             (226, 150, 750, 192),
             "085763088",
         ),
+        # printed on a scan (seed-6173 hs_0131), read surely: the handwriting re-read's crops run on into
+        # the dotted leaders and read "0720095230", a valid number the citizen did not write
+        (
+            "printed_nine_digit_phone_leaders.png",
+            "5. Số điện thoại liên hệ: 072009523...",
+            (400, 125, 1166, 175),
+            "072009523",
+        ),
     ],
 )
 def test_a_nine_digit_phone_is_not_given_a_digit_by_its_written_form(
@@ -895,7 +903,7 @@ def test_a_nine_digit_phone_is_not_given_a_digit_by_its_written_form(
     box: tuple[int, int, int, int],
     written: str,
 ) -> None:
-    """Every crop read in the ten-digit form agreed on an invented tenth digit for both these phones."""
+    """Each of these phones was given an invented tenth digit by a re-read before the guards on it."""
     page, images = _page_with_line(crop_file, text, BoundingBox(x0=box[0], y0=box[1], x1=box[2], y1=box[3]))
     phone = extract(templates, DocType.CT01, "66/2023", [page], images, shared_engine(settings))["phone"]
     assert (phone.value, phone.review_reasons) == (written, ["invalid_phone"])
