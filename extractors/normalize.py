@@ -103,15 +103,24 @@ TEXT_PUNCTUATION = frozenset(" ,.;:/-()'’–&+%°\"“”?!_")
 
 
 def _doubted_if_odd(value: str, punctuation: frozenset[str], any_letter: bool = False) -> Normalized:
-    odd = odd_characters(value, punctuation, any_letter) or (not any_letter and tones_doubled(value))
+    odd = odd_characters(value, punctuation, any_letter) or (not any_letter and vowel_read_twice(value))
     return Normalized(value, True, doubt="odd_characters" if odd else None)
 
 
-def tones_doubled(value: str) -> bool:
-    """Whether a word of `value` carries two tone marks, which no Vietnamese syllable does: the recogniser
-    read one vowel twice ("QUẬẦN" for "QUẬN", "Kiểều" for "Kiều")."""
+# Vowels no Vietnamese syllable doubles, marks aside ("oo" is in "xoong", "uu" in "cứu").
+DOUBLED_VOWEL = re.compile(r"aa|ee|ii|yy")
+
+
+def vowel_read_twice(value: str) -> bool:
+    """Whether a word of `value` carries two tone marks, or is a Vietnamese word (it carries a mark) with a
+    doubled vowel, which no syllable has: the recogniser read one vowel twice ("QUẬẦN" for "QUẬN", "Kiểều"
+    for "Kiều", "CHÂẦU", "Thàanh"). A word without marks may be foreign ("Green Street")."""
     words = re.split(r"[^\w\u0300-\u036f]+", unicodedata.normalize("NFD", value))  # "Rịa-Vũng", "Hòa,quận"
-    return any(sum(mark in TONE_MARKS for mark in word) > 1 for word in words)
+    return any(
+        sum(mark in TONE_MARKS for mark in word) > 1
+        or (VIETNAMESE_MARKS.intersection(word) and DOUBLED_VOWEL.search(strip_accents(word.casefold())))
+        for word in words
+    )
 
 
 def odd_characters(value: str, punctuation: frozenset[str], any_letter: bool = False) -> bool:
@@ -183,7 +192,7 @@ def vietnamese_syllable(word: str) -> bool:
     decomposed = unicodedata.normalize("NFD", word.casefold())
     tones = [mark for mark in decomposed if mark in TONE_MARKS]
     match = SYLLABLE.fullmatch(strip_accents(word.casefold()))
-    if match is None or len(tones) > 1:
+    if match is None or len(tones) > 1 or DOUBLED_VOWEL.search(match.group(2)):
         return False
     return match.group(3) not in ("c", "ch", "p", "t") or (bool(tones) and tones[0] in STOP_TONES)
 

@@ -114,9 +114,10 @@ def test_dates_written_out_in_words() -> None:
 
 
 def test_a_name_word_no_syllable_is_spelt_like_is_doubted() -> None:
-    for misread in ("Lê Diệu Trandg", "PHAM NGOC LAN"):  # a stray letter; "c" after a level tone
+    # a stray letter; "c" after a level tone; a vowel read twice
+    for misread in ("Lê Diệu Trandg", "PHAM NGOC LAN", "Phaạm Văn Kiên"):
         assert n.name(misread).ok and n.name(misread).doubt == "name_spelling_unusual"
-    for spelt in ("Nguyễn Ngọc Quân", "Đặng Thị Bích Hường", "Khuất Quỳnh Uyên", "Giáp Văn Thắng"):
+    for spelt in ("Nguyễn Ngọc Quân", "Đặng Thị Bích Hường", "Khuất Quỳnh Uyên", "Giáp Văn Thắng", "Lưu Cứu"):
         assert n.name(spelt).doubt is None
 
 
@@ -363,6 +364,9 @@ def test_house_numbers_read_with_look_alikes_of_their_digits(
         ("written_consent", None),
         ("Hauptstraße 5", "odd_characters"),  # a foreign letter: foreign_text, not text
         ("ỦY BAN NHÂN DÂN QUẬẦN 3", "odd_characters"),  # one vowel read twice: two tones in one word
+        ("ỦY BAN NHÂN DÂN QUẬN HẢI CHÂẦU", "odd_characters"),  # or one tone and a doubled vowel
+        ("Số 78 đường Nguyễn Trãi, phường Bến Thàanh", "odd_characters"),
+        ("12 Green Street, Sheffield, Vương quốc Anh", None),  # doubled vowels of words without marks
         ("Ủy ban nhân dân quận Ninh Kiều", None),
         ("Số 5 Lê Lợi,Quận 1, tỉnh Bà Rịa-Vũng Tàu", None),  # words joined by punctuation, one tone each
     ],
