@@ -70,6 +70,8 @@ class Model(BaseModel):
 
 # The code of a stage that raised unexpectedly (flows/dossier.py): the record it leaves may be incomplete.
 STAGE_FAILED = "stage_failed"
+# The review reasons a reviewer's decision on a field leaves (review/corrections.py): the field is settled.
+REVIEWER_REASONS = ("accepted_by_reviewer", "corrected_by_reviewer", "rejected_by_reviewer")
 
 
 class ProcessingError(Model):

@@ -39,7 +39,7 @@ from extractors.normalize import NORMALIZERS, email
 from extractors.templates import TemplateError, load_templates
 from intake import emit
 from intake.config import Settings, get_settings
-from intake.model import DecisionStatus, Document, Dossier, ExtractedField
+from intake.model import REVIEWER_REASONS, DecisionStatus, Document, Dossier, ExtractedField
 from intake.privacy import mask_ids
 from intake.storage import KeyNotFoundError, Storage, StorageError
 from validators import validate_dossier, write_slip
@@ -48,10 +48,7 @@ from .audit import AuditEntry, append_audit, audit_key, audit_path
 
 log = logging.getLogger(__name__)
 
-ACCEPTED = "accepted_by_reviewer"
-CORRECTED = "corrected_by_reviewer"
-REJECTED = "rejected_by_reviewer"
-REVIEWER_REASONS = (ACCEPTED, CORRECTED, REJECTED)
+ACCEPTED, CORRECTED, REJECTED = REVIEWER_REASONS
 SLIP_FORMS = ("CT04", "CT05", "CT06")
 LIST_SEPARATOR = ";"
 

@@ -56,6 +56,7 @@ REASON_LABELS: dict[str, str] = {
     "document_type_unclear": "Chưa rõ loại giấy tờ",
     "form_version_unclear": "Chưa rõ phiên bản mẫu",
     "page_unreadable_or_blank": "Trang không đọc được hoặc trống",
+    "page_illegible": "Đọc từ trang không đủ rõ, cần đối chiếu",
     "accepted_by_reviewer": "Đã được chấp nhận",
     "corrected_by_reviewer": "Đã được sửa",
     "rejected_by_reviewer": "Đã bị loại bỏ",

@@ -303,3 +303,29 @@ def test_illegible_page_check_names_file_and_page(clean_page: Image.Image, setti
     checks = check_legibility(view, [sharp, blurred])
     assert [(c.code, c.page, str(c.outcome)) for c in checks] == [("illegible_page", 1, "supplement")]
     assert checks[0].message.startswith("Trang 2 của tệp hop_dong.pdf bị mờ, không đọc được")
+
+
+def test_fields_read_on_an_illegible_page_are_flagged(clean_page: Image.Image, settings) -> None:
+    from test_validators_factory import make_dossier
+
+    from validators.common import DossierView
+
+    rules = load_rules(settings.templates_dir)
+    dossier = make_dossier(
+        [("ct01", {"full_name": "Lương Minh Huyền"}), ("rental_contract", {"lessor_name": "Lương Minh Huyền"})]
+    )
+    sharp, dpi = _degraded(clean_page, "clean")
+    blurred, _ = _degraded(clean_page, "blur_heavy")
+    dossier.pages[0] = page_for(sharp, dpi, index=0, name="ct01.png").model_copy(update={"document": 0})
+    dossier.pages[1] = page_for(blurred, dpi, index=1, name="hop_dong.png").model_copy(update={"document": 1})
+    declaration, contract = dossier.documents
+    declaration.fields["full_name"].page = 0
+    contract.fields["lessor_name"].page = 1
+    contract.fields["lessee_name"] = contract.fields["lessor_name"].model_copy(
+        update={"key": "lessee_name", "review_reasons": ["accepted_by_reviewer"]}
+    )
+    view = DossierView(dossier, rules, rules.procedure("dang_ky_tam_tru"))
+    check_legibility(view, [sharp, blurred])
+    assert contract.needs_review and contract.fields["lessor_name"].review_reasons == ["page_illegible"]
+    assert contract.fields["lessee_name"].review_reasons == ["accepted_by_reviewer"]  # settled by a person
+    assert not declaration.needs_review and declaration.fields["full_name"].review_reasons == []

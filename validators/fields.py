@@ -15,6 +15,7 @@ from intake.model import Check, DocType, Document, ExtractedField
 from intake.personal_id import BIRTH_YEAR_FROM_ID, ID_DIGITS_FROM_BIRTH_DATE, SEX_FROM_ID, id_birth_data
 
 from .common import DossierView, birth_year, masked, parse_date
+from .legibility import PAGE_ILLEGIBLE
 
 PHONE = re.compile(r"^(?:0|\+84)[35789]\d{8}$")
 EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
@@ -75,6 +76,7 @@ READING_DOUBTS = frozenset(
         "place_name_mended",
         "email_cleaned",
         "language_unclear",
+        PAGE_ILLEGIBLE,
     }
 )
 

@@ -27,7 +27,7 @@ import cv2
 import numpy as np
 
 from intake.images import grayscale
-from intake.model import OcrLine, Page
+from intake.model import REVIEWER_REASONS, OcrLine, Page
 
 MM_PER_INCH = 25.4
 # A border strip counts as paper when this share of it lies within PAPER_TOLERANCE grey levels of the page's
@@ -406,4 +406,21 @@ def check_legibility(view: Any, page_images: list[np.ndarray] | None) -> list[An
                     why=_why(measures, texts, edge_names),
                 ).model_copy(update={"page": page.index})
             )
+            _doubt_fields_read_on(view.dossier, page.index)
     return checks
+
+
+PAGE_ILLEGIBLE = "page_illegible"
+
+
+def _doubt_fields_read_on(dossier: Any, page_index: int) -> None:
+    """Flag for review every field read on an illegible page: however surely each was read, the labels
+    around it may not have been ("Ốn:" for "Ông:" put the lessee's name in the lessor's place, seed 6173
+    hs_0097, unflagged). A field a reviewer has settled stays so."""
+    for document in dossier.documents:
+        for found in document.fields.values():
+            reasons = found.review_reasons
+            if found.page == page_index and not {PAGE_ILLEGIBLE, *REVIEWER_REASONS}.intersection(reasons):
+                found.review_reasons = [*found.review_reasons, PAGE_ILLEGIBLE]
+                found.needs_review = True
+                document.needs_review = True
