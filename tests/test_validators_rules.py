@@ -561,6 +561,28 @@ def test_an_unsure_name_the_handwriting_holds_far_from_the_lessees_is_a_mismatch
 
 
 @pytest.mark.parametrize(
+    ("behind", "reason"), [(106.1, "name_mismatch_across_documents"), (12.0, "field_needs_review")]
+)
+def test_an_unsure_lessee_name_the_contract_holds_far_from_the_declarants_is_a_mismatch(
+    settings, behind, reason
+) -> None:
+    """Seed 6173 hs_0098: the typed contract's "Bà: ĐINH VĂN NHUNG" was read by the handwriting model (so
+    unsure) under the declarant's ID; the declarant is "Đinh Ngọc Nhung", which the contract's line holds
+    106 behind the name as read. The weighing counts on the contract's side as on the declaration's."""
+    dossier = dossier_from_truth("02_tam_tru_thue_nha")
+    contract = dossier.documents[1]
+    words = contract.fields["lessee_name"].value.split()
+    other = " ".join([words[0], "Quang", *words[2:]])
+    for key in ("full_name", "household_head_name"):  # the declarant heads the household, read surely
+        set_field(dossier, "ct01", key, other, raw=other, confidence=0.98)
+    contract.fields["lessee_name"].needs_review = True
+    contract.fields["lessee_name"].review_reasons = ["handwriting_unconfirmed"]
+    contract.fields["lessee_name"].weighed_against = {other: behind}
+    run(dossier, settings)
+    assert failed(dossier) == {reason: "review"}
+
+
+@pytest.mark.parametrize(
     ("given_name", "middle_name", "expected"),
     [
         ("Zân", None, {}),  # the misspelt word is the only difference: a misreading

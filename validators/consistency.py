@@ -246,6 +246,11 @@ def _differs_in_a_listed_word(read: str, other: str, listed: frozenset[str]) -> 
     )
 
 
+def _weighed_apart(found: ExtractedField | None, other: str | None, apart: float) -> bool:
+    """Whether the handwriting model found `other` at least `apart` behind the name as read (confirm.py)."""
+    return found is not None and found.weighed_against.get(str(other), -math.inf) >= apart
+
+
 def _unsure_name_conflicts(
     view: DossierView,
     declaration: Document,
@@ -260,7 +265,7 @@ def _unsure_name_conflicts(
     word of it differs from the other name's (`_differs_in_a_listed_word`); nor is one when the form itself
     gives the number the other paper's name, read surely. It is a mismatch after all when the handwriting,
     which holds the name as read, puts the other paper's name far behind it (`weighed_against`,
-    decision.yaml name_written_apart)."""
+    decision.yaml name_written_apart), on either paper."""
     apart = float(view.rules.decision.get("name_written_apart", math.inf))
     # A declarant who heads the household writes their name and ID twice: when the form gives the number the
     # other paper's name, read surely, the unsure reading of the same name is the misreading.
@@ -275,9 +280,9 @@ def _unsure_name_conflicts(
             if any(p.personal_id == a.personal_id and names_match(p.name, b.name) for p in vouched):
                 continue
             declared_name = declaration.fields.get(NAME_FIELDS[a.role])
-            weighed = declared_name.weighed_against if declared_name is not None else {}
-            if weighed.get(str(b.name), -math.inf) >= apart:
-                # The handwriting holds the name as read, and the other paper's name is far from it.
+            other_name = document.fields.get(NAME_FIELDS[b.role])
+            if _weighed_apart(declared_name, b.name, apart) or _weighed_apart(other_name, a.name, apart):
+                # The paper read unsure holds the name as read, and the other name is far from it.
                 return _id_name_conflicts(view, [a], [b], document)
             if (
                 not differs
