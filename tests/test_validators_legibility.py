@@ -311,9 +311,8 @@ def test_fields_read_on_an_illegible_page_are_flagged(clean_page: Image.Image, s
     from validators.common import DossierView
 
     rules = load_rules(settings.templates_dir)
-    dossier = make_dossier(
-        [("ct01", {"full_name": "Lương Minh Huyền"}), ("rental_contract", {"lessor_name": "Lương Minh Huyền"})]
-    )
+    name = "Lương Minh Huyền"
+    dossier = make_dossier([("ct01", {"full_name": name}), ("rental_contract", {"lessor_name": name})])
     sharp, dpi = _degraded(clean_page, "clean")
     blurred, _ = _degraded(clean_page, "blur_heavy")
     dossier.pages[0] = page_for(sharp, dpi, index=0, name="ct01.png").model_copy(update={"document": 0})
