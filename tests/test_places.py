@@ -55,8 +55,44 @@ def test_names_read_with_wrong_marks_take_the_listed_spelling(read: str, mended:
         "cách xa Hà Nội",
         "xã Mường Cơi, Phù Yên",  # a listed district, not the province Phú Yên
         "xã Hòa Bình, Thanh Hòa",
-        "phường Phú Hòa, thành phố Thủ Dãu Một",  # "ã" for "ầ": a letter, not only its tone mark
+        "phường Phú Hòa, thành phố Thủ Dãu Một, Bình Dương",  # "ã" for "ầ": a letter, not only its mark
+        "Công an phường Đống Đa, Thành phố Hà Nini",  # as near Hà Tĩnh (a city) as Hà Nội: a tie
+        "ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI DƯƠNG",  # a listed city, however near Hải Phòng
+        "Ủy ban nhân dân Thành phố Hà Nội",  # no lower unit before the city: no comma
+        "phường Phú La, Thành phố Hồ Chí Minh",  # as near Phú Lâm as Phú Lợi, …: left as read
     ],
 )
 def test_listed_names_and_guesses_are_left_as_read(read: str) -> None:
     assert mend_place_names(read) == read
+
+
+@pytest.mark.parametrize(
+    ("read", "mended"),
+    [
+        # Handwritten declarations of seed 6173: letters lost, added or misread at the end of the line.
+        ("Công an phường Vĩnh Tuy, Thành phố Hà Ni", "Công an phường Vĩnh Tuy, Thành phố Hà Nội"),
+        ("Công an phường Bảy Hiền Thành phố Hồ Chí Minha", "Công an phường Bảy Hiền, Thành phố Hồ Chí Minh"),
+        ("Công an phường Thanh Xuân, Thành phốc Hà Nội", "Công an phường Thanh Xuân, Thành phố Hà Nội"),
+        (
+            "Số 5 phố Lê Lợi, phường Gia Viên Thành phố Hải Phòng",
+            "Số 5 phố Lê Lợi, phường Gia Viên, Thành phố Hải Phòng",
+        ),
+        (
+            "phường Phú Hòa, thành phố Thủ Dãu Một",
+            "phường Phú Hòa, thành phố Thủ Dầu Một",
+        ),  # a district-level city
+        ("Số 5 Lê Lợi, tỉnh Bình Dươngg.", "Số 5 Lê Lợi, tỉnh Bình Dương."),
+        ("ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI DƯƠG", "ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI DƯƠNG"),
+        # and the commune before it, among that province's
+        ("Công an phường Vĩnh Tay Thành phố Hà Ni", "Công an phường Vĩnh Tuy, Thành phố Hà Nội"),
+        (
+            "Số 172/4 đường Mậu Thân, phường Ninh Kinu, Thành phố Cần Thơ",
+            "Số 172/4 đường Mậu Thân, phường Ninh Kiều, Thành phố Cần Thơ",
+        ),
+        ("phường Cnầu Giấy, Thành phố Hà Nội", "phường Cầu Giấy, Thành phố Hà Nội"),
+    ],
+)
+def test_the_closing_unit_read_with_letters_wrong_takes_the_nearest_listed_name(
+    read: str, mended: str
+) -> None:
+    assert mend_place_names(read) == mended
