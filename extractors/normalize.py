@@ -97,13 +97,14 @@ def text(raw: str, any_letter: bool = False) -> Normalized:
 # the sắc or nặng tone: "Ngoc" is "Ngọc" or "Ngóc" misread, never a spelling.
 TONE_MARKS = {"\u0301", "\u0300", "\u0309", "\u0303", "\u0323"}
 STOP_TONES = {"\u0301", "\u0323"}
+STOP_CODAS = ("c", "ch", "p", "t")
 # The marks Vietnamese letters are written with: the tones, and the circumflex, breve and horn.
 VIETNAMESE_MARKS = frozenset(TONE_MARKS | {"\u0302", "\u0306", "\u031b"})
 TEXT_PUNCTUATION = frozenset(" ,.;:/-()'’–&+%°\"“”?!_")
 
 
 def _doubted_if_odd(value: str, punctuation: frozenset[str], any_letter: bool = False) -> Normalized:
-    odd = odd_characters(value, punctuation, any_letter) or (not any_letter and vowel_read_twice(value))
+    odd = odd_characters(value, punctuation, any_letter) or (not any_letter and marks_misread(value))
     return Normalized(value, True, doubt="odd_characters" if odd else None)
 
 
@@ -111,16 +112,26 @@ def _doubted_if_odd(value: str, punctuation: frozenset[str], any_letter: bool = 
 DOUBLED_VOWEL = re.compile(r"aa|ee|ii|yy")
 
 
-def vowel_read_twice(value: str) -> bool:
-    """Whether a word of `value` carries two tone marks, or is a Vietnamese word (it carries a mark) with a
-    doubled vowel, which no syllable has: the recogniser read one vowel twice ("QUẬẦN" for "QUẬN", "Kiểều"
-    for "Kiều", "CHÂẦU", "Thàanh"). A word without marks may be foreign ("Green Street")."""
+def marks_misread(value: str) -> bool:
+    """Whether a Vietnamese word of `value` (one carrying a mark: "Green Street" may be foreign) is spelt as
+    no syllable is because the recogniser misread its marks: two tone marks ("QUẬẦN", "Kiểều": one vowel
+    read twice), a doubled vowel ("CHÂẦU", "Thàanh"), or a syllable closed by p, t, c or ch without the sắc
+    or nặng tone it must carry ("lâp hô mới" for "lập hộ mới"; not in capitals, which may be a code)."""
     words = re.split(r"[^\w\u0300-\u036f]+", unicodedata.normalize("NFD", value))  # "Rịa-Vũng", "Hòa,quận"
-    return any(
-        sum(mark in TONE_MARKS for mark in word) > 1
-        or (VIETNAMESE_MARKS.intersection(word) and DOUBLED_VOWEL.search(strip_accents(word.casefold())))
-        for word in words
-    )
+    for word in words:
+        tones = [mark for mark in word if mark in TONE_MARKS]
+        if len(tones) > 1:
+            return True
+        if not VIETNAMESE_MARKS.intersection(word):
+            continue
+        letters = strip_accents(word.casefold())
+        if DOUBLED_VOWEL.search(letters):
+            return True
+        syllable = SYLLABLE.fullmatch(letters)
+        stopped = syllable is not None and syllable.group(3) in STOP_CODAS
+        if stopped and not word.isupper() and not (tones and tones[0] in STOP_TONES):
+            return True
+    return False
 
 
 def odd_characters(value: str, punctuation: frozenset[str], any_letter: bool = False) -> bool:
@@ -194,7 +205,7 @@ def vietnamese_syllable(word: str) -> bool:
     match = SYLLABLE.fullmatch(strip_accents(word.casefold()))
     if match is None or len(tones) > 1 or DOUBLED_VOWEL.search(match.group(2)):
         return False
-    return match.group(3) not in ("c", "ch", "p", "t") or (bool(tones) and tones[0] in STOP_TONES)
+    return match.group(3) not in STOP_CODAS or (bool(tones) and tones[0] in STOP_TONES)
 
 
 # Leaders after a name with what the line went on to: the next field's number or first letter, read with it

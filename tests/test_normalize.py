@@ -367,6 +367,8 @@ def test_house_numbers_read_with_look_alikes_of_their_digits(
         ("ỦY BAN NHÂN DÂN QUẬN HẢI CHÂẦU", "odd_characters"),  # or one tone and a doubled vowel
         ("Số 78 đường Nguyễn Trãi, phường Bến Thàanh", "odd_characters"),
         ("12 Green Street, Sheffield, Vương quốc Anh", None),  # doubled vowels of words without marks
+        ("Đăng ký thường trú tại Số 60 (nhà thuê, lâp hô mới)", "odd_characters"),  # "lập": p needs a tone
+        ("huyện Krông Pắc, tỉnh Đắk Lắk", None),
         ("Ủy ban nhân dân quận Ninh Kiều", None),
         ("Số 5 Lê Lợi,Quận 1, tỉnh Bà Rịa-Vũng Tàu", None),  # words joined by punctuation, one tone each
     ],
