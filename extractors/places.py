@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
-from .normalize import strip_accents, tone_key, toneless
+from .normalize import strip_accents, tone_key, toneless, vietnamese_syllable
 
 GAZETTEER_PACKAGE = "vietnamadminunits"
 GAZETTEER_FILES = ("parser_legacy.json", "parser_from_2025.json")
@@ -66,12 +66,38 @@ class Gazetteer(NamedTuple):
     communes: dict[str, dict[str, frozenset[str]]]
 
 
-def _add_by_unit(by_unit: dict[str, set[str]], full: object, short: object) -> None:
-    if not isinstance(full, str) or not isinstance(short, str):  # a few entries lack a name
+# A few legacy short names carry their unit: "Yên Viên (Thị trấn)", "Cao Lãnh (Thành phố)".
+UNIT_IN_NAME = re.compile(r"\s*\([^()]*\)$")
+
+
+def _add_named(index: dict[str, dict[str, str]], unit: object, short: object, names: set[str]) -> None:
+    """Index `short` under its unit word without marks, one spelling per name whatever its case."""
+    if not isinstance(unit, str) or not isinstance(short, str):  # a few entries lack them
         return
-    full, short = unicodedata.normalize("NFC", full), unicodedata.normalize("NFC", short)
-    if full.endswith(short):
-        by_unit.setdefault(strip_accents(full[: -len(short)].strip().casefold()), set()).add(short)
+    name = UNIT_IN_NAME.sub("", unicodedata.normalize("NFC", short)).strip()
+    if name:
+        names.add(name)
+        spellings = index.setdefault(strip_accents(unit.strip().casefold()), {})
+        if name.casefold() not in spellings or name == name.title():  # "Krông Búk", not "KRông Búk"
+            spellings[name.casefold()] = name
+
+
+def _frozen(index: dict[str, dict[str, str]]) -> dict[str, frozenset[str]]:
+    return {unit: frozenset(spellings.values()) for unit, spellings in index.items()}
+
+
+def _wards(content: dict, by_province: str, by_district: str) -> list[tuple[str, dict]]:
+    """(province key, ward entry) of every commune of a gazetteer file: the 2025 one lists communes by
+    province, the legacy one by province and district; a ward whose name without marks is shared is only
+    in the dictionary of accented keys."""
+    found = []
+    for name in (f"{by_province}_NO_ACCENTED", f"{by_province}_ACCENTED"):
+        for key, wards in content.get(name, {}).items():
+            found += [(key, ward) for ward in wards.values()]
+    for name in (f"{by_district}_NO_ACCENTED", f"{by_district}_ACCENTED"):
+        for key, districts in content.get(name, {}).items():
+            found += [(key, ward) for wards in districts.values() for ward in wards.values()]
+    return found
 
 
 @cache
@@ -82,31 +108,24 @@ def gazetteer() -> Gazetteer:
     data = Path(next(iter(spec.submodule_search_locations))) / "data"
     names: set[str] = set()
     provinces: dict[str, set[str]] = {}
-    by_unit: dict[str, set[str]] = {}
-    communes: dict[str, dict[str, set[str]]] = {}
+    by_unit: dict[str, dict[str, str]] = {}
+    communes: dict[str, dict[str, dict[str, str]]] = {}
     for file_name in GAZETTEER_FILES:
         content = json.loads((data / file_name).read_text(encoding="utf-8"))
-        province_names = {
-            key: unicodedata.normalize("NFC", province["provinceShort"])
-            for key, province in content["DICT_PROVINCE"].items()
-        }
         _walk_names(content, names)
-        for province in content["DICT_PROVINCE"].values():
+        province_names = {}
+        for key, province in content["DICT_PROVINCE"].items():
             short = unicodedata.normalize("NFC", province["provinceShort"])
+            province_names[key] = short
             provinces.setdefault(_folded(short.split()), set()).add(short)
-            _add_by_unit(by_unit, province["province"], province["provinceShort"])
+            unit = unicodedata.normalize("NFC", province["province"]).removesuffix(short)
+            _add_named(by_unit, unit, short, names)
         for districts in content.get("DICT_PROVINCE_DISTRICT", {}).values():
             for district in districts.values():
-                _add_by_unit(by_unit, district["district"], district["districtShort"])
-        for key, wards in content.get("DICT_PROVINCE_WARD_NO_ACCENTED", {}).items():  # 2025 on
-            for ward in wards.values():
-                _add_by_unit(communes.setdefault(province_names[key], {}), ward["ward"], ward["wardShort"])
-        for key, districts in content.get("DICT_PROVINCE_DISTRICT_WARD_NO_ACCENTED", {}).items():  # before
-            for wards in districts.values():
-                for ward in wards.values():
-                    _add_by_unit(
-                        communes.setdefault(province_names[key], {}), ward["ward"], ward["wardShort"]
-                    )
+                _add_named(by_unit, district.get("districtType"), district.get("districtShort"), names)
+        for key, ward in _wards(content, "DICT_PROVINCE_WARD", "DICT_PROVINCE_DISTRICT_WARD"):
+            index = communes.setdefault(province_names[key], {})
+            _add_named(index, ward.get("wardType"), ward.get("wardShort"), names)
     by_letters: dict[str, set[str]] = {}
     for listed in names:
         if WORD.fullmatch(listed.replace(" ", "")):  # "Phường 12" is not a name to mend to
@@ -115,11 +134,8 @@ def gazetteer() -> Gazetteer:
         known=frozenset(tone_key(listed) for listed in names),
         by_letters={letters: frozenset(spellings) for letters, spellings in by_letters.items()},
         provinces={letters: next(iter(spelt)) for letters, spelt in provinces.items() if len(spelt) == 1},
-        by_unit={unit: frozenset(spellings) for unit, spellings in by_unit.items()},
-        communes={
-            province: {unit: frozenset(names) for unit, names in units.items()}
-            for province, units in communes.items()
-        },
+        by_unit=_frozen(by_unit),
+        communes={province: _frozen(units) for province, units in communes.items()},
     )
 
 
@@ -209,59 +225,102 @@ CLOSING_UNIT = re.compile(
 UNIT_SPELLINGS = {"thanh pho": "thành phố", "tinh": "tỉnh"}
 CLOSING_NAME_SIMILARITY = 0.6  # normalised Levenshtein similarity, letters without tone marks
 CLOSING_NAME_LEAD = 0.15  # ahead of the next listed name of the same unit
-LOWER_UNITS = re.compile(r"(?i)(?<![\w])(phường|xã|quận|huyện|thị xã|thị trấn)\s")
-# The commune before the closing province: "phường Vĩnh Tay," of "…, phường Vĩnh Tay, Thành phố Hà Nội".
-CLOSING_COMMUNE = re.compile(r"(?i)(?<![\w])(?P<unit>phường|xã|thị trấn)\s+(?P<name>[^\W\d_][^\d,;()]*?),$")
+WORD_SIMILARITY = 0.5  # the word that differs must be more like its listed word than this ("Hùng", "Bằng")
+# A lower unit and its name right before the closing unit, without the comma between: "phường Gia Viên" of
+# "… phường Gia Viên Thành phố Hải Phòng".
+UNIT_AND_NAME_AT_END = re.compile(
+    r"(?i)(?<![\w])(?<!thị )(phường|xã|thị trấn|quận|huyện|thị xã)\s+([^\W_]+(?:\s+[^\W_]+){0,4})$"
+)
+# The commune before the closing province: "phường Vĩnh Tay," of "…, phường Vĩnh Tay, Thành phố Hà Nội"
+# ("thị xã" is a district-level town, not a "xã").
+CLOSING_COMMUNE = re.compile(
+    r"(?i)(?<![\w])(?<!thị )(?P<unit>phường|xã|thị trấn)\s+(?P<name>[^\W\d_][^\d,;()]*?),$"
+)
+
+
+def _words(name: str) -> list[str]:
+    return toneless(name).replace("-", " ").split()
+
+
+def _like(read: str, listed: str) -> float:
+    """How like a listed name a reading is: 0 unless it has as many words, each word that differs more like
+    its listed word than WORD_SIMILARITY, and one of them at most a Vietnamese syllable as read (misread
+    words are mostly none: "Hồ Chẵí Minha"; "Hồng Kông" is not "Sông Công"); else the similarity of the
+    whole."""
+    words_read, words_listed = _words(read), _words(listed)
+    if len(words_read) != len(words_listed):
+        return 0.0
+    as_read = read.replace("-", " ").split()
+    differing = [
+        (spelt, a, b) for spelt, a, b in zip(as_read, words_read, words_listed, strict=True) if a != b
+    ]
+    if sum(vietnamese_syllable(spelt) for spelt, _, _ in differing) > 1 or any(
+        Levenshtein.normalized_similarity(a, b) <= WORD_SIMILARITY for _, a, b in differing
+    ):
+        return 0.0
+    return Levenshtein.normalized_similarity(" ".join(words_read), " ".join(words_listed))
 
 
 def _listed_or_nearest(read: str, listed: frozenset[str]) -> str | None:
-    """`read` when it is a listed name (any listed spelling); else the one of `listed` nearest to it, at
-    least CLOSING_NAME_SIMILARITY like it and CLOSING_NAME_LEAD ahead of the next, in `read`'s case; None
-    when there is no such name."""
+    """The listed spelling of `read` when it is a listed name (of `listed`, or anywhere in the gazetteer:
+    then `read` itself); else the one of `listed` nearest to it (`_like`), at least CLOSING_NAME_SIMILARITY
+    like it and CLOSING_NAME_LEAD ahead of the next; None when there is no such name."""
     if tone_key(read) in gazetteer().known:
-        return read
-    scored = sorted(
-        ((Levenshtein.normalized_similarity(toneless(read), toneless(other)), other) for other in listed),
-        reverse=True,
-    )
+        return next((name for name in listed if tone_key(name) == tone_key(read)), read)
+    scored = sorted(((_like(read, other), other) for other in listed), reverse=True)
     if not scored or scored[0][0] < CLOSING_NAME_SIMILARITY:
         return None
     if len(scored) > 1 and scored[0][0] - scored[1][0] < CLOSING_NAME_LEAD:
         return None
-    return _in_case_of(scored[0][1], read)
+    return scored[0][1]
+
+
+def _names_a_unit(lower: re.Match[str], province: str) -> bool:
+    """Whether a lower unit's words before the closing unit are its name: a listed name, or one of the
+    province's communes read with a slip ("phường Vĩnh Tay"), not "xã Tân Phú về"."""
+    if tone_key(lower[2]) in gazetteer().known:
+        return True
+    communes = gazetteer().communes.get(province, {}).get(strip_accents(lower[1].casefold()), frozenset())
+    return _listed_or_nearest(lower[2], communes) is not None
 
 
 def snap_closing_unit(value: str) -> str:
     """`value` with the name after its closing "Thành phố"/"tỉnh" replaced by the listed name of that unit
-    nearest to it, when that name is not listed itself, at least CLOSING_NAME_SIMILARITY like the nearest
-    and CLOSING_NAME_LEAD ahead of any other (a tie, "Hà Nini" between Hà Nội and Hà Tĩnh, stays as read); a
-    comma is put before the unit when a lower unit precedes it without one. The commune right before a
-    province is likewise given the nearest of that province's communes ("phường Vĩnh Tay" of Hà Nội). On
-    the handwritten declarations of seed 6173 this set right 48 recipients and addresses, none wrong."""
+    nearest to it (`_listed_or_nearest`: "Hà Ni", "Hồ Chí Minha"), when that name is not listed itself
+    (a tie, "Hà Nini" between Hà Nội and Hà Tĩnh, stays as read); the commune right before a province
+    likewise among that province's communes ("phường Vĩnh Tay" of Hà Nội); and the comma put back between
+    a lower unit's name and the closing unit (not in capitals: a printed heading may go without). On the
+    handwritten declarations of seed 6173 this set right 46 recipients and addresses, none wrong."""
     match = CLOSING_UNIT.search(value)
-    if match is None or len(match["name"].split()) > MAX_NAME_WORDS:
+    if match is None:
         return value
     read = match["name"].strip()
     unit = strip_accents(re.sub(r"\s+", " ", match["unit"]).casefold())
-    name = _listed_or_nearest(read, gazetteer().by_unit.get(unit, frozenset()))
-    if name is None:
+    listed_name = _listed_or_nearest(read, gazetteer().by_unit.get(unit, frozenset()))
+    if listed_name is None:
         return value
+    name = read if tone_key(read) == tone_key(listed_name) else _in_case_of(listed_name, read)
     head = value[: match.start()].rstrip()
-    if head and not head.endswith(",") and LOWER_UNITS.search(head.rsplit(",", 1)[-1]):
+    lower = UNIT_AND_NAME_AT_END.search(head)
+    if lower is not None and not value.isupper() and _names_a_unit(lower, listed_name):
         head += ","
     if (commune := CLOSING_COMMUNE.search(head)) is not None:
-        listed = (
-            gazetteer().communes.get(name, {}).get(strip_accents(commune["unit"].casefold()), frozenset())
-        )
-        commune_name = _listed_or_nearest(commune["name"], listed)
-        if commune_name is not None and commune_name != commune["name"]:
-            head = head[: commune.start("name")] + commune_name + head[commune.end("name") :]
+        communes = gazetteer().communes.get(listed_name, {})
+        listed = communes.get(strip_accents(commune["unit"].casefold()), frozenset())
+        spelling = _listed_or_nearest(commune["name"], listed)
+        if spelling is not None and tone_key(spelling) != tone_key(commune["name"]):
+            head = (
+                head[: commune.start("name")]
+                + _in_case_of(spelling, commune["name"])
+                + head[commune.end("name") :]
+            )
     unit_read = value[match.start() : match.start("name")].strip()
-    unit_word = _in_case_of(UNIT_SPELLINGS[unit], match["unit"])
-    if (
-        name == read
-        and head == value[: match.start()].rstrip()
-        and unit_read.casefold() == unit_word.casefold()
-    ):
-        return value
-    return f"{head} {unit_word} {name}{match['end']}".lstrip()
+    unit_word = unit_read
+    if re.sub(r"\s+", " ", unit_read).casefold() != UNIT_SPELLINGS[unit]:
+        unit_word = _in_case_of(UNIT_SPELLINGS[unit], match["unit"])
+    mended = f"{head} {unit_word} {name}{match['end']}".lstrip()
+    return (
+        value
+        if mended == f"{value[: match.start()].rstrip()} {unit_read} {read}{match['end']}".lstrip()
+        else mended
+    )

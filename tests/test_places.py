@@ -60,6 +60,15 @@ def test_names_read_with_wrong_marks_take_the_listed_spelling(read: str, mended:
         "ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI DƯƠNG",  # a listed city, however near Hải Phòng
         "Ủy ban nhân dân Thành phố Hà Nội",  # no lower unit before the city: no comma
         "phường Phú La, Thành phố Hồ Chí Minh",  # as near Phú Lâm as Phú Lợi, …: left as read
+        # From the review: words after the unit's name, a district-level town, foreign and former names
+        "Chuyển hộ khẩu từ xã Tân Phú về Thành phố Hồ Chí Minh",
+        "phường Bến Nghé thuộc Thành phố Hồ Chí Minh",
+        "tỉnh Bình Dương cũ",
+        "thị xã Kim Bảngg, Tỉnh Hà Nam",
+        "Làm việc tại thành phố Cao Hùng",
+        "thành phố Hồng Kông",
+        "tỉnh Cao Lạng",
+        "ỦY BAN NHÂN DÂN QUẬN HOÀNG MAI THÀNH PHỐ HÀ NỘI",
     ],
 )
 def test_listed_names_and_guesses_are_left_as_read(read: str) -> None:
@@ -90,6 +99,13 @@ def test_listed_names_and_guesses_are_left_as_read(read: str) -> None:
             "Số 172/4 đường Mậu Thân, phường Ninh Kiều, Thành phố Cần Thơ",
         ),
         ("phường Cnầu Giấy, Thành phố Hà Nội", "phường Cầu Giấy, Thành phố Hà Nội"),
+        ("CÔNG AN PHƯỜNG VĨNH TAY, THÀNH PHỐ HÀ NI", "CÔNG AN PHƯỜNG VĨNH TUY, THÀNH PHỐ HÀ NỘI"),
+        (
+            "thị trấn Yên Viên, Thành phố Hà Nộ",
+            "thị trấn Yên Viên, Thành phố Hà Nội",
+        ),  # "Yên Viên (Thị trấn)"
+        ("xã Krông Búkk, tỉnh Đắk Lắk", "xã Krông Búk, tỉnh Đắk Lắk"),  # not the listed "KRông Búk"
+        ("phường Gia Viên Thành Phố Hải Phòng", "phường Gia Viên, Thành Phố Hải Phòng"),  # its case kept
     ],
 )
 def test_the_closing_unit_read_with_letters_wrong_takes_the_nearest_listed_name(
