@@ -108,8 +108,13 @@ def _doubted_if_odd(value: str, punctuation: frozenset[str], any_letter: bool = 
     return Normalized(value, True, doubt="odd_characters" if odd else None)
 
 
-# Vowels no Vietnamese syllable doubles, marks aside ("oo" is in "xoong", "uu" in "cứu").
+# Vowels no Vietnamese syllable doubles, marks aside ("oo" is in "xoong", "uu" in "cứu"), but for the "êê"
+# of a few official commune names of the Cơ Tu (La Êê, La Dêê, Bha Lêê).
 DOUBLED_VOWEL = re.compile(r"aa|ee|ii|yy")
+
+
+def _vowel_doubled(word: str) -> bool:
+    return bool(DOUBLED_VOWEL.search(strip_accents(word.casefold()))) and "êê" not in toneless(word)
 
 
 def marks_misread(value: str) -> bool:
@@ -124,10 +129,9 @@ def marks_misread(value: str) -> bool:
             return True
         if not VIETNAMESE_MARKS.intersection(word):
             continue
-        letters = strip_accents(word.casefold())
-        if DOUBLED_VOWEL.search(letters):
+        if _vowel_doubled(word):
             return True
-        syllable = SYLLABLE.fullmatch(letters)
+        syllable = SYLLABLE.fullmatch(strip_accents(word.casefold()))
         stopped = syllable is not None and syllable.group(3) in STOP_CODAS
         if stopped and not word.isupper() and not (tones and tones[0] in STOP_TONES):
             return True
@@ -203,7 +207,8 @@ def vietnamese_syllable(word: str) -> bool:
     decomposed = unicodedata.normalize("NFD", word.casefold())
     tones = [mark for mark in decomposed if mark in TONE_MARKS]
     match = SYLLABLE.fullmatch(strip_accents(word.casefold()))
-    if match is None or len(tones) > 1 or DOUBLED_VOWEL.search(match.group(2)):
+    marked = VIETNAMESE_MARKS.intersection(decomposed) or "đ" in word.casefold()
+    if match is None or len(tones) > 1 or (marked and _vowel_doubled(word)):  # "Lee" may be foreign
         return False
     return match.group(3) not in STOP_CODAS or (bool(tones) and tones[0] in STOP_TONES)
 

@@ -71,7 +71,10 @@ class Model(BaseModel):
 # The code of a stage that raised unexpectedly (flows/dossier.py): the record it leaves may be incomplete.
 STAGE_FAILED = "stage_failed"
 # The review reasons a reviewer's decision on a field leaves (review/corrections.py): the field is settled.
-REVIEWER_REASONS = ("accepted_by_reviewer", "corrected_by_reviewer", "rejected_by_reviewer")
+ACCEPTED_BY_REVIEWER = "accepted_by_reviewer"
+CORRECTED_BY_REVIEWER = "corrected_by_reviewer"
+REJECTED_BY_REVIEWER = "rejected_by_reviewer"
+REVIEWER_REASONS = (ACCEPTED_BY_REVIEWER, CORRECTED_BY_REVIEWER, REJECTED_BY_REVIEWER)
 
 
 class ProcessingError(Model):

@@ -39,7 +39,16 @@ from extractors.normalize import NORMALIZERS, email
 from extractors.templates import TemplateError, load_templates
 from intake import emit
 from intake.config import Settings, get_settings
-from intake.model import REVIEWER_REASONS, DecisionStatus, Document, Dossier, ExtractedField
+from intake.model import (
+    ACCEPTED_BY_REVIEWER,
+    CORRECTED_BY_REVIEWER,
+    REJECTED_BY_REVIEWER,
+    REVIEWER_REASONS,
+    DecisionStatus,
+    Document,
+    Dossier,
+    ExtractedField,
+)
 from intake.privacy import mask_ids
 from intake.storage import KeyNotFoundError, Storage, StorageError
 from validators import validate_dossier, write_slip
@@ -48,7 +57,7 @@ from .audit import AuditEntry, append_audit, audit_key, audit_path
 
 log = logging.getLogger(__name__)
 
-ACCEPTED, CORRECTED, REJECTED = REVIEWER_REASONS
+ACCEPTED, CORRECTED, REJECTED = ACCEPTED_BY_REVIEWER, CORRECTED_BY_REVIEWER, REJECTED_BY_REVIEWER
 SLIP_FORMS = ("CT04", "CT05", "CT06")
 LIST_SEPARATOR = ";"
 

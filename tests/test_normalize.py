@@ -117,7 +117,14 @@ def test_a_name_word_no_syllable_is_spelt_like_is_doubted() -> None:
     # a stray letter; "c" after a level tone; a vowel read twice
     for misread in ("Lê Diệu Trandg", "PHAM NGOC LAN", "Phaạm Văn Kiên"):
         assert n.name(misread).ok and n.name(misread).doubt == "name_spelling_unusual"
-    for spelt in ("Nguyễn Ngọc Quân", "Đặng Thị Bích Hường", "Khuất Quỳnh Uyên", "Giáp Văn Thắng", "Lưu Cứu"):
+    for spelt in (
+        "Nguyễn Ngọc Quân",
+        "Đặng Thị Bích Hường",
+        "Khuất Quỳnh Uyên",
+        "Giáp Văn Thắng",
+        "Lưu Cứu",
+        "Lee Min Ho",
+    ):
         assert n.name(spelt).doubt is None
 
 
@@ -369,6 +376,7 @@ def test_house_numbers_read_with_look_alikes_of_their_digits(
         ("12 Green Street, Sheffield, Vương quốc Anh", None),  # doubled vowels of words without marks
         ("Đăng ký thường trú tại Số 60 (nhà thuê, lâp hô mới)", "odd_characters"),  # "lập": p needs a tone
         ("huyện Krông Pắc, tỉnh Đắk Lắk", None),
+        ("xã La Êê, huyện Nam Giang, tỉnh Quảng Nam", None),  # an official name with a doubled ê
         ("Ủy ban nhân dân quận Ninh Kiều", None),
         ("Số 5 Lê Lợi,Quận 1, tỉnh Bà Rịa-Vũng Tàu", None),  # words joined by punctuation, one tone each
     ],

@@ -420,7 +420,8 @@ def _doubt_fields_read_on(dossier: Any, page_index: int) -> None:
     for document in dossier.documents:
         for found in document.fields.values():
             reasons = found.review_reasons
-            if found.page == page_index and not {PAGE_ILLEGIBLE, *REVIEWER_REASONS}.intersection(reasons):
+            settled = {PAGE_ILLEGIBLE, *REVIEWER_REASONS}.intersection(reasons)
+            if found.page == page_index and found.value is not None and not settled:
                 found.review_reasons = [*found.review_reasons, PAGE_ILLEGIBLE]
                 found.needs_review = True
                 document.needs_review = True
