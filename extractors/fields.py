@@ -1057,6 +1057,50 @@ def _second_read(
     return min(0.99, 1 - (1 - reading.confidence) * (1 - confidence))
 
 
+# A printed date in words ("ngày 15 tháng 6 năm 2018"), as on a certificate's signature line.
+WORDED_DATE = re.compile(r"(?i)ngày\s*\S{1,2}\s*tháng")
+
+
+def _worded_date_reread(
+    context: Context,
+    reading: Reading,
+    item: FieldSpec | ColumnSpec,
+    value: Normalized,
+    engine: OcrEngine | None,
+) -> tuple[Reading, Normalized] | None:
+    """A printed date in words read again from its own crop by both recognisers, taken when both agree on
+    another date. Tesseract reads the italic digits of a whole line less well than of the date alone:
+    "Hà Nội, ngày 15 tháng 6 năm 2018" was read "… 2016" on three certificates of seed 9173 (unflagged), and
+    the date's crop "2018" by both. On that set's 190 typed issue and signing dates in words the two
+    re-reads agreed on another date 4 times, each time the right one, and with the first reading 172 times."""
+    image = context.images.get(reading.page)
+    if (
+        item.normalizer != "date"
+        or engine is None
+        or image is None
+        or reading.from_text_layer
+        or reading.unconfirmed
+        or not WORDED_DATE.search(reading.raw)
+    ):
+        return None
+    box = reading.box
+    pad = (box.y1 - box.y0) * 0.2
+    crop = clipped_crop(image, box.x0 - pad, box.y0 - pad, box.x1 + 4 * pad, box.y1 + pad)
+    if crop is None:
+        return None
+    printed = engine.read_text(crop, primary_only=True)
+    written = engine.read_handwriting(crop)
+    if written is None:
+        return None
+    reads = [(text, confidence, _meaning(item, text)) for text, confidence in (printed, written)]
+    if not all(read.ok for _, _, read in reads) or reads[0][2].value != reads[1][2].value:
+        return None
+    if reads[0][2].value == value.value:
+        return None
+    text, confidence, reread = reads[0]
+    return dataclasses.replace(reading, raw=text, confidence=min(confidence, reads[1][1])), reread
+
+
 # Numbers whose failed reading a second read may repeat (extraction.yaml agreeing_reads_confidence): a
 # digits-only re-read of a printed one, the handwriting re-reads of a handwritten one. A wrong number is the
 # citizen's only when it was surely read.
@@ -1216,6 +1260,8 @@ def extract_fields(
             if reread is not None:
                 reading, value = reread
         value = _listed_spelling(value, item, rules)
+        if value.ok and (reread_date := _worded_date_reread(context, reading, item, value, engine)):
+            reading, value = reread_date
         confidence = reading.confidence
         if not value.ok and (repeated := _printed_number_repeated(context, reading, item, rules, engine)):
             confidence = max(confidence, repeated)

@@ -1380,3 +1380,17 @@ def test_a_tilted_row_of_boxes_is_cut_down_to_them(settings: Settings) -> None:
     readings = _grid_readings(band, settings)
     assert len(readings) == 3  # the band, the boxes with a margin, their inside
     assert "031096461645" in readings[1:]
+
+
+def test_a_printed_date_in_words_is_read_again_from_its_own_crop(
+    templates: TemplateSet, settings: Settings
+) -> None:
+    """Seed 9173 hs_0149: Tesseract read the italic "2018" of the certificate's whole signature line as
+    "2016"; both recognisers read the date's own crop "2018"."""
+    page, images = _page_with_line(
+        "italic_certificate_date.png",
+        "Hà Nội, ngày 15 tháng 6 năm 2016",
+        BoundingBox(x0=351, y0=153, x1=1026, y1=208),
+    )
+    found = extract(templates, DocType.OWNERSHIP_CERTIFICATE, None, [page], images, shared_engine(settings))
+    assert (found["issue_date"].value, found["issue_date"].needs_review) == ("2018-06-15", False)
