@@ -328,3 +328,8 @@ def test_fields_read_on_an_illegible_page_are_flagged(clean_page: Image.Image, s
     assert contract.needs_review and contract.fields["lessor_name"].review_reasons == ["page_illegible"]
     assert contract.fields["lessee_name"].review_reasons == ["accepted_by_reviewer"]  # settled by a person
     assert not declaration.needs_review and declaration.fields["full_name"].review_reasons == []
+    check_legibility(view, [sharp, sharp])  # validated again (after a review): the page is now legible
+    assert (contract.fields["lessor_name"].review_reasons, contract.fields["lessor_name"].needs_review) == (
+        [],
+        False,
+    )

@@ -366,6 +366,7 @@ def check_legibility(view: Any, page_images: list[np.ndarray] | None) -> list[An
     """One illegible_page check per page that fails a legibility threshold."""
     if not page_images:
         return []
+    _clear_page_doubts(view.dossier)  # validation runs again after a review: pages are measured anew
     config = view.rules.legibility
     texts = view.rules.decision.get("illegible_why", {})
     edge_names = view.rules.decision.get("edge_names", {})
@@ -411,6 +412,14 @@ def check_legibility(view: Any, page_images: list[np.ndarray] | None) -> list[An
 
 
 PAGE_ILLEGIBLE = "page_illegible"
+
+
+def _clear_page_doubts(dossier: Any) -> None:
+    for document in dossier.documents:
+        for found in document.fields.values():
+            if PAGE_ILLEGIBLE in found.review_reasons:
+                found.review_reasons = [reason for reason in found.review_reasons if reason != PAGE_ILLEGIBLE]
+                found.needs_review = bool(found.review_reasons)
 
 
 def _doubt_fields_read_on(dossier: Any, page_index: int) -> None:
