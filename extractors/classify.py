@@ -123,7 +123,7 @@ def detect_version(page: Page, template: DocumentTemplate) -> str | None:
             for number, year in re.findall(template.version.pattern, line.text, flags=re.IGNORECASE):
                 # Digits split by a space are one number ("1 16/2026"), unless the first belongs to the
                 # word before ("CT01 66/2023").
-                number = number.translate(ONE_LOOKALIKES)
+                number = number.translate(ONE_LOOKALIKES).replace(".", "")
                 for digits in dict.fromkeys((number.replace(" ", ""), number.split()[-1])):
                     if digits.isdigit() and (candidate := f"{int(digits)}/{year}") in known:
                         return candidate

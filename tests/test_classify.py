@@ -100,6 +100,7 @@ def classify(templates, pages: list[Page]):
         ("I I6/2026/TT-BCA", "116/2026"),
         ("L16/2026/TT-BCA", "116/2026"),  # matched ignoring case: it raised in int() (seed 1357 hs_0033)
         ("i16/2026/TT-BCA", "116/2026"),
+        ("5.3/2025/TT-BCA", "53/2025"),  # a speck between the digits (seed 9173 hs_0056)
     ],
 )
 def test_ct01_version_comes_from_the_header(templates, circular: str, version: str) -> None:
