@@ -132,10 +132,14 @@ def marks_misread(value: str) -> bool:
         if _vowel_doubled(word):
             return True
         syllable = SYLLABLE.fullmatch(strip_accents(word.casefold()))
-        stopped = syllable is not None and syllable.group(3) in STOP_CODAS
-        if stopped and not word.isupper() and not (tones and tones[0] in STOP_TONES):
+        if syllable is not None and not word.isupper() and not _tone_fits_coda(syllable.group(3), tones):
             return True
     return False
+
+
+def _tone_fits_coda(coda: str | None, tones: list[str]) -> bool:
+    """A syllable closed by p, t, c or ch carries the sắc or nặng tone; any other, any tone or none."""
+    return coda not in STOP_CODAS or (bool(tones) and tones[0] in STOP_TONES)
 
 
 def odd_characters(value: str, punctuation: frozenset[str], any_letter: bool = False) -> bool:
@@ -210,7 +214,7 @@ def vietnamese_syllable(word: str) -> bool:
     marked = VIETNAMESE_MARKS.intersection(decomposed) or "đ" in word.casefold()
     if match is None or len(tones) > 1 or (marked and _vowel_doubled(word)):  # "Lee" may be foreign
         return False
-    return match.group(3) not in STOP_CODAS or (bool(tones) and tones[0] in STOP_TONES)
+    return _tone_fits_coda(match.group(3), tones)
 
 
 # Leaders after a name with what the line went on to: the next field's number or first letter, read with it

@@ -275,13 +275,9 @@ def _listed_or_nearest(read: str, listed: frozenset[str]) -> str | None:
     return scored[0][1]
 
 
-def _names_a_unit(lower: re.Match[str], province: str) -> bool:
-    """Whether a lower unit's words before the closing unit are its name: a listed name, or one of the
-    province's communes read with a slip ("phường Vĩnh Tay"), not "xã Tân Phú về"."""
-    if tone_key(lower[2]) in gazetteer().known:
-        return True
-    communes = gazetteer().communes.get(province, {}).get(strip_accents(lower[1].casefold()), frozenset())
-    return _listed_or_nearest(lower[2], communes) is not None
+def _communes(province: str, unit: str) -> frozenset[str]:
+    """The listed names of a province's communes of one unit ("phường", "xã", "thị trấn")."""
+    return gazetteer().communes.get(province, {}).get(strip_accents(unit.casefold()), frozenset())
 
 
 def snap_closing_unit(value: str) -> str:
@@ -300,14 +296,18 @@ def snap_closing_unit(value: str) -> str:
     if listed_name is None:
         return value
     name = read if tone_key(read) == tone_key(listed_name) else _in_case_of(listed_name, read)
-    head = value[: match.start()].rstrip()
+    read_head = head = value[: match.start()].rstrip()
     lower = UNIT_AND_NAME_AT_END.search(head)
-    if lower is not None and not value.isupper() and _names_a_unit(lower, listed_name):
+    # The lower unit's words are its name (listed, or a slip of a commune's: "phường Vĩnh Tay"), not
+    # "xã Tân Phú về".
+    if (
+        lower is not None
+        and not value.isupper()
+        and _listed_or_nearest(lower[2], _communes(listed_name, lower[1])) is not None
+    ):
         head += ","
     if (commune := CLOSING_COMMUNE.search(head)) is not None:
-        communes = gazetteer().communes.get(listed_name, {})
-        listed = communes.get(strip_accents(commune["unit"].casefold()), frozenset())
-        spelling = _listed_or_nearest(commune["name"], listed)
+        spelling = _listed_or_nearest(commune["name"], _communes(listed_name, commune["unit"]))
         if spelling is not None and tone_key(spelling) != tone_key(commune["name"]):
             head = (
                 head[: commune.start("name")]
@@ -318,9 +318,6 @@ def snap_closing_unit(value: str) -> str:
     unit_word = unit_read
     if re.sub(r"\s+", " ", unit_read).casefold() != UNIT_SPELLINGS[unit]:
         unit_word = _in_case_of(UNIT_SPELLINGS[unit], match["unit"])
-    mended = f"{head} {unit_word} {name}{match['end']}".lstrip()
-    return (
-        value
-        if mended == f"{value[: match.start()].rstrip()} {unit_read} {read}{match['end']}".lstrip()
-        else mended
-    )
+    if (head, unit_word, name) == (read_head, unit_read, read):
+        return value
+    return f"{head} {unit_word} {name}{match['end']}".lstrip()
