@@ -50,7 +50,8 @@ from .templates import (
 # Leaders, then a footnote mark however it was read ("(1)", "l)", "(Q2)", "()", "i(2)" after a label read
 # short of its last letter), then a label's tail ("h:").
 LEADING_NOISE = re.compile(r"^[^\w(+]*(?:(?:\w(?=\())?\(?\w{0,3}\)[^\w(+]*)?(?:\w{1,2}\s*:\s*)?")
-PLACE_NAME_NORMALIZERS = ("text", "address")  # free text that may hold an address, mended by the gazetteer
+# Free text that may hold an address (a workplace too), mended by the gazetteer.
+PLACE_NAME_NORMALIZERS = ("text", "address", "occupation")
 VOCABULARY_SHORT_WORD = 4  # letters; up to this length one slip is allowed, beyond it two
 # "ngày … tháng" however the blanks between were read ("ngày. .tháng", "ngày 05 tháng", "ngày I tháng"), on
 # text without tone marks ("thắng", "ngàn"): a signature's date.

@@ -629,6 +629,22 @@ def foreign_text(raw: str) -> Normalized:
     return text(raw, any_letter=True)
 
 
+# An occupation is named in words ("Lái xe", "Công nhân, Công ty May 10"): one whose name, before any
+# workplace, holds a digit or fewer than three letters ("4 xe", "xe" for a handwritten "Lái xe") was misread.
+OCCUPATION_MIN_LETTERS = 3
+
+
+def occupation(raw: str) -> Normalized:
+    """An occupation and workplace as written, as `text`; doubted when the occupation itself is no word."""
+    value = text(raw)
+    if not value.ok or value.doubt:
+        return value
+    named = str(value.value).split(",")[0]
+    if re.search(r"\d", named) or sum(char.isalpha() for char in named) < OCCUPATION_MIN_LETTERS:
+        return dataclasses.replace(value, doubt="occupation_unusual")
+    return value
+
+
 # A notarisation or certification number: "4325, quyển số 07/2026 TP/CC-SCC/HĐGD". Its number may be read
 # split ("2 764") or set off from its comma ("4325 ,"), and "quyển" (book) as "quyền" or "quyến".
 REGISTER_NUMBER = re.compile(r"^(\d[\d ]*\d|\d)\s*,\s*quy\w{1,2}n\s+số\s+", re.IGNORECASE)
@@ -670,4 +686,5 @@ NORMALIZERS: dict[str, Callable[[str], Normalized]] = {
     "boolean": boolean,
     "register_number": register_number,
     "foreign_text": foreign_text,
+    "occupation": occupation,
 }

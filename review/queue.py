@@ -51,6 +51,7 @@ REASON_LABELS: dict[str, str] = {
     "name_marks_guessed": "Dấu của tên được sửa theo tên thông dụng (có thể đọc sai dấu), cần đối chiếu",
     "place_name_mended": "Tên đơn vị hành chính được sửa dấu theo danh mục, cần đối chiếu",
     "odd_characters": "Có ký tự lạ (có thể đọc sai)",
+    "occupation_unusual": "Nghề nghiệp có chữ số hoặc quá ngắn (có thể đọc sai)",
     "email_cleaned": "Đã bỏ ký tự lạ trong email",
     "language_unclear": "Chưa rõ ngôn ngữ của giấy tờ",
     "document_type_unclear": "Chưa rõ loại giấy tờ",

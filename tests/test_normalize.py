@@ -386,6 +386,23 @@ def test_free_text_with_a_character_no_vietnamese_text_holds_is_doubted(raw: str
 
 
 @pytest.mark.parametrize(
+    ("raw", "doubt"),
+    [
+        ("Lái xe", None),
+        ("Công nhân, Công ty May 10", None),  # digits in the workplace are written so
+        ("Y tá", None),
+        ("4 xe", "occupation_unusual"),  # a handwritten "Lái xe" with its first word misread
+        ("xe", "occupation_unusual"),  # or lost
+        ("Kỹ sư xây dựng", None),
+        ("Giáo viên (4ø", "odd_characters"),  # odd characters are doubted as in any text
+    ],
+)
+def test_an_occupation_that_is_no_word_is_doubted(raw: str, doubt: str | None) -> None:
+    assert n.occupation(raw).doubt == doubt
+    assert n.occupation(raw).ok
+
+
+@pytest.mark.parametrize(
     ("raw", "expected"),
     [
         ("2233, quyền số 01/2026 TP/CC-SCC/HĐGD", "2233, quyển số 01/2026 TP/CC-SCC/HĐGD"),

@@ -72,6 +72,7 @@ READING_DOUBTS = frozenset(
         "name_spelling_unusual",
         "name_marks_guessed",
         "odd_characters",
+        "occupation_unusual",
         "address_digits_guessed",
         "place_name_mended",
         "email_cleaned",
