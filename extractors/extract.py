@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from functools import partial
+from zoneinfo import ZoneInfo
 
 import numpy as np
 
@@ -38,6 +39,7 @@ def extract_dossier(dossier: Dossier, images: list[np.ndarray], settings: Settin
     templates = load_templates(settings.templates_dir)
     engine = _engine(settings)
     unsure_before = {document.index: document.needs_review for document in dossier.documents}
+    received_year = _received_year(dossier, ZoneInfo(templates.timezone))
     for document in dossier.documents:
         foreign: dict[str, ExtractedField] = {}
         if document.doc_type == DocType.OTHER and document.pages:
@@ -64,9 +66,7 @@ def extract_dossier(dossier: Dossier, images: list[np.ndarray], settings: Settin
                 fields[key] = reread_member_birth_data(
                     found, dossier.pages, page_images, templates.extraction, engine
                 )
-        settle_of_age(
-            fields, dossier.pages, page_images, templates.extraction, engine, _received_year(dossier)
-        )
+        settle_of_age(fields, dossier.pages, page_images, templates.extraction, engine, received_year)
         if document.doc_type in SEAL_DOCUMENTS:
             found = [marks.red_seal_present(page_images[i]) for i in document.pages if i in page_images]
             known = [value for value in found if value is not None]
@@ -105,9 +105,11 @@ def _digit_boxes(templates: TemplateSet, document: Document, key: str) -> int | 
     return spec.digit_boxes if spec else None
 
 
-def _received_year(dossier: Dossier) -> int:
+def _received_year(dossier: Dossier, timezone: ZoneInfo) -> int:
+    """The year the office received the dossier in, on the office's clock (a naive time is the office's)."""
     received = dossier.meta.received_at or dossier.started_at or datetime.now(UTC)
-    return received.year
+    local = received.replace(tzinfo=timezone) if received.tzinfo is None else received.astimezone(timezone)
+    return local.year
 
 
 def _procedure_from_declaration(dossier: Dossier, request_types: list[RequestType]) -> None:

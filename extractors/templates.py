@@ -302,6 +302,8 @@ class TemplateSet(BaseModel):
     classification: ClassificationRules
     extraction: ExtractionRules
     request_types: list[RequestType]
+    # The office's time zone (calendar.yaml): the year a dossier is received in is the office's year.
+    timezone: str = "Asia/Ho_Chi_Minh"
 
     def document(self, doc_type: DocType) -> DocumentTemplate | None:
         return next((item for item in self.documents if item.doc_type == doc_type), None)
@@ -350,6 +352,7 @@ def load_templates(templates_dir: Path) -> TemplateSet:
                 RequestType.model_validate(item)
                 for item in _read_yaml(templates_dir / "request_types.yaml")["request_types"]
             ],
+            timezone=str(_read_yaml(templates_dir / "calendar.yaml").get("timezone", "Asia/Ho_Chi_Minh")),
         )
     except (ValueError, KeyError) as exc:
         raise TemplateError(f"{templates_dir}: {exc}") from exc

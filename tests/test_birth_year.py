@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import numpy as np
 import pytest
 from helpers import hand_line
@@ -14,10 +17,11 @@ from extractors.birth_year import (
     settle_of_age,
     sex_from_id,
 )
+from extractors.extract import _received_year
 from extractors.ocr import shared_engine
 from extractors.templates import load_templates
 from intake.config import Settings
-from intake.model import BoundingBox, ExtractedField, Page
+from intake.model import BoundingBox, Dossier, DossierMeta, ExtractedField, Page
 
 ID_OF_1989 = "001089123456"  # born in the 1900s (4th digit 0), in '89
 
@@ -208,3 +212,19 @@ def test_a_sex_is_not_taken_from_an_id_that_agrees_with_the_date_by_construction
     }
     sex_from_id(fields)
     assert fields["gender"].value == "5"
+
+
+@pytest.mark.parametrize(
+    ("received_at", "year"),
+    [
+        ("2026-12-31T18:00:00+00:00", 2027),  # 01:00 on New Year's Day in Hà Nội
+        ("2026-12-31T16:00:00+00:00", 2026),
+        ("2026-12-31T23:30:00", 2026),  # a time without a zone is the office's
+    ],
+)
+def test_the_year_of_receipt_is_the_offices_year(received_at: str, year: int) -> None:
+    dossier = Dossier(
+        dossier_id="0" * 64, name="hs", meta=DossierMeta(received_at=datetime.fromisoformat(received_at))
+    )
+    timezone = ZoneInfo(load_templates(Settings().templates_dir).timezone)
+    assert _received_year(dossier, timezone) == year
