@@ -26,7 +26,6 @@ from intake.model import STAGE_FAILED, Dossier, DossierOutcome, Page, Processing
 from intake.progress import reporter
 from intake.storage import Storage, StorageError, open_storage
 from validators import validate_dossier, write_slip
-from validators.quality import measure
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -51,8 +50,6 @@ def pages_task(dossier: Dossier, ingested: list[IngestedFile], settings: Setting
             continue
         for page_image in add_pages(dossier, item.source, item.data, options):
             images.append(page_image.image)
-    for page, image in zip(dossier.pages, images, strict=True):
-        page.quality = measure(image, page.quality)
     return images
 
 

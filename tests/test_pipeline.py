@@ -109,7 +109,10 @@ def test_dossier_metadata_and_page_facts_are_recorded(processed, sample_batch: P
             assert record["meta_source"] == "dossier.json"
         for page in record["pages"]:
             assert page["lines"], (dossier_input.name, page["file"], page["file_page"])
-            assert page["quality"]["dpi"] and page["quality"]["sharpness"] is not None
+            assert page["quality"]["dpi"]
+            # Legibility measures scans and photos; a born-digital page has nothing to be blurred.
+            measured = page["kind"] != "born_digital_pdf"
+            assert (page["quality"]["sharpness"] is not None) == measured, page["kind"]
             assert Path(page["image_uri"].removeprefix("file://")).is_file()
             assert page["ocr_engine"] in {"paddle-tesseract", "text_layer"}
 
