@@ -1290,6 +1290,33 @@ def _header_ratio(line: Line, header: str) -> float:
     return max(printed, fuzz.partial_ratio(line.bare.strip(), _bare(header)))
 
 
+# Below its headers, the band searched for a table's column rules reaches this many header heights down
+# (into the first member row, which is ruled whether filled in or not).
+RULE_BAND_BELOW = 1.0
+
+
+def _column_bounds(
+    image: np.ndarray | None, order: list[str], centres: dict[str, float], top: float, bottom: float
+) -> list[float]:
+    """Where each column of a ruled table ends and the next begins: the ruled line between their headers,
+    or, where none is found, halfway between the headers' centres. Halfway alone puts a short name written
+    at the left of its wide column ("Vũ Thị Mai") into the narrow number column before it."""
+    halfway = [(centres[a] + centres[b]) / 2 for a, b in pairwise(order)]
+    height = bottom - top
+    band = None
+    if image is not None and height > 0:
+        left, right = centres[order[0]] - 2 * height, centres[order[-1]] + 2 * height
+        band = clipped_crop(image, left, top, right, bottom + RULE_BAND_BELOW * height)
+    if band is None:
+        return halfway
+    rules = [max(0.0, left) + x for x in marks.vertical_rules(band)]
+    bounds = []
+    for (a, b), middle in zip(pairwise(order), halfway, strict=True):
+        between = [x for x in rules if centres[a] < x < centres[b]]
+        bounds.append(min(between, key=lambda x: abs(x - middle)) if between else middle)
+    return bounds
+
+
 def extract_table(
     context: Context, table: TableSpec, rules: ExtractionRules, engine: OcrEngine | None = None
 ) -> ExtractedField | None:
@@ -1341,7 +1368,8 @@ def extract_table(
     if len(centres) < 2:
         return None
     order = sorted(centres, key=centres.get)
-    bounds = [(centres[a] + centres[b]) / 2 for a, b in pairwise(order)]
+    header_top = min(lines[i].box.y0 for i in used)
+    bounds = _column_bounds(context.images.get(title.page), order, centres, header_top, header_bottom)
     end_keys = [marker.lower() for marker in table.end_markers]
     below_header = [
         line

@@ -118,6 +118,19 @@ def box_grid_columns(
     return None
 
 
+# Pixel columns over which a vertical rule of a slightly tilted table is counted (a photo's page).
+RULE_STEP_COLUMNS = 5
+
+
+def vertical_rules(band: np.ndarray, share: float = 0.8) -> list[int]:
+    """The x positions of the vertical rules crossing at least `share` of the band's height (a table's
+    column rules through its header row); letters are far shorter."""
+    ink = cv2.threshold(grayscale(band), 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+    ink = cv2.dilate(ink, np.ones((1, RULE_STEP_COLUMNS), np.uint8))
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, int(band.shape[0] * share))))
+    return _stroke_borders(np.flatnonzero(cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel).sum(axis=0) > 0))
+
+
 @dataclass
 class DigitGrid:
     """A row of digit boxes with its borders and ruled lines painted out, cut from its first border to its

@@ -286,6 +286,20 @@ def test_household_members_table(templates: TemplateSet) -> None:
     ]
 
 
+def test_a_short_name_at_the_left_of_its_column_is_placed_by_the_ruled_lines(templates: TemplateSet) -> None:
+    # "|Vũ An" is centred left of halfway between the "TT" and the name headers: only the rule between the
+    # two columns tells that it is the member's name and not the row's number.
+    rows = [("|Vũ An", 336, 1565) if row[0] == "|Trần Duy Việt" else row for row in MEMBER_ROWS]
+    image = np.full((2000, 2480, 3), 238, dtype=np.uint8)
+    for x in (230, 330, 890, 1190, 1390, 1880, 2300):
+        image[1430:1720, x - 1 : x + 2] = 20
+    for y in (1430, 1550, 1640, 1720):
+        image[y - 1 : y + 2, 230:2300] = 20
+    fields = extract(templates, DocType.CT01, "66/2023", [make_page(rows)], {0: image})
+    assert fields["household_members"].value[0]["full_name"] == "Vũ An"
+    assert "table_rows_unread" not in fields["household_members"].review_reasons
+
+
 def test_consent_blocks_from_names_and_vneid(templates: TemplateSet) -> None:
     rows: list[Row] = [
         *CT01_ROWS,
