@@ -20,6 +20,7 @@ from extractors.fields import (
     Reading,
     RereadCrops,
     _clean_value,
+    _digit_grid_reading,
     _locate_short,
     _printed_number_repeated,
     _reread_value,
@@ -797,6 +798,22 @@ def test_a_row_of_boxes_with_faint_end_borders_is_placed_on_its_boxes(settings: 
     dark_background = np.full((band.shape[0], 80), 40, np.uint8)  # the photo's edge, as the band reaches it
     band = np.hstack([band, np.full((band.shape[0], 300), 225, np.uint8), dark_background])
     assert "040193267275" in _grid_readings(band, settings)
+
+
+def test_handwritten_boxes_tesseract_reads_surely_but_wrongly_take_the_handwriting_reading(
+    settings: Settings,
+) -> None:
+    """Seed 3571 hs_0068: Tesseract read the handwritten "077184804854" as "077184804861" at 0.93, and the
+    ID went out unflagged. The handwriting model reads it right and finds Tesseract's digits far behind."""
+    band = cv2.imread(str(DATA / "handwritten_boxes_read_surely_wrong.png"), cv2.IMREAD_GRAYSCALE)
+    grid = marks.digit_grid(band, 12, band.shape[0] / 1.7)
+    assert grid is not None
+    engine = shared_engine(settings)
+    borders = [x - grid.borders[0] for x in grid.borders]
+    first, confidence = engine.read_text(grid.crops[1], charset=DIGITS, primary_only=True)
+    assert (first, confidence >= 0.9) == ("077184804861", True)  # the sure misreading
+    digits, _, unconfirmed = _digit_grid_reading(grid.crops[1], borders, engine, 12)
+    assert (digits, unconfirmed) == ("077184804854", True)  # a person, or another paper, confirms it
 
 
 def test_a_value_on_the_same_form_does_not_confirm_another(templates: TemplateSet) -> None:
