@@ -25,6 +25,7 @@ from intake.personal_id import id_birth_data
 from . import marks
 from .classify import match_text
 from .normalize import (
+    AREA_TOKEN,
     COMMON_MAIL_DOMAINS,
     NORMALIZERS,
     Normalized,
@@ -1139,6 +1140,62 @@ def _worded_date_reread(
     return dataclasses.replace(reading, raw=text, confidence=min(confidence, reads[1][1])), reread
 
 
+# Printed values whose number fails for a look-alike of a digit inside it ("1§,5 m²") that are read again.
+LOOKALIKE_REREAD = ("area",)
+
+
+def _lookalike_reread(
+    context: Context,
+    reading: Reading,
+    item: FieldSpec | ColumnSpec,
+    value: Normalized,
+    engine: OcrEngine | None,
+) -> tuple[Reading, Normalized] | None:
+    """A printed number that fails its format, read again from its own crop by both recognisers limited to
+    its characters. Taken when both read the same number, as long as the first reading's and holding its
+    digits and separators where it has them (only the look-alikes change: "1§,5" → "18,5"), and it is
+    valid. Seed 3571 hs_0167: the contract's area failed, and its floor-area proof with it."""
+    image = context.images.get(reading.page)
+    first = AREA_TOKEN.search(clean_text(reading.raw))
+    if (
+        value.ok
+        or item.normalizer not in LOOKALIKE_REREAD
+        or first is None
+        or engine is None
+        or image is None
+        or reading.from_text_layer
+        or reading.unconfirmed
+        or (crop := _value_crop(image, reading.box)) is None
+    ):
+        return None
+    charset = CHARSETS[item.normalizer]
+    printed = engine.read_text(crop, charset=charset, primary_only=True)
+    written = engine.read_handwriting(crop, charset=charset)
+    if written is None:
+        return None
+    numbers = [_number_like(first.group(0), text) for text, _ in (printed, written)]
+    if None in numbers or numbers[0] != numbers[1]:
+        return None
+    reread = _meaning(item, str(numbers[0]))
+    if not reread.ok:
+        return None
+    # Limited to a number's characters, the rest of the crop reads as noise and the reads' confidence is
+    # low; the two agreeing with each other and with the first reading's digits is the evidence.
+    return dataclasses.replace(reading, raw=printed[0]), reread
+
+
+def _number_like(as_read: str, text: str) -> str | None:
+    """The first number in `text` that is `as_read` with only its characters other than digits and
+    separators changed (the look-alikes); the crop may hold the label's end and other numbers too."""
+    for number in AREA_TOKEN.finditer(text):
+        found = number.group(0)
+        if len(found) == len(as_read) and all(
+            a == b for a, b in zip(as_read, found, strict=True) if a.isdigit() or a in ".,"
+        ):
+            return found
+    return None
+
+
 # Numbers whose failed reading a second read may repeat (extraction.yaml agreeing_reads_confidence): a
 # digits-only re-read of a printed one, the handwriting re-reads of a handwritten one. A wrong number is the
 # citizen's only when it was surely read.
@@ -1294,7 +1351,11 @@ def extract_fields(
             elif reread is not None and _surely_one_short(reading, item, value, rules):
                 # The crops run on into the dotted leaders, read as a last digit ("072009523" + "0").
                 reread = None
-            reread = reread or _email_by_domain(context, reading, item, rules, engine)
+            reread = (
+                reread
+                or _email_by_domain(context, reading, item, rules, engine)
+                or _lookalike_reread(context, reading, item, value, engine)
+            )
             if reread is not None:
                 reading, value = reread
         value = _listed_spelling(value, item, rules)

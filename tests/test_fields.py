@@ -1413,6 +1413,21 @@ def test_a_tilted_row_of_boxes_is_cut_down_to_them(settings: Settings) -> None:
     assert "031096461645" in readings[1:]
 
 
+def test_a_printed_area_with_a_look_alike_for_a_digit_is_read_again(
+    templates: TemplateSet, settings: Settings
+) -> None:
+    """Seed 3571 hs_0167: the contract's "18,5 m²" read "1§,5 m”", which failed, and with it the proof of
+    floor area. Both recognisers read the value's crop "18,5", the first reading's digits where it has any."""
+    page, images = _page_with_line(
+        "printed_area_lookalike.png",
+        "Diện tích sử dụng: 1§,5 m”; gồm 01 phòng ngủ, 01 phòng khách, bếp và khu vệ sinh, cùng các"
+        " trang thiết",
+        BoundingBox(x0=212, y0=120, x1=2207, y1=180),
+    )
+    found = extract(templates, DocType.RENTAL_CONTRACT, None, [page], images, shared_engine(settings))
+    assert (found["area_m2"].value, found["area_m2"].needs_review) == (18.5, False)
+
+
 def test_a_printed_date_in_words_is_read_again_from_its_own_crop(
     templates: TemplateSet, settings: Settings
 ) -> None:
