@@ -312,7 +312,12 @@ def test_fields_read_on_an_illegible_page_are_flagged(clean_page: Image.Image, s
 
     rules = load_rules(settings.templates_dir)
     name = "Lương Minh Huyền"
-    dossier = make_dossier([("ct01", {"full_name": name}), ("rental_contract", {"lessor_name": name})])
+    dossier = make_dossier(
+        [
+            ("ct01", {"full_name": name, "consent_guardian": False}),
+            ("rental_contract", {"lessor_name": name, "notarized": False}),
+        ]
+    )
     sharp, dpi = _degraded(clean_page, "clean")
     blurred, _ = _degraded(clean_page, "blur_heavy")
     dossier.pages[0] = page_for(sharp, dpi, index=0, name="ct01.png").model_copy(update={"document": 0})
@@ -327,7 +332,10 @@ def test_fields_read_on_an_illegible_page_are_flagged(clean_page: Image.Image, s
     check_legibility(view, [sharp, blurred])
     assert contract.needs_review and contract.fields["lessor_name"].review_reasons == ["page_illegible"]
     assert contract.fields["lessee_name"].review_reasons == ["accepted_by_reviewer"]  # settled by a person
+    # No notary's block found: it may be on the page that cannot be read.
+    assert contract.fields["notarized"].review_reasons == ["page_illegible"]
     assert not declaration.needs_review and declaration.fields["full_name"].review_reasons == []
+    assert declaration.fields["consent_guardian"].review_reasons == []  # the declaration's page is legible
     check_legibility(view, [sharp, sharp])  # validated again (after a review): the page is now legible
     assert (contract.fields["lessor_name"].review_reasons, contract.fields["lessor_name"].needs_review) == (
         [],

@@ -425,12 +425,15 @@ def _clear_page_doubts(dossier: Any) -> None:
 def _doubt_fields_read_on(dossier: Any, page_index: int) -> None:
     """Flag for review every field read on an illegible page: however surely each was read, the labels
     around it may not have been ("Ốn:" for "Ông:" put the lessee's name in the lessor's place, seed 6173
-    hs_0097, unflagged). A field a reviewer has settled stays so."""
+    hs_0097, unflagged). So is a mark not found on a paper holding the page (`notarized` false: the
+    notary's page was the one cut off, seed 3571 hs_0100). A field a reviewer has settled stays so."""
     for document in dossier.documents:
         for found in document.fields.values():
             reasons = found.review_reasons
             settled = {PAGE_ILLEGIBLE, *REVIEWER_REASONS}.intersection(reasons)
-            if found.page == page_index and found.value is not None and not settled:
+            read_there = found.page == page_index and found.value is not None
+            not_found_there = found.page is None and found.value is False and page_index in document.pages
+            if (read_there or not_found_there) and not settled:
                 found.review_reasons = [*found.review_reasons, PAGE_ILLEGIBLE]
                 found.needs_review = True
                 document.needs_review = True
