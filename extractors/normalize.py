@@ -76,7 +76,11 @@ LOOKALIKE_LETTERS = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
 
 def clean_text(raw: str) -> str:
     joined = " ".join(raw.replace("\u00a0", " ").translate(LOOKALIKE_LETTERS).split())
+    joined = DOUBLED_COMMA.sub(",", joined)  # a speck after a comma read as another: "Vĩnh Tuy,, Thành phố"
     return nfc(joined).strip(" .:;,-_…'\"`‘’“”")
+
+
+DOUBLED_COMMA = re.compile(r",(?:\s*,)+")
 
 
 def digits_only(raw: str) -> str:

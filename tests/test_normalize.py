@@ -385,6 +385,12 @@ def test_free_text_with_a_character_no_vietnamese_text_holds_is_doubted(raw: str
     assert n.text(raw) == n.Normalized(raw, True, doubt=doubt)
 
 
+def test_a_comma_read_twice_is_one() -> None:
+    value = "phường Vĩnh Tuy, Thành phố Hà Nội"
+    assert n.text("phường Vĩnh Tuy,, Thành phố Hà Nội") == n.Normalized(value, True)
+    assert n.address("phường Vĩnh Tuy, , Thành phố Hà Nội") == n.Normalized(value, True)
+
+
 @pytest.mark.parametrize(
     ("raw", "doubt"),
     [
