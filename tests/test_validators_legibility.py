@@ -315,7 +315,7 @@ def test_fields_read_on_an_illegible_page_are_flagged(clean_page: Image.Image, s
     dossier = make_dossier(
         [
             ("ct01", {"full_name": name, "consent_guardian": False}),
-            ("rental_contract", {"lessor_name": name, "notarized": False}),
+            ("rental_contract", {"lessor_name": name, "notarized": False, "foreign_issued": False}),
         ]
     )
     sharp, dpi = _degraded(clean_page, "clean")
@@ -334,6 +334,7 @@ def test_fields_read_on_an_illegible_page_are_flagged(clean_page: Image.Image, s
     assert contract.fields["lessee_name"].review_reasons == ["accepted_by_reviewer"]  # settled by a person
     # No notary's block found: it may be on the page that cannot be read.
     assert contract.fields["notarized"].review_reasons == ["page_illegible"]
+    assert contract.fields["foreign_issued"].review_reasons == []  # not a mark looked for on its pages
     assert not declaration.needs_review and declaration.fields["full_name"].review_reasons == []
     assert declaration.fields["consent_guardian"].review_reasons == []  # the declaration's page is legible
     check_legibility(view, [sharp, sharp])  # validated again (after a review): the page is now legible

@@ -407,7 +407,7 @@ def check_legibility(view: Any, page_images: list[np.ndarray] | None) -> list[An
                     why=_why(measures, texts, edge_names),
                 ).model_copy(update={"page": page.index})
             )
-            _doubt_fields_read_on(view.dossier, page.index)
+            _doubt_fields_read_on(view.dossier, page.index, config.get("marks_on_any_page", []))
     return checks
 
 
@@ -422,17 +422,20 @@ def _clear_page_doubts(dossier: Any) -> None:
                 found.needs_review = bool(found.review_reasons)
 
 
-def _doubt_fields_read_on(dossier: Any, page_index: int) -> None:
+def _doubt_fields_read_on(dossier: Any, page_index: int, marks_on_any_page: list[str]) -> None:
     """Flag for review every field read on an illegible page: however surely each was read, the labels
     around it may not have been ("Ốn:" for "Ông:" put the lessee's name in the lessor's place, seed 6173
-    hs_0097, unflagged). So is a mark not found on a paper holding the page (`notarized` false: the
-    notary's page was the one cut off, seed 3571 hs_0100). A field a reviewer has settled stays so."""
+    hs_0097, unflagged). So is a mark looked for on every page of a paper that holds the page, and not
+    found (`notarized` false: the notary's page was the one cut off, seed 3571 hs_0100). A field a
+    reviewer has settled stays so."""
     for document in dossier.documents:
-        for found in document.fields.values():
+        for key, found in document.fields.items():
             reasons = found.review_reasons
             settled = {PAGE_ILLEGIBLE, *REVIEWER_REASONS}.intersection(reasons)
             read_there = found.page == page_index and found.value is not None
-            not_found_there = found.page is None and found.value is False and page_index in document.pages
+            not_found_there = (
+                key in marks_on_any_page and found.value is False and page_index in document.pages
+            )
             if (read_there or not_found_there) and not settled:
                 found.review_reasons = [*found.review_reasons, PAGE_ILLEGIBLE]
                 found.needs_review = True
