@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from intake.config import Settings
-from intake.model import DocType, Document, Dossier, ExtractedField, Procedure
+from intake.model import DocType, Document, Dossier, ExtractedField, Procedure, on_clock
 
 from . import marks
 from .birth_year import (
@@ -106,10 +106,8 @@ def _digit_boxes(templates: TemplateSet, document: Document, key: str) -> int | 
 
 
 def _received_year(dossier: Dossier, timezone: ZoneInfo) -> int:
-    """The year the office received the dossier in, on the office's clock (a naive time is the office's)."""
-    received = dossier.meta.received_at or dossier.started_at or datetime.now(UTC)
-    local = received.replace(tzinfo=timezone) if received.tzinfo is None else received.astimezone(timezone)
-    return local.year
+    """The year the office received the dossier in, on the office's clock."""
+    return on_clock(dossier.meta.received_at or dossier.started_at or datetime.now(UTC), timezone).year
 
 
 def _procedure_from_declaration(dossier: Dossier, request_types: list[RequestType]) -> None:

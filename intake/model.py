@@ -7,7 +7,7 @@ was working on and sets its status, and later stages skip what they cannot use.
 from __future__ import annotations
 
 import unicodedata
-from datetime import datetime
+from datetime import datetime, tzinfo
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -119,6 +119,11 @@ class DossierMeta(Model):
     procedure: Procedure | None = None
     channel: Channel = Channel.COUNTER
     received_at: datetime | None = None
+
+
+def on_clock(moment: datetime, zone: tzinfo) -> datetime:
+    """`moment` on the clock of `zone` (the office's); a time given without a zone is already the office's."""
+    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
 
 
 class SourceFile(Model):

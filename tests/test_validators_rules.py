@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from test_validators_factory import dossier_from_truth, drop_field, make_dossier, set_field, truth_names
 
 from intake.model import DecisionStatus, Dossier, ExtractedField
 from validators import validate_dossier
+from validators.common import DossierView
 from validators.completeness import PREDICATES, validate_rule_table
 from validators.config import load_rules
 from validators.consistency import Person, addresses_agree, clearly_someone_else, names_match, plausible_name
@@ -755,3 +758,16 @@ def test_a_rule_that_surely_does_not_apply_needs_none_of_its_fields(settings) ->
         declaration.fields.pop(key, None)
     run(adult, settings)
     assert not [c for c in adult.checks if c.code == "field_missing" and c.field == "consent_guardian"]
+
+
+@pytest.mark.parametrize(
+    ("received_at", "day"),
+    [
+        ("2026-12-31T23:30:00", "2026-12-31"),  # without a zone: the office's own clock
+        ("2026-12-31T18:00:00+00:00", "2027-01-01"),  # 01:00 in Hà Nội
+    ],
+)
+def test_the_day_of_receipt_is_the_offices_day(received_at: str, day: str, settings) -> None:
+    rules = load_rules(settings.templates_dir)
+    view = DossierView(make_dossier([("ct01", {})], received_at=received_at), rules, None)
+    assert view.received == date.fromisoformat(day)

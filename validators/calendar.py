@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from intake.model import on_clock
+
 MAX_SEARCH_DAYS = 3660
 
 
@@ -96,9 +98,7 @@ class WorkCalendar:
         return day.isoweekday() in self.working_weekdays
 
     def _localise(self, moment: datetime) -> datetime:
-        if moment.tzinfo is None:
-            return moment.replace(tzinfo=self.timezone)
-        return moment.astimezone(self.timezone)
+        return on_clock(moment, self.timezone)
 
     def _day_periods(self, day: date) -> list[tuple[datetime, datetime]]:
         return [

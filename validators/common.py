@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from intake.model import Check, DecisionStatus, Document, Dossier, ExtractedField
+from intake.model import Check, DecisionStatus, Document, Dossier, ExtractedField, on_clock
 from intake.privacy import mask_id
 
 from .config import Rules
@@ -119,7 +119,7 @@ class DossierView:
         received_at = self.dossier.meta.received_at
         if received_at is None:
             return datetime.now(self.rules.calendar.timezone).date()
-        return received_at.astimezone(self.rules.calendar.timezone).date()
+        return on_clock(received_at, self.rules.calendar.timezone).date()
 
     def of_type(self, *doc_types: str) -> list[Document]:
         return [doc for doc in self.dossier.documents if str(doc.doc_type) in doc_types]
