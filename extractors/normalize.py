@@ -74,13 +74,14 @@ def strip_accents(text: str) -> str:
 LOOKALIKE_LETTERS = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
 
 
+# A speck after a comma read as another ("Vĩnh Tuy,, Thành phố"); not inside a number ("18,,5" fails).
+DOUBLED_COMMA = re.compile(r",(?:\s*,)+(?=\s|$)")
+
+
 def clean_text(raw: str) -> str:
     joined = " ".join(raw.replace("\u00a0", " ").translate(LOOKALIKE_LETTERS).split())
-    joined = DOUBLED_COMMA.sub(",", joined)  # a speck after a comma read as another: "Vĩnh Tuy,, Thành phố"
+    joined = DOUBLED_COMMA.sub(",", joined)
     return nfc(joined).strip(" .:;,-_…'\"`‘’“”")
-
-
-DOUBLED_COMMA = re.compile(r",(?:\s*,)+")
 
 
 def digits_only(raw: str) -> str:
@@ -633,9 +634,11 @@ def foreign_text(raw: str) -> Normalized:
     return text(raw, any_letter=True)
 
 
-# An occupation is named in words ("Lái xe", "Công nhân, Công ty May 10"): one whose name, before any
-# workplace, holds a digit or fewer than three letters ("4 xe", "xe" for a handwritten "Lái xe") was misread.
+# An occupation is named in words ("Lái xe", "Công nhân, Công ty May 10"): one whose first word is a number,
+# or whose name before any workplace has fewer than three letters ("4 xe", "xe" for a handwritten "Lái xe"),
+# was misread.
 OCCUPATION_MIN_LETTERS = 3
+WORKPLACE_SEPARATOR = re.compile(r"[,;.(\-–]")
 
 
 def occupation(raw: str) -> Normalized:
@@ -643,8 +646,9 @@ def occupation(raw: str) -> Normalized:
     value = text(raw)
     if not value.ok or value.doubt:
         return value
-    named = str(value.value).split(",")[0]
-    if re.search(r"\d", named) or sum(char.isalpha() for char in named) < OCCUPATION_MIN_LETTERS:
+    named = WORKPLACE_SEPARATOR.split(str(value.value))[0].split()
+    letters = sum(char.isalpha() for word in named for char in word)
+    if not named or any(char.isdigit() for char in named[0]) or letters < OCCUPATION_MIN_LETTERS:
         return dataclasses.replace(value, doubt="occupation_unusual")
     return value
 

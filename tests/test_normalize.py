@@ -389,6 +389,7 @@ def test_a_comma_read_twice_is_one() -> None:
     value = "phường Vĩnh Tuy, Thành phố Hà Nội"
     assert n.text("phường Vĩnh Tuy,, Thành phố Hà Nội") == n.Normalized(value, True)
     assert n.address("phường Vĩnh Tuy, , Thành phố Hà Nội") == n.Normalized(value, True)
+    assert not n.area("18,,5 m²").ok  # inside a number it is a misreading, not a comma to mend
 
 
 @pytest.mark.parametrize(
@@ -400,6 +401,8 @@ def test_a_comma_read_twice_is_one() -> None:
         ("4 xe", "occupation_unusual"),  # a handwritten "Lái xe" with its first word misread
         ("xe", "occupation_unusual"),  # or lost
         ("Kỹ sư xây dựng", None),
+        ("Công nhân - Công ty May 10", None),
+        ("Công nhân Công ty May 10", None),
         ("Giáo viên (4ø", "odd_characters"),  # odd characters are doubted as in any text
     ],
 )
