@@ -674,6 +674,11 @@ def _digit_box_reading_from(
     )
     if len(digits) != expected:
         return None
+    if not unconfirmed and confidence >= DIGIT_BOX_CONFIDENT:
+        # Tesseract's sure reading of the row, weighed by the handwriting model in each crop.
+        apart = [read for crop in found.crops if (read := _handwritten_digits_apart(crop, digits, engine))]
+        if apart:
+            (digits, confidence), unconfirmed = max(apart, key=lambda read: read[1]), True
     box = BoundingBox(x0=x0 + borders[0], y0=y0, x1=x0 + borders[-1], y1=y1)
     return Reading(digits, reading.page, box, confidence, False, reading.line, reading.start, unconfirmed)
 
@@ -708,9 +713,6 @@ def _digit_grid_reading(
             second_digits = re.sub(r"\D", "", second_text)
             if second_text != text and len(second_digits) == expected and second > confidence:
                 digits, confidence, unconfirmed = second_digits, second, True
-    sure = len(digits) == expected and not unconfirmed and confidence >= DIGIT_BOX_CONFIDENT
-    if sure and (handwritten := _handwritten_digits_apart(grid, digits, engine)) is not None:
-        digits, confidence, unconfirmed = *handwritten, True
     return digits, confidence, unconfirmed
 
 
@@ -721,8 +723,9 @@ HANDWRITTEN_DIGITS_APART = 5.0
 
 
 def _plausible_id(digits: str) -> bool:
-    """Whether a row of 12 digits can be a living person's ID: its century/sex and year digits give a
-    birth year not after this year ("096788…" would be born in 2288). Rows of other lengths pass."""
+    """Whether a row of 12 digits can be a living person's ID: its century/sex digit is one of those in
+    use ("096788…": 7 is for the 2200s) and its birth year is not after this year. Rows of other lengths
+    pass."""
     if len(digits) != 12:
         return True
     born = id_birth_data(digits)
@@ -1180,17 +1183,19 @@ def _lookalike_reread(
     if not reread.ok:
         return None
     # Limited to a number's characters, the rest of the crop reads as noise and the reads' confidence is
-    # low; the two agreeing with each other and with the first reading's digits is the evidence.
-    return dataclasses.replace(reading, raw=printed[0]), reread
+    # low; the two agreeing with each other and with the first reading's digits is the evidence. The raw
+    # text stays the line's, as a person reads it.
+    return reading, reread
 
 
 def _number_like(as_read: str, text: str) -> str | None:
-    """The first number in `text` that is `as_read` with only its characters other than digits and
-    separators changed (the look-alikes); the crop may hold the label's end and other numbers too."""
+    """The first number in `text` that is `as_read` with each of its characters other than digits and
+    separators (the look-alikes) read as a digit; the crop may hold the label's end and other numbers."""
     for number in AREA_TOKEN.finditer(text):
         found = number.group(0)
+        pairs = list(zip(as_read, found, strict=False))
         if len(found) == len(as_read) and all(
-            a == b for a, b in zip(as_read, found, strict=True) if a.isdigit() or a in ".,"
+            b == a if a.isdigit() or a in ".," else b.isdigit() for a, b in pairs
         ):
             return found
     return None
@@ -1391,25 +1396,31 @@ def _header_ratio(line: Line, header: str) -> float:
 RULE_BAND_BELOW = 1.0
 
 
+def _centre(box: BoundingBox) -> float:
+    return (box.x0 + box.x1) / 2
+
+
 def _column_bounds(
-    image: np.ndarray | None, order: list[str], centres: dict[str, float], top: float, bottom: float
+    image: np.ndarray | None, order: list[str], headers: dict[str, BoundingBox], top: float, bottom: float
 ) -> list[float]:
-    """Where each column of a ruled table ends and the next begins: the ruled line between their headers,
-    or, where none is found, halfway between the headers' centres. Halfway alone puts a short name written
-    at the left of its wide column ("Vũ Thị Mai") into the narrow number column before it."""
-    halfway = [(centres[a] + centres[b]) / 2 for a, b in pairwise(order)]
+    """Where each column of a ruled table ends and the next begins: the one ruled line between their
+    headers' texts, or, where none (or several) is found, halfway between the headers' centres. Halfway
+    alone puts a short name written at the left of its wide column ("Vũ Thị Mai") into the narrow number
+    column before it."""
+    halfway = [(_centre(headers[a]) + _centre(headers[b])) / 2 for a, b in pairwise(order)]
     height = bottom - top
+    left, right = headers[order[0]].x0, headers[order[-1]].x1
     band = None
     if image is not None and height > 0:
-        left, right = centres[order[0]] - 2 * height, centres[order[-1]] + 2 * height
         band = clipped_crop(image, left, top, right, bottom + RULE_BAND_BELOW * height)
     if band is None:
         return halfway
     rules = [max(0.0, left) + x for x in marks.vertical_rules(band)]
     bounds = []
     for (a, b), middle in zip(pairwise(order), halfway, strict=True):
-        between = [x for x in rules if centres[a] < x < centres[b]]
-        bounds.append(min(between, key=lambda x: abs(x - middle)) if between else middle)
+        # Between the two headers' texts, and only one: a fold or a shadow is no rule to choose.
+        between = [x for x in rules if headers[a].x1 < x < headers[b].x0]
+        bounds.append(between[0] if len(between) == 1 else middle)
     return bounds
 
 
@@ -1435,7 +1446,6 @@ def extract_table(
         for i in range(title_at + 1, len(lines))
         if lines[i].page == title.page and lines[i].box.y0 < title.box.y1 + 6 * (title.box.y1 - title.box.y0)
     ]
-    centres: dict[str, float] = {}
     used: set[int] = set()
     header_bottom = title.box.y1
     pairs = []
@@ -1448,24 +1458,32 @@ def extract_table(
             fits = len(key) <= len(header)
             score = 100.0 if key == header else _header_ratio(lines[i], header) if fits else 0
             pairs.append((score, column.key, i))
-    for score, column_key, i in sorted(pairs, reverse=True):
-        if score < 90 or column_key in centres or i in used:
+    headers: dict[str, BoundingBox] = {}
+    # The highest line that is part of a column's header is its header: a member's "Chủ hộ" is a better
+    # part of "Mối quan hệ với chủ hộ" than the header's own "Mối quan hệ với chủ". Of one line, the column
+    # it fits best.
+    for score, column_key, i in sorted(pairs, key=lambda pair: (lines[pair[2]].box.y0, -pair[0])):
+        if score < 90 or column_key in headers or i in used:
             continue
-        centres[column_key] = (lines[i].box.x0 + lines[i].box.x1) / 2
+        headers[column_key] = lines[i].box
         used.add(i)
         header_bottom = max(header_bottom, lines[i].box.y1)
-    for i in band:  # the other pieces of wrapped headers ("năm sinh" under "Ngày, tháng,")
+    # The other pieces of wrapped headers ("năm sinh" under "Ngày, tháng,"), which start before the headers
+    # found end, or just after: a member's "Chủ hộ" further down is no piece of one.
+    pieces_start_before = header_bottom + 0.5 * (title.box.y1 - title.box.y0)
+    for i in band:
         if (
             i not in used
+            and lines[i].box.y0 < pieces_start_before
             and len(lines[i].key.strip()) >= 3
             and any(_header_ratio(lines[i], c.header.lower()) >= 90 for c in table.columns)
         ):
             header_bottom = max(header_bottom, lines[i].box.y1)
-    if len(centres) < 2:
+    if len(headers) < 2:
         return None
-    order = sorted(centres, key=centres.get)
+    order = sorted(headers, key=lambda key: _centre(headers[key]))
     header_top = min(lines[i].box.y0 for i in used)
-    bounds = _column_bounds(context.images.get(title.page), order, centres, header_top, header_bottom)
+    bounds = _column_bounds(context.images.get(title.page), order, headers, header_top, header_bottom)
     end_keys = [marker.lower() for marker in table.end_markers]
     below_header = [
         line
