@@ -1447,6 +1447,15 @@ def test_a_printed_area_with_a_look_alike_for_a_digit_is_read_again(
     assert (found["area_m2"].value, found["area_m2"].needs_review) == (18.5, False)
 
 
+def test_a_photographed_row_tilted_further_is_cut_down_to_its_boxes(settings: Settings) -> None:
+    """Seed 4711 hs_0096: a photo's row of boxes tilted 0.75°, its rules stepping 6 px down across the row.
+    Uncut, the band took in the date of birth above ("102915 001195376267"), and the ID was misread."""
+    band = cv2.imread(str(DATA / "photo_boxes_tilted_further.png"), cv2.IMREAD_GRAYSCALE)
+    readings = _grid_readings(band, settings)
+    assert len(readings) == 3
+    assert readings[1:] == ["001195376267"] * 2
+
+
 def test_a_printed_date_in_words_is_read_again_from_its_own_crop(
     templates: TemplateSet, settings: Settings
 ) -> None:
