@@ -74,8 +74,9 @@ def strip_accents(text: str) -> str:
 LOOKALIKE_LETTERS = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
 
 
-# A speck after a comma read as another ("Vĩnh Tuy,, Thành phố"); not inside a number ("18,,5" fails).
-DOUBLED_COMMA = re.compile(r",(?:\s*,)+(?=\s|$)")
+# A speck beside a comma read as another comma or a dot ("Vĩnh Tuy,, Thành phố", "Đống Đa., Thành phố");
+# not inside a number ("18,,5" fails), nor after an ellipsis.
+DOUBLED_COMMA = re.compile(r"(?<!\.)[,.](?:\s*,)+(?=\s|$)")
 
 
 def clean_text(raw: str) -> str:
@@ -300,6 +301,10 @@ def _english_date_misread(unaccented: str) -> Normalized | None:
     return Normalized(parsed.isoformat(), True, doubt="date_digits_guessed") if parsed else None
 
 
+# Not "|", "[" or "l": a table's rule or a box's edge is read so.
+STRAY_BEFORE_DAY = frozenset("({")
+
+
 def date_value(raw: str) -> Normalized:
     """dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy, "ngày dd tháng mm năm yyyy", or a year alone ("Sinh năm yyyy")."""
     value = clean_text(raw)
@@ -337,6 +342,9 @@ def date_value(raw: str) -> Normalized:
         # A letter that looks like several digits, taken for one ("25/2/196G": a written 6 or 8), is a guess;
         # "O" for 0 and "l" for 1 are not.
         guessed = match is not None and AMBIGUOUS_LOOKALIKE_BY_DIGITS.search(value) is not None
+        # A bracket or mark touching the day is a stroke misread, maybe of a digit: "(2/1/2002" for
+        # "02/11/2002" (seed 4711 hs_0072, handwriting Tesseract read surely).
+        guessed = guessed or (match is not None and joined[max(0, match.start() - 1)] in STRAY_BEFORE_DAY)
     if match:
         day, month, year = (int(group) for group in match.groups())
         parsed = _valid_date(day, month, year)
