@@ -418,6 +418,26 @@ def test_findings_that_rest_on_reading_wait_for_the_legible_copy(settings) -> No
     assert decision.status == DecisionStatus.SUPPLEMENT and decision.reasons == ["illegible_page"]
 
 
+def test_a_mark_doubted_for_an_illegible_page_waits_for_the_legible_copy(settings) -> None:
+    from intake.model import Check
+    from validators.config import load_rules
+    from validators.decision import decide
+
+    dossier = dossier_from_truth("04_thuong_tru_thue_cong_chung")
+    set_field(
+        dossier, "rental_contract", "notarized", False, needs_review=True, review_reasons=["page_illegible"]
+    )
+    run(dossier, settings)
+    unsure = next(check for check in dossier.checks if check.code == "rental_not_notarized")
+    contract = next(d for d in dossier.documents if d.doc_type == "rental_contract")
+    assert (unsure.outcome, unsure.document) == ("review", contract.index)  # the paper read unsure
+    dossier.checks.append(
+        Check(code="illegible_page", passed=False, outcome="supplement", message="Trang 2 bị mờ", page=1)
+    )
+    decision = decide(dossier, load_rules(settings.templates_dir))
+    assert decision.status == DecisionStatus.SUPPLEMENT and decision.reasons == ["illegible_page"]
+
+
 def test_a_consent_letter_counts_only_for_the_role_its_writer_signs_as(settings) -> None:
     dossier = _without_consents()
     _consent_letter(dossier, "Con của chủ hộ")

@@ -428,7 +428,8 @@ def _run_rule(view: DossierView, rule: dict[str, Any], declaration: Document | N
     if ctx.reading.uncertain:
         document, key = ctx.reading.uncertain[0]
         if not verdict:
-            check = view.check(reason, document=declaration, outcome="review", **ctx.details)
+            # About the paper read unsure: while a page of it is illegible, the check waits for its new copy.
+            check = view.check(reason, document=document, outcome="review", **ctx.details)
             label = view.rules.field_label(key)
             return [
                 check.model_copy(
