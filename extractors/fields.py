@@ -717,9 +717,11 @@ def _digit_grid_reading(
 
 
 # How far (log-probability) the handwriting model must find a sure Tesseract reading of a row of digit
-# boxes behind its own reading to take the row for handwriting Tesseract misread. Seed 3571: printed rows
-# the two read apart fell 0.3 and 0.4 behind, handwritten ones 13 to 26.
-HANDWRITTEN_DIGITS_APART = 5.0
+# boxes behind its own reading to take the row for handwriting Tesseract misread. Printed rows the two
+# read apart fell 0.03 to 4.0 behind (22 crops, seeds 3571 and 4711, all Tesseract's right); handwritten
+# rows Tesseract misread, 16 and 26 (seed 3571). A handwritten row Tesseract read right fell 13 behind, but
+# the model's reading was no ID (a century digit not in use), and is not taken.
+HANDWRITTEN_DIGITS_APART = 8.0
 
 
 def _plausible_id(digits: str) -> bool:
