@@ -1103,6 +1103,20 @@ def _second_read(
     return min(0.99, 1 - (1 - reading.confidence) * (1 - confidence))
 
 
+def _read_by_both(
+    context: Context, reading: Reading, engine: OcrEngine | None, charset: str | None = None
+) -> tuple[tuple[str, float], tuple[str, float]] | None:
+    """A printed value read again from its own crop by Tesseract and by the handwriting model (limited to
+    `charset` when given); None for a value only the handwriting model read, or one from a text layer."""
+    image = context.images.get(reading.page)
+    if engine is None or image is None or reading.from_text_layer or reading.unconfirmed:
+        return None
+    if (crop := _value_crop(image, reading.box)) is None:
+        return None
+    written = engine.read_handwriting(crop, charset=charset)
+    return None if written is None else (engine.read_text(crop, charset=charset, primary_only=True), written)
+
+
 # A printed date in words ("ngày 15 tháng 6 năm 2018"), as on a certificate's signature line.
 WORDED_DATE = re.compile(r"(?i)ngày\s*\S{1,2}\s*tháng")
 
@@ -1119,24 +1133,11 @@ def _worded_date_reread(
     "Hà Nội, ngày 15 tháng 6 năm 2018" was read "… 2016" on three certificates of seed 9173 (unflagged), and
     the date's crop "2018" by both. On that set's 190 typed issue and signing dates in words the two
     re-reads agreed on another date 4 times, each time the right one, and with the first reading 172 times."""
-    image = context.images.get(reading.page)
-    if (
-        item.normalizer != "date"
-        or engine is None
-        or image is None
-        or reading.from_text_layer
-        or reading.unconfirmed
-        or not WORDED_DATE.search(reading.raw)
-    ):
+    if item.normalizer != "date" or not WORDED_DATE.search(reading.raw):
         return None
-    crop = _value_crop(image, reading.box)
-    if crop is None:
+    if (both := _read_by_both(context, reading, engine)) is None:
         return None
-    printed = engine.read_text(crop, primary_only=True)
-    written = engine.read_handwriting(crop)
-    if written is None:
-        return None
-    reads = [(text, confidence, _meaning(item, text)) for text, confidence in (printed, written)]
+    reads = [(text, confidence, _meaning(item, text)) for text, confidence in both]
     if not all(read.ok for _, _, read in reads) or reads[0][2].value != reads[1][2].value:
         return None
     if reads[0][2].value == value.value:
@@ -1160,25 +1161,12 @@ def _lookalike_reread(
     its characters. Taken when both read the same number, as long as the first reading's and holding its
     digits and separators where it has them (only the look-alikes change: "1§,5" → "18,5"), and it is
     valid. Seed 3571 hs_0167: the contract's area failed, and its floor-area proof with it."""
-    image = context.images.get(reading.page)
     first = AREA_TOKEN.search(clean_text(reading.raw))
-    if (
-        value.ok
-        or item.normalizer not in LOOKALIKE_REREAD
-        or first is None
-        or engine is None
-        or image is None
-        or reading.from_text_layer
-        or reading.unconfirmed
-        or (crop := _value_crop(image, reading.box)) is None
-    ):
+    if value.ok or item.normalizer not in LOOKALIKE_REREAD or first is None:
         return None
-    charset = CHARSETS[item.normalizer]
-    printed = engine.read_text(crop, charset=charset, primary_only=True)
-    written = engine.read_handwriting(crop, charset=charset)
-    if written is None:
+    if (both := _read_by_both(context, reading, engine, CHARSETS[item.normalizer])) is None:
         return None
-    numbers = [_number_like(first.group(0), text) for text, _ in (printed, written)]
+    numbers = [_number_like(first.group(0), text) for text, _ in both]
     if None in numbers or numbers[0] != numbers[1]:
         return None
     reread = _meaning(item, str(numbers[0]))
