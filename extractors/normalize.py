@@ -74,9 +74,9 @@ def strip_accents(text: str) -> str:
 LOOKALIKE_LETTERS = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
 
 
-# A speck beside a comma read as another comma or a dot ("Vĩnh Tuy,, Thành phố", "Đống Đa., Thành phố");
-# not inside a number ("18,,5" fails), nor after an ellipsis.
-DOUBLED_COMMA = re.compile(r"(?<!\.)[,.](?:\s*,)+(?=\s|$)")
+# A speck after a comma read as another ("Vĩnh Tuy,, Thành phố"); not inside a number ("18,,5" fails). A dot
+# before a comma is left: "Đống Đa., Thành phố" is a speck, but "Co., Ltd" and "v.v.," are written so.
+DOUBLED_COMMA = re.compile(r",(?:\s*,)+(?=\s|$)")
 
 
 def clean_text(raw: str) -> str:
@@ -305,6 +305,12 @@ def _english_date_misread(unaccented: str) -> Normalized | None:
 STRAY_BEFORE_DAY = frozenset("({")
 
 
+def _stray_before_day(text: str, date: re.Match[str]) -> bool:
+    """Whether an unclosed bracket touches the date's day: "(2/1/2002", not "(02/11/2002)"."""
+    before = text[date.start() - 1] if date.start() > 0 else ""
+    return before in STRAY_BEFORE_DAY and not text[date.end() :].lstrip().startswith((")", "}"))
+
+
 def date_value(raw: str) -> Normalized:
     """dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy, "ngày dd tháng mm năm yyyy", or a year alone ("Sinh năm yyyy")."""
     value = clean_text(raw)
@@ -344,7 +350,7 @@ def date_value(raw: str) -> Normalized:
         guessed = match is not None and AMBIGUOUS_LOOKALIKE_BY_DIGITS.search(value) is not None
         # A bracket or mark touching the day is a stroke misread, maybe of a digit: "(2/1/2002" for
         # "02/11/2002" (seed 4711 hs_0072, handwriting Tesseract read surely).
-        guessed = guessed or (match is not None and joined[max(0, match.start() - 1)] in STRAY_BEFORE_DAY)
+        guessed = guessed or (match is not None and _stray_before_day(joined, match))
     if match:
         day, month, year = (int(group) for group in match.groups())
         parsed = _valid_date(day, month, year)

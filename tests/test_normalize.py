@@ -387,8 +387,13 @@ def test_free_text_with_a_character_no_vietnamese_text_holds_is_doubted(raw: str
 
 @pytest.mark.parametrize(
     ("raw", "doubt"),
-    [("(2/1/2002", "date_digits_guessed"), ("|30/03/2013", None), ("02/11/2002", None)],
-    ids=["bracket", "table-rule", "clean"],
+    [
+        ("(2/1/2002", "date_digits_guessed"),
+        ("|30/03/2013", None),
+        ("02/11/2002", None),
+        ("Hà Nội (02/11/2002)", None),
+    ],
+    ids=["bracket", "table-rule", "clean", "in-brackets"],
 )
 def test_a_bracket_touching_a_dates_day_is_a_misread_stroke(raw: str, doubt: str | None) -> None:
     assert n.date_value(raw).doubt == doubt
@@ -398,7 +403,7 @@ def test_a_comma_read_twice_is_one() -> None:
     value = "phường Vĩnh Tuy, Thành phố Hà Nội"
     assert n.text("phường Vĩnh Tuy,, Thành phố Hà Nội") == n.Normalized(value, True)
     assert n.address("phường Vĩnh Tuy, , Thành phố Hà Nội") == n.Normalized(value, True)
-    assert n.text("phường Vĩnh Tuy., Thành phố Hà Nội") == n.Normalized(value, True)
+    assert n.occupation("Kỹ sư, Công ty Hòa Phát Co., Ltd").value == "Kỹ sư, Công ty Hòa Phát Co., Ltd"
     assert not n.area("18,,5 m²").ok  # inside a number it is a misreading, not a comma to mend
 
 
