@@ -29,6 +29,7 @@ from .consistency import (
     same_person,
     slightly_doubted,
 )
+from .legibility import PAGE_ILLEGIBLE
 
 
 @dataclass
@@ -426,7 +427,15 @@ def _run_rule(view: DossierView, rule: dict[str, Any], declaration: Document | N
             )
         ]
     if ctx.reading.uncertain:
-        document, key = ctx.reading.uncertain[0]
+        # Of several unsure readings, one from an illegible page: the check then waits for its new copy.
+        document, key = next(
+            (
+                (document, key)
+                for document, key in ctx.reading.uncertain
+                if (found := document.fields.get(key)) and PAGE_ILLEGIBLE in found.review_reasons
+            ),
+            ctx.reading.uncertain[0],
+        )
         if not verdict:
             # About the paper read unsure: while a page of it is illegible, the check waits for its new copy.
             check = view.check(reason, document=document, outcome="review", **ctx.details)
