@@ -827,6 +827,21 @@ def test_handwritten_boxes_tesseract_reads_surely_but_wrongly_take_the_handwriti
     assert handwritten is not None and handwritten[0] == "077184804854"  # taken unconfirmed, for a person
 
 
+@pytest.mark.parametrize(("behind", "taken"), [(6.0, False), (9.0, True)])
+def test_the_handwriting_reading_of_boxes_is_taken_only_far_ahead_of_tesseracts(
+    behind: float, taken: bool
+) -> None:
+    class Engine:
+        def read_handwriting(self, image: np.ndarray, charset: str | None = None) -> tuple[str, float]:
+            return "077184804854", 0.99
+
+        def reading_shortfall(self, image: np.ndarray, text: str, charset: str) -> float:
+            return behind
+
+    found = _handwritten_digits_apart(np.zeros((40, 400), np.uint8), "077184804861", Engine())  # type: ignore[arg-type]
+    assert (found is not None) == taken
+
+
 def test_a_printed_row_of_boxes_keeps_tesseracts_reading(settings: Settings) -> None:
     band = cv2.imread(str(DATA / "shaded_digit_boxes.png"), cv2.IMREAD_GRAYSCALE)
     grid = marks.digit_grid(band, 12, 55)
