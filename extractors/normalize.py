@@ -383,11 +383,28 @@ def personal_id(raw: str) -> Normalized:
     number before that label's words."""
     value = digits_only(raw)
     if len(value) in (9, 12):
-        return Normalized(value, True)
+        return Normalized(value, True, doubt=_id_stray_characters(raw))
     before_label = _before_next_label(raw)
     if before_label != raw and len(number := digits_only(before_label)) in (9, 12):
-        return Normalized(number, True)
+        # A label is a word apart: letters run on from the digits ("Z461ðG0") are more of the number misread.
+        run_on = not re.split(r"[^\W\d_]{2,}", raw, maxsplit=1)[0][-1:].isspace()
+        doubt = "id_digits_guessed" if run_on else _id_stray_characters(before_label)
+        return Normalized(number, True, doubt=doubt)
     return Normalized.fail("id_wrong_length", value or None)
+
+
+# What an ID is read with besides its digits and their look-alikes: spaces, leaders, and a table's rule or
+# a box's edge before it ("|052186099181").
+ID_SEPARATORS = frozenset(" .-|[]")
+
+
+def _id_stray_characters(raw: str) -> str | None:
+    """`id_digits_guessed` when an ID was read with a character that is neither a digit, a look-alike of
+    one, nor a separator: "(940928059/" and "Z2099Z461ðG0" for handwritten 12-digit IDs, which gave 9
+    digits each, a valid old ID number (seed 8017, consent letters)."""
+    allowed = ID_SEPARATORS | {chr(code) for code in DIGIT_LOOKALIKES}
+    stray = any(not char.isdigit() and char not in allowed for char in clean_text(raw))
+    return "id_digits_guessed" if stray else None
 
 
 def gender(raw: str) -> Normalized:

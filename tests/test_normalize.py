@@ -399,6 +399,22 @@ def test_a_bracket_touching_a_dates_day_is_a_misread_stroke(raw: str, doubt: str
     assert n.date_value(raw).doubt == doubt
 
 
+@pytest.mark.parametrize(
+    ("raw", "doubt"),
+    [
+        ("(940928059/", "id_digits_guessed"),  # a handwritten 12-digit ID read as 9 digits and strokes
+        ("Z2099Z461ðG0", "id_digits_guessed"),  # letters run on from the digits are no label
+        ("012345678901", None),
+        ("|052186099181", None),  # a table's rule before it
+        ("0O1234567890", None),  # a look-alike of a digit
+        ("094090104429 cấp ngày: 08/11/2021", None),  # the next label, a word apart
+    ],
+)
+def test_an_id_read_with_stray_characters_is_doubted(raw: str, doubt: str | None) -> None:
+    assert n.personal_id(raw).ok
+    assert n.personal_id(raw).doubt == doubt
+
+
 def test_a_comma_read_twice_is_one() -> None:
     value = "phường Vĩnh Tuy, Thành phố Hà Nội"
     assert n.text("phường Vĩnh Tuy,, Thành phố Hà Nội") == n.Normalized(value, True)

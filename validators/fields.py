@@ -66,6 +66,7 @@ READING_DOUBTS = frozenset(
         "email_at_restored",
         "email_domain_guessed",
         "date_digits_guessed",
+        "id_digits_guessed",
         BIRTH_YEAR_FROM_ID,
         ID_DIGITS_FROM_BIRTH_DATE,
         SEX_FROM_ID,
