@@ -1183,9 +1183,8 @@ def _number_like(as_read: str, text: str) -> str | None:
     separators (the look-alikes) read as a digit; the crop may hold the label's end and other numbers."""
     for number in AREA_TOKEN.finditer(text):
         found = number.group(0)
-        pairs = list(zip(as_read, found, strict=False))
         if len(found) == len(as_read) and all(
-            b == a if a.isdigit() or a in ".," else b.isdigit() for a, b in pairs
+            b == a if a.isdigit() or a in ".," else b.isdigit() for a, b in zip(as_read, found, strict=True)
         ):
             return found
     return None

@@ -103,8 +103,7 @@ def box_grid_columns(
     ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
 
     def stroke_columns(share: float) -> np.ndarray:
-        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, int(line_height * share))))
-        return np.flatnonzero(cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel).sum(axis=0) > 0)
+        return _vertical_stroke_columns(ink, int(line_height * share))
 
     # Where two placements of the grid fit as many strokes (two borders too faint on a photo, at the row's
     # two ends), the shortest strokes tried decide: a faint border still shows, a label's colon does not.
@@ -128,8 +127,13 @@ def vertical_rules(band: np.ndarray, share: float = 0.8) -> list[int]:
     column rules through its header row); letters are far shorter."""
     ink = cv2.threshold(grayscale(band), 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
     ink = cv2.dilate(ink, np.ones((1, RULE_STEP_COLUMNS), np.uint8))
-    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, int(band.shape[0] * share))))
-    return _stroke_borders(np.flatnonzero(cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel).sum(axis=0) > 0))
+    return _stroke_borders(_vertical_stroke_columns(ink, int(band.shape[0] * share)))
+
+
+def _vertical_stroke_columns(ink: np.ndarray, length: int) -> np.ndarray:
+    """The x positions of the pixel columns holding a vertical stroke of ink at least `length` tall."""
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, length)))
+    return np.flatnonzero(cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel).sum(axis=0) > 0)
 
 
 @dataclass

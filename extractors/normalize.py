@@ -387,7 +387,7 @@ def personal_id(raw: str) -> Normalized:
     before_label = _before_next_label(raw)
     if before_label != raw and len(number := digits_only(before_label)) in (9, 12):
         # A label is a word apart: letters run on from the digits ("Z461ðG0") are more of the number misread.
-        run_on = not re.split(r"[^\W\d_]{2,}", raw, maxsplit=1)[0][-1:].isspace()
+        run_on = not _before_label_word(raw)[-1:].isspace()
         doubt = "id_digits_guessed" if run_on else _id_stray_characters(before_label)
         return Normalized(number, True, doubt=doubt)
     return Normalized.fail("id_wrong_length", value or None)
@@ -396,14 +396,14 @@ def personal_id(raw: str) -> Normalized:
 # What an ID is read with besides its digits and their look-alikes: spaces, leaders, and a table's rule or
 # a box's edge before it ("|052186099181").
 ID_SEPARATORS = frozenset(" .-|[]")
+ID_READ_WITH = ID_SEPARATORS | {chr(code) for code in DIGIT_LOOKALIKES}
 
 
 def _id_stray_characters(raw: str) -> str | None:
     """`id_digits_guessed` when an ID was read with a character that is neither a digit, a look-alike of
     one, nor a separator: "(940928059/" and "Z2099Z461ðG0" for handwritten 12-digit IDs, which gave 9
     digits each, a valid old ID number (seed 8017, consent letters)."""
-    allowed = ID_SEPARATORS | {chr(code) for code in DIGIT_LOOKALIKES}
-    stray = any(not char.isdigit() and char not in allowed for char in clean_text(raw))
+    stray = any(not char.isdigit() and char not in ID_READ_WITH for char in clean_text(raw))
     return "id_digits_guessed" if stray else None
 
 
@@ -434,10 +434,18 @@ def phone(raw: str) -> Normalized:
 NEXT_FIELD = re.compile(r"[\s.,;:]+\d{1,2}[\s.,;:]*$")
 
 
+# A word of two letters or more: where the next label of a line begins.
+LABEL_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _before_label_word(raw: str) -> str:
+    return LABEL_WORD.split(raw, maxsplit=1)[0]
+
+
 def _before_next_label(raw: str) -> str:
     """What comes before the first word of two letters or more, without the next field's number: a number
     read together with the next label of its line."""
-    return NEXT_FIELD.sub("", re.split(r"[^\W\d_]{2,}", raw, maxsplit=1)[0])
+    return NEXT_FIELD.sub("", _before_label_word(raw))
 
 
 def _domestic_number(raw: str) -> str:

@@ -57,7 +57,6 @@ from .audit import AuditEntry, append_audit, audit_key, audit_path
 
 log = logging.getLogger(__name__)
 
-ACCEPTED, CORRECTED, REJECTED = ACCEPTED_BY_REVIEWER, CORRECTED_BY_REVIEWER, REJECTED_BY_REVIEWER
 SLIP_FORMS = ("CT04", "CT05", "CT06")
 LIST_SEPARATOR = ";"
 
@@ -385,11 +384,11 @@ def apply_reviews(
         found.value = new_value
         found.needs_review = False
         if review.action == Action.ACCEPT:
-            found.confidence, found.review_reasons = 1.0, [ACCEPTED]
+            found.confidence, found.review_reasons = 1.0, [ACCEPTED_BY_REVIEWER]
         elif review.action == Action.CORRECT:
-            found.confidence, found.review_reasons = 1.0, [CORRECTED]
+            found.confidence, found.review_reasons = 1.0, [CORRECTED_BY_REVIEWER]
         else:
-            found.confidence, found.review_reasons = 0.0, [REJECTED]
+            found.confidence, found.review_reasons = 0.0, [REJECTED_BY_REVIEWER]
         entries.append(
             AuditEntry(
                 at=at,
