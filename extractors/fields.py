@@ -557,8 +557,13 @@ def _readings_for(context: Context, key: str, item: FieldSpec, spec: ExtractionS
                     ranked.append((item.labels.index(hit.label), reading))
         # Labels are listed most specific first: "Giá thuê nhà ở là" before "Giá thuê".
         readings = [reading for _, reading in sorted(ranked, key=lambda item: item[0])]
-    if item.pattern and not readings:  # with labels, where none is found
+    if item.pattern and (item.repeat or not readings):
+        # With labels, where none is found; for a repeated field also on the lines where none is found: a
+        # second owner's ID whose label was read "CCCDsS:" is the pattern's.
+        labelled = {number for number in allowed for hit in context.hits.get(number, []) if key in hit.owners}
         for number in allowed:
+            if number in labelled:
+                continue
             line = context.lines[number]
             for match in re.finditer(item.pattern, line.text):
                 group = match.lastindex or 0
@@ -1365,7 +1370,24 @@ def extract_fields(
         # A closed list, or a second read that agrees, confirms what the second recogniser read.
         confirmed = bool(item.vocabulary) or second is not None
         results[key] = _judge(key, value, reading.raw, confidence, rules, reading, confirmed)
+    _count_against_pairs(results, spec)
     return results
+
+
+VALUES_MISSING = "values_missing"
+
+
+def _count_against_pairs(results: dict[str, ExtractedField], spec: ExtractionSpec) -> None:
+    """A repeated field with one value per value of another (an ID per owner) that has fewer is flagged:
+    a value was lost, and which person each one left belongs to is no longer known."""
+    for key, item in spec.fields.items():
+        found, paired = results.get(key), results.get(item.one_per or "")
+        if found is None or paired is None or not isinstance(paired.value, list):
+            continue
+        if isinstance(found.value, list) and len(found.value) < len(paired.value):
+            found.needs_review = True
+            if VALUES_MISSING not in found.review_reasons:
+                found.review_reasons.append(VALUES_MISSING)
 
 
 HEADER_BARE_LENGTH = 8  # a shorter cell ("Nam") would be part of a header without its tone marks ("năm sinh")

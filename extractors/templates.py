@@ -53,6 +53,10 @@ class FieldSpec(Strict):
     colon: bool = Field(default=False, description="the label must be followed by a colon (short labels)")
     wraps: bool = False
     repeat: bool = False
+    one_per: str | None = Field(
+        default=None,
+        description="a repeated field with one value for each of this field's values: fewer is flagged",
+    )
     last: bool = False
     section: str | None = None
     digit_boxes: int | None = None
@@ -122,6 +126,14 @@ class ExtractionSpec(Strict):
         default_factory=dict,
         description="canonical keys the form has no place for, with the value that says so",
     )
+
+    @model_validator(mode="after")
+    def _pairs_known(self) -> ExtractionSpec:
+        for key, item in self.fields.items():
+            paired = self.fields.get(item.one_per) if item.one_per else None
+            if item.one_per and not (item.repeat and paired is not None and paired.repeat):
+                raise ValueError(f"{key}: one_per must pair two repeated fields, not {item.one_per!r}")
+        return self
 
     def overridden_by(self, other: ExtractionSpec) -> ExtractionSpec:
         """This spec with a form version's additions and replacements (per field, table, block …)."""

@@ -37,7 +37,7 @@ from extractors.fields import (
 from extractors.normalize import Normalized, name, relationship, text
 from extractors.ocr import shared_engine
 from extractors.ocr.asternet import AsterNetRecognizer
-from extractors.templates import FieldSpec, TemplateSet, load_templates
+from extractors.templates import ExtractionSpec, FieldSpec, TemplateSet, load_templates
 from intake.config import Settings
 from intake.model import BoundingBox, DocType, Document, ExtractedField, OcrLine, Page
 
@@ -366,6 +366,56 @@ def test_a_co_owner_read_without_the_colon_and_an_id_label_joined_to_a_border_ar
     fields = extract(templates, DocType.OWNERSHIP_CERTIFICATE, None, [make_page(rows)])
     assert fields["owner_names"].value == ["Huỳnh Đức Hải", "Nguyễn Bảo Trang"]
     assert fields["owner_ids"].value == ["074054595147", "031151005002"]
+
+
+CERTIFICATE_OWNERS: list[Row] = [
+    ("GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ", 310, 530),
+    ("I. Người sử dụng đất, chủ sở hữu nhà ở và tài sản khác gắn liền với đất", 257, 894),
+    ("Bà: VÕ MỸ LINH", 319, 998),
+    ("Năm sinh: 1957", 1608, 1013),
+]
+CERTIFICATE_ADDRESS: Row = ("Địa chỉ thường trú: Số 159 đường Cách Mạng Tháng Tám, phường An Hòa", 314, 1359)
+
+
+def test_owner_ids_whose_label_is_misread_are_found_in_their_owners_order(templates: TemplateSet) -> None:
+    """Seed 8017 hs_0139: the first owner's "CCCD số" read "CŒCDsố" lost her ID, and the second owner's
+    was paired with her name."""
+    rows: list[Row] = [
+        *CERTIFICATE_OWNERS,
+        ("CŒCDsố: 038157572575", 321, 1087),
+        ("Và chồng - Ông: TRẦN TIẾN BẢO", 319, 1188),
+        ("Năm sinh: 1954", 1608, 1208),
+        ("CCCD số: 066054483536", 321, 1280),
+        CERTIFICATE_ADDRESS,
+    ]
+    ids = extract(templates, DocType.OWNERSHIP_CERTIFICATE, None, [make_page(rows)])["owner_ids"]
+    assert ids.value == ["038157572575", "066054483536"]
+    assert ids.needs_review is False
+
+
+def test_an_owner_whose_id_is_not_read_flags_the_ids(templates: TemplateSet) -> None:
+    rows: list[Row] = [
+        *CERTIFICATE_OWNERS,
+        ("CCCD số: 038157572575", 321, 1087),
+        ("Và chồng - Ông: TRẦN TIẾN BẢO", 319, 1188),
+        ("CCCD:", 321, 1280),  # the number not read at all
+        CERTIFICATE_ADDRESS,
+    ]
+    fields = extract(templates, DocType.OWNERSHIP_CERTIFICATE, None, [make_page(rows)])
+    assert fields["owner_names"].value == ["Võ Mỹ Linh", "Trần Tiến Bảo"]
+    assert fields["owner_ids"].value == ["038157572575"]
+    assert fields["owner_ids"].needs_review is True
+    assert "values_missing" in fields["owner_ids"].review_reasons
+
+
+def test_one_per_must_pair_two_repeated_fields() -> None:
+    names = {"labels": ["Ông"], "repeat": True}
+    ExtractionSpec.model_validate({"fields": {"ids": {"repeat": True, "one_per": "names"}, "names": names}})
+    misnamed = {"repeat": True, "one_per": "name"}
+    with pytest.raises(ValueError, match="one_per"):
+        ExtractionSpec.model_validate({"fields": {"ids": misnamed, "names": names}})
+    with pytest.raises(ValueError, match="one_per"):
+        ExtractionSpec.model_validate({"fields": {"ids": {"one_per": "names"}, "names": names}})
 
 
 def test_a_word_starting_with_l_is_not_read_as_a_border_joined_to_a_label() -> None:

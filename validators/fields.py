@@ -67,6 +67,7 @@ READING_DOUBTS = frozenset(
         "email_domain_guessed",
         "date_digits_guessed",
         "id_digits_guessed",
+        "values_missing",
         BIRTH_YEAR_FROM_ID,
         ID_DIGITS_FROM_BIRTH_DATE,
         SEX_FROM_ID,
