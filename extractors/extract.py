@@ -91,7 +91,10 @@ def confirm_dossier(
     again. Return how many were confirmed."""
     rules = templates.extraction.cross_document
     confirmed = confirm_across_documents(dossier.documents, rules)
-    replaced = confirm_by_weighing(dossier.documents, images, partial(_digit_boxes, templates), rules, engine)
+    lines = {page.index: page.lines for page in dossier.pages}
+    replaced = confirm_by_weighing(
+        dossier.documents, images, partial(_digit_boxes, templates), rules, engine, lines
+    )
     for document, key in replaced:
         if key == "personal_id":
             reread_birth_year(document.fields, dossier.pages, images, templates.extraction, engine)

@@ -635,13 +635,14 @@ def _vietnamese_number(number: str) -> float | None:
 
 # The number and whatever is written against it up to a space, a bracket or a slash, then the unit: "68,5m²",
 # "120m²(Một trăm …)", "68,5m²/người", "1§,0" (an 8 misread).
-AREA_TOKEN = re.compile(r"\d[^\s(/]*")
+# A number and what is read joined to it, a look-alike of a digit before it too ("l8,5" for "18,5").
+AREA_TOKEN = re.compile(r"(?:[^\W\d_]|[|§$])?\d[^\s(/]*")
 AREA_UNIT = re.compile(r"(?:m²|m2|m)?[.,;:)]*$")
 
 
 def area(raw: str) -> Normalized:
-    """ "68,5 m²" → 68.5. A number with another character inside it ("1§,0") is a misreading: it fails
-    rather than give a wrong area."""
+    """ "68,5 m²" → 68.5. A number with another character inside it or joined before it ("1§,0", "l8,5") is
+    a misreading: it fails rather than give a wrong area."""
     match = AREA_TOKEN.search(clean_text(raw))
     number = AREA_UNIT.sub("", match.group(0)) if match else ""
     value = _vietnamese_number(number) if re.fullmatch(r"\d[\d.,]*", number) else None

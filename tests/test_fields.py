@@ -795,6 +795,44 @@ def test_a_doubted_handwritten_name_is_weighed_against_the_contract(
     assert taken or found.weighed_against[lessee] > 30
 
 
+@pytest.mark.parametrize("with_lines", [True, False])
+def test_a_doubted_name_is_weighed_in_its_whole_line_too(
+    templates: TemplateSet, settings: Settings, with_lines: bool
+) -> None:
+    """The value's box is estimated from its share of the line's text: a hand larger than the printed
+    label puts the box's start inside the name (seed 8017 hs_0188). Its whole line still holds it."""
+    label = "7. Họ, chữ đệm và tên chủ hộ: "
+    page, image = _handwritten_row(label, "Huỳnh Đức Khánh", "Huỳnh Đức Khánh8", font_px=48)
+    line = page.lines[-1].box
+    doubted = ExtractedField(
+        key="household_head_name",
+        value="Huỳnh Đức Khánh8",
+        confidence=0.92,
+        page=0,
+        box=line.model_copy(update={"x0": line.x1 - 0.2 * (line.x1 - line.x0)}),  # "Khánh" or less
+        needs_review=True,
+        review_reasons=["digits_in_name", "handwriting_unconfirmed"],
+    )
+    contract = Document(
+        index=1,
+        doc_type=DocType.RENTAL_CONTRACT,
+        pages=[1],
+        fields={"lessee_name": ExtractedField(key="lessee_name", value="Huỳnh Đức Khánh", confidence=0.96)},
+    )
+    declaration = _declaration(doubted)
+    weighed = confirm_by_weighing(
+        [declaration, contract],
+        {0: image},
+        _digit_boxes_of(templates),
+        templates.extraction.cross_document,
+        shared_engine(settings),
+        {0: page.lines} if with_lines else None,
+    )
+    found = declaration.fields["household_head_name"]
+    assert (found.value == "Huỳnh Đức Khánh") is with_lines
+    assert len(weighed) == int(with_lines) and found.needs_review is not with_lines
+
+
 def test_a_name_is_sought_anywhere_in_its_crop(settings: Settings) -> None:
     recognizer = AsterNetRecognizer(settings.models_dir / settings.second_recognizer)
     crop = hand_line("Nguyễn Thùy Thảo", font_px=44, label="1. Họ, chữ đệm và tên: ")
@@ -1497,14 +1535,16 @@ def test_a_tilted_row_of_boxes_is_cut_down_to_them(settings: Settings) -> None:
     assert "031096461645" in readings[1:]
 
 
+@pytest.mark.parametrize("read_as", ["1§,5", "l8,5"])
 def test_a_printed_area_with_a_look_alike_for_a_digit_is_read_again(
-    templates: TemplateSet, settings: Settings
+    templates: TemplateSet, settings: Settings, read_as: str
 ) -> None:
     """Seed 3571 hs_0167: the contract's "18,5 m²" read "1§,5 m”", which failed, and with it the proof of
-    floor area. Both recognisers read the value's crop "18,5", the first reading's digits where it has any."""
+    floor area. Both recognisers read the value's crop "18,5", the first reading's digits where it has any.
+    A look-alike leading the number ("l8,5") is one too, not a character before an area of 8.5."""
     page, images = _page_with_line(
         "printed_area_lookalike.png",
-        "Diện tích sử dụng: 1§,5 m”; gồm 01 phòng ngủ, 01 phòng khách, bếp và khu vệ sinh, cùng các"
+        f"Diện tích sử dụng: {read_as} m”; gồm 01 phòng ngủ, 01 phòng khách, bếp và khu vệ sinh, cùng các"
         " trang thiết",
         BoundingBox(x0=212, y0=120, x1=2207, y1=180),
     )

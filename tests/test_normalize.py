@@ -272,7 +272,9 @@ def test_area(raw: str, expected: float) -> None:
     assert n.area(raw).value == pytest.approx(expected)
 
 
-@pytest.mark.parametrize("raw", ["1§,0 m; gồm 02 phòng ngủ", "3$ m²", "không rõ"])
+@pytest.mark.parametrize(
+    "raw", ["1§,0 m; gồm 02 phòng ngủ", "3$ m²", "không rõ", "l8,5 m²", "|8,5 m²", "S8,0 m²"]
+)
 def test_an_area_with_a_misread_character_in_its_number_fails(raw: str) -> None:
     assert n.area(raw).problem == "invalid_area"
 
