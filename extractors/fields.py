@@ -1526,6 +1526,7 @@ def extract_table(
     member_cells: list[dict[str, ExtractedField]] = []
     confidences: list[float] = []
     problems: list[str] = []
+    lost_rows = 0
     for row in rows:
         cells: dict[str, list[Line]] = {}
         for line in row:
@@ -1536,6 +1537,18 @@ def extract_table(
             for key, cell in cells.items()
         }
         if not texts.get("full_name", "").strip() or len([key for key in cells if key != "index"]) < 2:
+            # A row with a member's other cells and no name lost its name to another column, or to the
+            # OCR: the members are counted one short.
+            lost_rows += (
+                len(
+                    [
+                        key
+                        for key, text in texts.items()
+                        if key not in ("index", "full_name") and len(text) > 2
+                    ]
+                )
+                >= 2
+            )
             continue
         member: dict[str, object] = {}
         read_cells: dict[str, ExtractedField] = {}
@@ -1595,8 +1608,8 @@ def extract_table(
     confidence = min(confidences) if confidences else 1.0
     reasons = sorted(set(problems))
     readable = [line for line in body if len(CELL_NOISE.sub("", line.text).strip()) > 2]
-    if not members and len(readable) >= 2:
-        reasons.append("table_rows_unread")  # text in the table, yet no member row came out of it
+    if (not members and len(readable) >= 2) or lost_rows:
+        reasons.append("table_rows_unread")  # text in the table, yet a member row did not come out of it
     if confidence < rules.review_below:
         reasons.append("low_confidence")
     box = _union([title.box]) if not members else _union([line.box for row in rows for line in row])

@@ -1349,6 +1349,15 @@ def test_a_doubt_on_a_members_cell_flags_the_table(templates: TemplateSet) -> No
     assert "full_name:name_spelling_unusual" in members.review_reasons
 
 
+def test_a_member_row_without_a_name_flags_the_rows_unread(templates: TemplateSet) -> None:
+    """The second member's name was not read (or read into another column): the row is no member, and the
+    table says a row was not read, so the members are not counted one short unnoticed."""
+    rows = [row for row in MEMBER_ROWS if row[0] != "Trần Gia Bảo"]
+    members = extract(templates, DocType.CT01, "66/2023", [make_page(rows)])["household_members"]
+    assert [member["full_name"] for member in members.value] == ["Trần Duy Việt"]
+    assert "table_rows_unread" in members.review_reasons and members.needs_review
+
+
 def test_a_certificates_date_with_look_alike_digits_is_found_and_doubted(templates: TemplateSet) -> None:
     rows: list[Row] = [("GIẤY CHỨNG NHẬN", 800, 300), ("Hà Nội, ngày 13 tháng ! năm 2022", 1300, 3000)]
     issued = extract(templates, DocType.OWNERSHIP_CERTIFICATE, None, [make_page(rows)])["issue_date"]
