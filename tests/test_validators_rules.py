@@ -12,7 +12,14 @@ from validators import validate_dossier
 from validators.common import DossierView
 from validators.completeness import PREDICATES, validate_rule_table
 from validators.config import load_rules
-from validators.consistency import Person, addresses_agree, clearly_someone_else, names_match, plausible_name
+from validators.consistency import (
+    Person,
+    addresses_agree,
+    clearly_someone_else,
+    names_agree_under_one_id,
+    names_match,
+    plausible_name,
+)
 from validators.fields import id_birth_mismatch, id_problems
 
 
@@ -330,6 +337,39 @@ def test_same_id_with_a_name_read_with_an_ocr_slip_is_no_mismatch(settings) -> N
     owner = dossier.documents[1].fields["owner_names"].value[0]
     set_field(dossier, "ownership_certificate", "owner_names", [owner[:-1] + "d" + owner[-1]])
     assert "name_mismatch_across_documents" not in failed(run(dossier, settings))
+
+
+def test_same_id_with_another_short_middle_name_is_a_mismatch(settings) -> None:
+    """Seed 6029 hs_0028: "Trần Đức Nam" on the declaration, "Trần Hữu Nam" on the contract, one ID. The
+    names are two edits apart, as a slip or two would leave them, but both edits are in one short word."""
+    dossier = dossier_from_truth("02_tam_tru_thue_nha")
+    declared = dossier.documents[0].fields["full_name"].value
+    surname, *_, given = declared.split()
+    for key in ("full_name", "household_head_name"):  # the declarant heads the household
+        set_field(dossier, "ct01", key, f"{surname} Đức {given}")
+    set_field(dossier, "rental_contract", "lessee_name", f"{surname} Hữu {given}")
+    assert failed(run(dossier, settings)) == {"name_mismatch_across_documents": "review"}
+
+
+def test_an_unsure_name_two_edits_from_the_other_papers_under_one_id_is_its_slips(settings) -> None:
+    """Seed 6029 hs_0085: the handwritten head's name read "Đinh Xuân Uiên", the certificate's owner under
+    the same ID "Đinh Xuân Việt". Two edits in one word are slips of an unsure reading, not a question."""
+    dossier = dossier_from_truth("01_thuong_tru_chu_so_huu")  # the head owns the home
+    surname, middle, given = dossier.documents[1].fields["owner_names"].value[0].split()
+    assert len(middle) <= 4  # where two edits are more than a slip
+    misread = f"{surname} X{middle[1:-1]}y {given}"  # two edits in one word
+    unsure = {"needs_review": True, "review_reasons": ["handwriting_unconfirmed"]}
+    set_field(dossier, "ct01", "household_head_name", misread, **unsure)
+    assert failed(run(dossier, settings)) == {}
+    set_field(dossier, "ct01", "household_head_name", misread)  # read surely, it is another name
+    assert failed(run(dossier, settings)) == {"name_mismatch_across_documents": "review"}
+
+
+def test_names_under_one_id_agree_when_each_word_is_a_slip_apart() -> None:
+    assert names_agree_under_one_id("Lê Diệu Trang", "Lê Diệu Trandg")
+    assert names_agree_under_one_id("Nguyễn Duy Tuấn", "Nguyễn Dny Tuấn")
+    assert not names_agree_under_one_id("Nguyễn Duy Tuấn", "Nguyễn Hữu Tuấn")
+    assert not names_agree_under_one_id("Trần Đức Nam", "Trần Hữu Nam")
 
 
 def test_same_id_different_name_on_certificate(settings) -> None:
