@@ -19,7 +19,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from intake.model import BoundingBox, Document, ExtractedField, Page
+from intake.model import TABLE_ROWS_UNREAD, VALUES_MISSING, BoundingBox, Document, ExtractedField, Page
 from intake.personal_id import id_birth_data
 
 from . import marks
@@ -1374,20 +1374,26 @@ def extract_fields(
     return results
 
 
-VALUES_MISSING = "values_missing"
-
-
 def _count_against_pairs(results: dict[str, ExtractedField], spec: ExtractionSpec) -> None:
-    """A repeated field with one value per value of another (an ID per owner) that has fewer is flagged:
-    a value was lost, and which person each one left belongs to is no longer known."""
+    """Of a repeated field with one value per value of another (an ID per owner's name) and that other, the
+    one with fewer values is flagged: a value was lost, or read where it is not, and which value is whose is
+    no longer known (validators pair them by their order)."""
     for key, item in spec.fields.items():
         found, paired = results.get(key), results.get(item.one_per or "")
-        if found is None or paired is None or not isinstance(paired.value, list):
+        # One not found at all is flagged so already.
+        if (
+            found is None
+            or paired is None
+            or not isinstance(found.value, list)
+            or not isinstance(paired.value, list)
+        ):
             continue
-        if isinstance(found.value, list) and len(found.value) < len(paired.value):
-            found.needs_review = True
-            if VALUES_MISSING not in found.review_reasons:
-                found.review_reasons.append(VALUES_MISSING)
+        if len(found.value) == len(paired.value):
+            continue
+        shorter = found if len(found.value) < len(paired.value) else paired
+        shorter.needs_review = True
+        if VALUES_MISSING not in shorter.review_reasons:
+            shorter.review_reasons.append(VALUES_MISSING)
 
 
 HEADER_BARE_LENGTH = 8  # a shorter cell ("Nam") would be part of a header without its tone marks ("năm sinh")
@@ -1609,7 +1615,7 @@ def extract_table(
     reasons = sorted(set(problems))
     readable = [line for line in body if len(CELL_NOISE.sub("", line.text).strip()) > 2]
     if (not members and len(readable) >= 2) or lost_rows:
-        reasons.append("table_rows_unread")  # text in the table, yet a member row did not come out of it
+        reasons.append(TABLE_ROWS_UNREAD)  # text in the table, yet a member row did not come out of it
     if confidence < rules.review_below:
         reasons.append("low_confidence")
     box = _union([title.box]) if not members else _union([line.box for row in rows for line in row])

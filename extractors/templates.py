@@ -127,13 +127,12 @@ class ExtractionSpec(Strict):
         description="canonical keys the form has no place for, with the value that says so",
     )
 
-    @model_validator(mode="after")
-    def _pairs_known(self) -> ExtractionSpec:
+    def check_pairs(self) -> None:
+        """Each `one_per` pairs two repeated fields of this (whole, not a version's partial) spec."""
         for key, item in self.fields.items():
             paired = self.fields.get(item.one_per) if item.one_per else None
             if item.one_per and not (item.repeat and paired is not None and paired.repeat):
                 raise ValueError(f"{key}: one_per must pair two repeated fields, not {item.one_per!r}")
-        return self
 
     def overridden_by(self, other: ExtractionSpec) -> ExtractionSpec:
         """This spec with a form version's additions and replacements (per field, table, block …)."""
@@ -165,6 +164,12 @@ class DocumentTemplate(ExtractionSpec):
     excludes: list[NfcStr] = Field(default_factory=list)
     version: VersionRule | None = None
     versions: list[VersionTemplate] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _pairs_known(self) -> DocumentTemplate:
+        for version in [None, *(v.version for v in self.versions)]:
+            self.extraction(version).check_pairs()
+        return self
 
     def extraction(self, form_version: str | None) -> ExtractionSpec:
         base = ExtractionSpec.model_validate(

@@ -194,6 +194,13 @@ class Page(Model):
         return "\n".join(line.text for line in self.lines)
 
 
+# Review reasons extraction gives and validation reads: a repeated field with fewer values than its pair (an
+# owner's ID lost, so which ID is whose is not known), and a table with text none of whose rows, or one of
+# whose rows, came out as a member (the members may be counted short).
+VALUES_MISSING = "values_missing"
+TABLE_ROWS_UNREAD = "table_rows_unread"
+
+
 class ExtractedField(Model):
     key: str
     value: Any = None

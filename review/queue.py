@@ -11,7 +11,7 @@ from pathlib import Path
 
 from intake.config import Settings
 from intake.emit import RECORDS_DIR
-from intake.model import DecisionStatus, Dossier
+from intake.model import TABLE_ROWS_UNREAD, VALUES_MISSING, DecisionStatus, Dossier
 from validators.config import RulesError, load_rules
 
 from .audit import AUDIT_SUFFIX
@@ -47,7 +47,8 @@ REASON_LABELS: dict[str, str] = {
     "email_domain_guessed": "Tên miền email được đoán theo danh sách tên miền phổ biến",
     "date_digits_guessed": "Chữ số của ngày tháng được đoán từ ký tự giống số",
     "id_digits_guessed": "Số định danh đọc kèm ký tự lạ, chữ số có thể bị đọc sai hoặc thiếu",
-    "values_missing": "Đọc được ít số giấy tờ hơn số người có tên: thiếu một số, không rõ số nào của ai",
+    VALUES_MISSING: "Đọc được ít giá trị hơn số người: thiếu giá trị, không rõ giá trị nào của ai",
+    TABLE_ROWS_UNREAD: "Có dòng trong bảng không đọc được thành thành viên: số thành viên có thể thiếu",
     "birth_year_from_id": "Năm sinh đọc lại theo số định danh (chữ viết tay dễ nhầm), cần đối chiếu",
     "name_spelling_unusual": "Tên có chữ không đúng chính tả tiếng Việt (có thể đọc sai dấu)",
     "name_marks_guessed": "Dấu của tên được sửa theo tên thông dụng (có thể đọc sai dấu), cần đối chiếu",

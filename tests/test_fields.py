@@ -37,7 +37,7 @@ from extractors.fields import (
 from extractors.normalize import Normalized, name, relationship, text
 from extractors.ocr import shared_engine
 from extractors.ocr.asternet import AsterNetRecognizer
-from extractors.templates import ExtractionSpec, FieldSpec, TemplateSet, load_templates
+from extractors.templates import DocumentTemplate, FieldSpec, TemplateSet, load_templates
 from intake.config import Settings
 from intake.model import BoundingBox, DocType, Document, ExtractedField, OcrLine, Page
 
@@ -377,12 +377,15 @@ CERTIFICATE_OWNERS: list[Row] = [
 CERTIFICATE_ADDRESS: Row = ("Địa chỉ thường trú: Số 159 đường Cách Mạng Tháng Tám, phường An Hòa", 314, 1359)
 
 
-def test_owner_ids_whose_label_is_misread_are_found_in_their_owners_order(templates: TemplateSet) -> None:
+@pytest.mark.parametrize("label", ["CŒCDsố:", "CCCDsS:", "CCCD::", "ICCCDSS:", "ŒCCD số:"])
+def test_owner_ids_whose_label_is_misread_are_found_in_their_owners_order(
+    templates: TemplateSet, label: str
+) -> None:
     """Seed 8017 hs_0139: the first owner's "CCCD số" read "CŒCDsố" lost her ID, and the second owner's
     was paired with her name."""
     rows: list[Row] = [
         *CERTIFICATE_OWNERS,
-        ("CŒCDsố: 038157572575", 321, 1087),
+        (f"{label} 038157572575", 321, 1087),
         ("Và chồng - Ông: TRẦN TIẾN BẢO", 319, 1188),
         ("Năm sinh: 1954", 1608, 1208),
         ("CCCD số: 066054483536", 321, 1280),
@@ -408,14 +411,52 @@ def test_an_owner_whose_id_is_not_read_flags_the_ids(templates: TemplateSet) -> 
     assert "values_missing" in fields["owner_ids"].review_reasons
 
 
-def test_one_per_must_pair_two_repeated_fields() -> None:
-    names = {"labels": ["Ông"], "repeat": True}
-    ExtractionSpec.model_validate({"fields": {"ids": {"repeat": True, "one_per": "names"}, "names": names}})
-    misnamed = {"repeat": True, "one_per": "name"}
+@pytest.mark.parametrize(
+    "line", ["Mã số: 123456789", "Số hồ sơ: 123456789", "Giấy CN số: 123456789", "Căn cứ: 123456789012"]
+)
+def test_a_number_after_another_label_is_no_owners_id(templates: TemplateSet, line: str) -> None:
+    rows: list[Row] = [(line, 321, 700), *CERTIFICATE_OWNERS, ("CCCD số: 038157572575", 321, 1087)]
+    ids = extract(templates, DocType.OWNERSHIP_CERTIFICATE, None, [make_page(rows)])["owner_ids"]
+    assert (ids.value, ids.needs_review) == (["038157572575"], False)
+
+
+def test_more_ids_than_owners_flags_the_names(templates: TemplateSet) -> None:
+    """The first owner's name line was not found ("Bả VÕ MỸ LINH"): the IDs can no longer be paired with
+    the names by their order, and the name read would be given the first owner's ID."""
+    rows: list[Row] = [
+        *[("Bả VÕ MỸ LINH", 319, 998) if row[0].startswith("Bà:") else row for row in CERTIFICATE_OWNERS],
+        ("CCCD số: 038157572575", 321, 1087),
+        ("Và chồng - Ông: TRẦN TIẾN BẢO", 319, 1188),
+        ("CCCD số: 066054483536", 321, 1280),
+        CERTIFICATE_ADDRESS,
+    ]
+    fields = extract(templates, DocType.OWNERSHIP_CERTIFICATE, None, [make_page(rows)])
+    assert fields["owner_names"].value == ["Trần Tiến Bảo"]
+    assert "values_missing" in fields["owner_names"].review_reasons and fields["owner_names"].needs_review
+    assert not fields["owner_ids"].needs_review
+
+
+def test_one_per_must_pair_two_repeated_fields(templates: TemplateSet) -> None:
+    certificate = templates.document(DocType.OWNERSHIP_CERTIFICATE)
+    assert certificate is not None
+    data = certificate.model_dump(by_alias=True)
+    DocumentTemplate.model_validate(data)
+    data["fields"]["owner_ids"]["one_per"] = "owner_name"
     with pytest.raises(ValueError, match="one_per"):
-        ExtractionSpec.model_validate({"fields": {"ids": misnamed, "names": names}})
-    with pytest.raises(ValueError, match="one_per"):
-        ExtractionSpec.model_validate({"fields": {"ids": {"one_per": "names"}, "names": names}})
+        DocumentTemplate.model_validate(data)
+    # A form version may override the IDs alone: the pair is checked on the whole spec.
+    data["fields"]["owner_ids"]["one_per"] = "owner_names"
+    version = {
+        "doc_type": "ownership_certificate",
+        "version": "v2",
+        "fields": {"owner_ids": data["fields"]["owner_ids"]},
+    }
+    assert (
+        DocumentTemplate.model_validate({**data, "versions": [version]})
+        .extraction("v2")
+        .fields["owner_ids"]
+        .one_per
+    )
 
 
 def test_a_word_starting_with_l_is_not_read_as_a_border_joined_to_a_label() -> None:

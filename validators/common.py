@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from intake.model import Check, DecisionStatus, Document, Dossier, ExtractedField, on_clock
+from intake.model import TABLE_ROWS_UNREAD, Check, DecisionStatus, Document, Dossier, ExtractedField, on_clock
 from intake.privacy import mask_id
 
 from .config import Rules
@@ -99,7 +99,7 @@ class Reading:
             if required:
                 raise Unknown(document, key)
             return None
-        unsure_rows = "table_rows_unread" in found.review_reasons
+        unsure_rows = TABLE_ROWS_UNREAD in found.review_reasons
         unsure = found.needs_review and not vouched and (not rows_only or unsure_rows)
         if unsure and (document, key) not in self.uncertain:
             self.uncertain.append((document, key))

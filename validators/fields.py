@@ -11,7 +11,7 @@ import re
 from datetime import date
 from typing import Any
 
-from intake.model import Check, DocType, Document, ExtractedField
+from intake.model import VALUES_MISSING, Check, DocType, Document, ExtractedField
 from intake.personal_id import BIRTH_YEAR_FROM_ID, ID_DIGITS_FROM_BIRTH_DATE, SEX_FROM_ID, id_birth_data
 
 from .common import DossierView, birth_year, masked, parse_date
@@ -67,7 +67,7 @@ READING_DOUBTS = frozenset(
         "email_domain_guessed",
         "date_digits_guessed",
         "id_digits_guessed",
-        "values_missing",
+        VALUES_MISSING,
         BIRTH_YEAR_FROM_ID,
         ID_DIGITS_FROM_BIRTH_DATE,
         SEX_FROM_ID,
