@@ -24,7 +24,7 @@ import numpy as np
 from intake.model import BoundingBox, Document, ExtractedField, OcrLine
 
 from . import marks
-from .fields import RereadCrops, clipped_crop
+from .fields import RereadCrops, clipped_crop, whole_line_crop
 from .ocr.base import OcrEngine
 from .templates import ConfirmationRules, WeighedGroup
 
@@ -99,22 +99,31 @@ def _line_crop_at(
     line the value was read from. The value's box is estimated from its share of the line's text, and a
     hand written larger than the printed label leaves part of the value outside the first crop: the
     household head's name on seed 8017's hs_0188 fell 46.6 behind there, 0 in its whole line."""
-    box = found.box
-    crops = RereadCrops.around(image, box) if box is not None else None
+    if found.box is None:
+        return None
+    crops = RereadCrops.around(image, found.box)
     found_crops = [crops.crop(min(crops.starts))] if crops is not None else []
-    line = next((line for line in lines if box is not None and _holds_box(line.box, box)), None)
-    if box is not None and line is not None:
-        height = box.y1 - box.y0
-        whole = clipped_crop(
-            image, line.box.x0, box.y0 - 0.2 * height, line.box.x1 + 0.5 * height, box.y1 + 0.2 * height
-        )
-        found_crops += [whole] if whole is not None else []
+    if (line := line_holding(lines, found.box)) is not None and (
+        whole := whole_line_crop(image, line.box)
+    ) is not None:
+        found_crops.append(whole)
     return found_crops or None
 
 
-def _holds_box(line: BoundingBox, box: BoundingBox) -> bool:
-    """The line holds the value's box: a value's box is a stretch of its line."""
-    return line.x0 <= box.x0 + 1 and box.x1 <= line.x1 + 1 and line.y0 <= (box.y0 + box.y1) / 2 <= line.y1
+def line_holding(lines: Sequence[OcrLine], box: BoundingBox) -> OcrLine | None:
+    """The line a value's box was cut from: it holds the box's middle height and most of its width (a
+    re-read's box runs on a little past the line's end). Of several, the one whose middle is nearest."""
+    middle = (box.y0 + box.y1) / 2
+
+    def overlap(line: OcrLine) -> float:
+        return min(line.box.x1, box.x1) - max(line.box.x0, box.x0)
+
+    holding = [
+        line
+        for line in lines
+        if line.box.y0 <= middle <= line.box.y1 and overlap(line) > 0.5 * (box.x1 - box.x0)
+    ]
+    return min(holding, key=lambda line: abs((line.box.y0 + line.box.y1) / 2 - middle), default=None)
 
 
 def value_crops(

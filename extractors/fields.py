@@ -28,6 +28,7 @@ from .normalize import (
     AREA_TOKEN,
     COMMON_MAIL_DOMAINS,
     NORMALIZERS,
+    NUMBER_TOKEN,
     Normalized,
     clean_text,
     email_at_domain,
@@ -897,10 +898,14 @@ def _whole_line_read(
     context: Context, image: np.ndarray, reading: Reading, engine: OcrEngine
 ) -> tuple[str, float] | None:
     """The handwriting model's reading of the value's whole line, label included."""
-    line = context.lines[reading.line].box
-    pad = 0.2 * (line.y1 - line.y0)
-    crop = clipped_crop(image, line.x0, line.y0 - pad, line.x1, line.y1 + pad)
+    crop = whole_line_crop(image, context.lines[reading.line].box)
     return None if crop is None else engine.read_handwriting(crop)
+
+
+def whole_line_crop(image: np.ndarray, line: BoundingBox) -> np.ndarray | None:
+    """An OCR line's crop, with a fifth of its height above and below for strokes the detector's box cut."""
+    pad = 0.2 * (line.y1 - line.y0)
+    return clipped_crop(image, line.x0, line.y0 - pad, line.x1, line.y1 + pad)
 
 
 def _unanimous_number(
@@ -1186,7 +1191,7 @@ def _lookalike_reread(
 def _number_like(as_read: str, text: str) -> str | None:
     """The first number in `text` that is `as_read` with each of its characters other than digits and
     separators (the look-alikes) read as a digit; the crop may hold the label's end and other numbers."""
-    for number in AREA_TOKEN.finditer(text):
+    for number in NUMBER_TOKEN.finditer(text):  # a re-read limited to a number's characters
         found = number.group(0)
         if len(found) == len(as_read) and all(
             b == a if a.isdigit() or a in ".," else b.isdigit() for a, b in zip(as_read, found, strict=True)
@@ -1441,6 +1446,21 @@ def _column_bounds(
     return bounds
 
 
+def _member_without_name(texts: dict[str, str], specs: dict[str, ColumnSpec]) -> bool:
+    """A row of a members' table with no name but two or more of a member's other cells, each read as its
+    column's value (a date of birth, a sex, an ID, a relationship): its name was lost to another column or to
+    the OCR, and the members would be counted one short. Dotted or empty rows, and a cell's wrapped end, are
+    none."""
+    read = [
+        key
+        for key, text in texts.items()
+        if key not in ("index", "full_name")
+        and re.search(r"[^\W_]", text)
+        and _meaning(specs[key], _cell_text(specs[key], text)).ok
+    ]
+    return len(read) >= 2
+
+
 def extract_table(
     context: Context, table: TableSpec, rules: ExtractionRules, engine: OcrEngine | None = None
 ) -> ExtractedField | None:
@@ -1532,7 +1552,7 @@ def extract_table(
     member_cells: list[dict[str, ExtractedField]] = []
     confidences: list[float] = []
     problems: list[str] = []
-    lost_rows = 0
+    lost_row = False
     for row in rows:
         cells: dict[str, list[Line]] = {}
         for line in row:
@@ -1543,18 +1563,7 @@ def extract_table(
             for key, cell in cells.items()
         }
         if not texts.get("full_name", "").strip() or len([key for key in cells if key != "index"]) < 2:
-            # A row with a member's other cells and no name lost its name to another column, or to the
-            # OCR: the members are counted one short.
-            lost_rows += (
-                len(
-                    [
-                        key
-                        for key, text in texts.items()
-                        if key not in ("index", "full_name") and len(text) > 2
-                    ]
-                )
-                >= 2
-            )
+            lost_row = lost_row or _member_without_name(texts, specs)
             continue
         member: dict[str, object] = {}
         read_cells: dict[str, ExtractedField] = {}
@@ -1614,7 +1623,7 @@ def extract_table(
     confidence = min(confidences) if confidences else 1.0
     reasons = sorted(set(problems))
     readable = [line for line in body if len(CELL_NOISE.sub("", line.text).strip()) > 2]
-    if (not members and len(readable) >= 2) or lost_rows:
+    if (not members and len(readable) >= 2) or lost_row:
         reasons.append(TABLE_ROWS_UNREAD)  # text in the table, yet a member row did not come out of it
     if confidence < rules.review_below:
         reasons.append("low_confidence")

@@ -635,8 +635,11 @@ def _vietnamese_number(number: str) -> float | None:
 
 # The number and whatever is written against it up to a space, a bracket or a slash, then the unit: "68,5m²",
 # "120m²(Một trăm …)", "68,5m²/người", "1§,0" (an 8 misread).
-# A number and what is read joined to it, a look-alike of a digit before it too ("l8,5" for "18,5").
-AREA_TOKEN = re.compile(r"(?:[^\W\d_]|[|§$])?\d[^\s(/]*")
+# A number and what is read joined to it ("68,5m²").
+NUMBER_TOKEN = re.compile(r"\d[^\s(/]*")
+# An area's number, with a look-alike of a digit joined before it that is no word's last letter ("l8,5" for
+# "18,5"; not "DT45m2" nor "khoảng45").
+AREA_TOKEN = re.compile(r"(?:(?<![^\W\d_])[lIOoSBZg|§$])?" + NUMBER_TOKEN.pattern)
 AREA_UNIT = re.compile(r"(?:m²|m2|m)?[.,;:)]*$")
 
 

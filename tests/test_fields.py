@@ -11,7 +11,7 @@ from helpers import FONT_SANS, FONT_SERIF, HAND_FONT, hand_line
 from PIL import Image, ImageDraw, ImageFont
 
 from extractors import marks
-from extractors.confirm import confirm_across_documents, confirm_by_weighing
+from extractors.confirm import confirm_across_documents, confirm_by_weighing, line_holding
 from extractors.extract import _digit_boxes
 from extractors.fields import (
     DIGITS,
@@ -836,21 +836,28 @@ def test_a_doubted_handwritten_name_is_weighed_against_the_contract(
     assert taken or found.weighed_against[lessee] > 30
 
 
-@pytest.mark.parametrize("with_lines", [True, False])
+@pytest.mark.parametrize("box_from", ["line share", "re-read"])
 def test_a_doubted_name_is_weighed_in_its_whole_line_too(
-    templates: TemplateSet, settings: Settings, with_lines: bool
+    templates: TemplateSet, settings: Settings, box_from: str
 ) -> None:
     """The value's box is estimated from its share of the line's text: a hand larger than the printed
-    label puts the box's start inside the name (seed 8017 hs_0188). Its whole line still holds it."""
+    label puts the box's start inside the name (seed 8017 hs_0188). Its whole line still holds it. A
+    re-read's box runs on past the line's end, a fifth of a line higher and lower."""
     label = "7. Họ, chữ đệm và tên chủ hộ: "
     page, image = _handwritten_row(label, "Huỳnh Đức Khánh", "Huỳnh Đức Khánh8", font_px=48)
     line = page.lines[-1].box
+    height = line.y1 - line.y0
+    box = line.model_copy(update={"x0": line.x1 - 0.2 * (line.x1 - line.x0)})  # "Khánh" or less
+    if box_from == "re-read":
+        box = box.model_copy(
+            update={"x1": line.x1 + 0.8 * height, "y0": line.y0 - 0.2 * height, "y1": line.y1 + 0.2 * height}
+        )
     doubted = ExtractedField(
         key="household_head_name",
         value="Huỳnh Đức Khánh8",
         confidence=0.92,
         page=0,
-        box=line.model_copy(update={"x0": line.x1 - 0.2 * (line.x1 - line.x0)}),  # "Khánh" or less
+        box=box,
         needs_review=True,
         review_reasons=["digits_in_name", "handwriting_unconfirmed"],
     )
@@ -867,11 +874,21 @@ def test_a_doubted_name_is_weighed_in_its_whole_line_too(
         _digit_boxes_of(templates),
         templates.extraction.cross_document,
         shared_engine(settings),
-        {0: page.lines} if with_lines else None,
+        {0: page.lines},
     )
     found = declaration.fields["household_head_name"]
-    assert (found.value == "Huỳnh Đức Khánh") is with_lines
-    assert len(weighed) == int(with_lines) and found.needs_review is not with_lines
+    assert (found.value, found.needs_review, len(weighed)) == ("Huỳnh Đức Khánh", False, 1)
+
+
+def test_the_line_holding_a_value_is_the_one_it_was_cut_from() -> None:
+    def line(x0: float, y0: float, x1: float, y1: float) -> OcrLine:
+        return OcrLine(text="…", confidence=0.9, box=BoundingBox(x0=x0, y0=y0, x1=x1, y1=y1))
+
+    above = line(200, 880, 2200, 975)  # a wider line whose box reaches down past the value's middle
+    left, right = line(200, 940, 1100, 1000), line(1200, 940, 2200, 1000)  # two columns of one row
+    value = BoundingBox(x0=1500, y0=940, x1=2260, y1=1000)  # a re-read's box runs on past the line
+    assert line_holding([above, left, right], value) is right
+    assert line_holding([left], value) is None
 
 
 def test_a_name_is_sought_anywhere_in_its_crop(settings: Settings) -> None:
@@ -1397,6 +1414,21 @@ def test_a_member_row_without_a_name_flags_the_rows_unread(templates: TemplateSe
     members = extract(templates, DocType.CT01, "66/2023", [make_page(rows)])["household_members"]
     assert [member["full_name"] for member in members.value] == ["Trần Duy Việt"]
     assert "table_rows_unread" in members.review_reasons and members.needs_review
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        [("........", 903, 1745), ("........", 1198, 1745), ("...........", 1399, 1745)],  # a dotted row
+        [("-/-", 903, 1745), ("___", 1399, 1745)],
+        [("(con", 1893, 1745), ("nuôi)", 1399, 1745)],  # a cell's wrapped end, and a stray piece
+    ],
+)
+def test_rows_with_no_member_data_do_not_flag_the_table(templates: TemplateSet, row: list[Row]) -> None:
+    rows = [*MEMBER_ROWS[:-1], *row, MEMBER_ROWS[-1]]
+    members = extract(templates, DocType.CT01, "66/2023", [make_page(rows)])["household_members"]
+    assert len(members.value) == 2
+    assert "table_rows_unread" not in members.review_reasons
 
 
 def test_a_certificates_date_with_look_alike_digits_is_found_and_doubted(templates: TemplateSet) -> None:

@@ -266,6 +266,9 @@ def test_an_email_ending_in_vn_keeps_the_vietnamese_variant() -> None:
         ("35m2.", 35.0),
         ("120m²(Một trăm hai mươi mét vuông)", 120.0),
         ("68,5m²/người", 68.5),
+        ("DT45m2", 45.0),  # a label's letters joined to the number are no look-alikes
+        ("khoảng45 m²", 45.0),
+        ("S=45 m²", 45.0),
     ],
 )
 def test_area(raw: str, expected: float) -> None:
