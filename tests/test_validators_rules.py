@@ -694,6 +694,23 @@ def test_a_head_and_owners_clearly_someone_else_need_consent_however_the_declara
     assert {"missing_household_head_consent", "missing_owner_consent"} <= set(dossier.decision.reasons)
 
 
+def test_two_ids_far_apart_need_the_heads_consent_however_unsure_the_heads_name(settings) -> None:
+    """Seed 6029 hs_0107: the head's handwritten name read "Trần Thành Ha" (unsure, and a slip from the
+    declarant's given name "Hải"), the relationship "Cháu" unsure; the two IDs, read all but surely, are
+    twelve digits apart. The names' doubts do not make the IDs' answer unsure. (The head's name here is
+    garbled too, so that it is no evidence against the certificate's owner under the head's ID.)"""
+    dossier = _without_consents()
+    declaration = next(d for d in dossier.documents if d.doc_type == "ct01")
+    given = declaration.fields["full_name"].value.split()[-1]
+    unsure = {"confidence": 0.77, "needs_review": True, "review_reasons": ["low_confidence"]}
+    set_field(dossier, "ct01", "household_head_name", f"Nguyễn Th¿nh {given[:-1]}", **unsure)
+    set_field(dossier, "ct01", "relationship_to_head", "Con", **unsure)
+    _handwritten_unsure(dossier, "personal_id", declaration.fields["personal_id"].value)
+    run(dossier, settings)
+    assert dossier.decision.status == DecisionStatus.SUPPLEMENT
+    assert "missing_household_head_consent" in dossier.decision.reasons
+
+
 def test_a_declarant_read_with_more_than_slight_doubts_leaves_the_consents_to_a_person(settings) -> None:
     dossier = _without_consents()
     declaration = next(d for d in dossier.documents if d.doc_type == "ct01")
