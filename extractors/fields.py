@@ -880,6 +880,8 @@ def _handwriting_reread(
     ):
         (text, confidence), x0 = chosen, crops.starts[0]
         value = _meaning(item, text)
+    elif (weighed := _weighed_number(context, reading, item, reads, crops, rules, engine)) is not None:
+        (text, value, confidence), x0 = weighed, crops.starts[0]
     elif (unanimous := _unanimous_number(item, reads, rules)) is not None:
         text, value, confidence = unanimous
         box = crops.box(crops.starts[0])
@@ -892,6 +894,45 @@ def _handwriting_reread(
         return None
     box = crops.box(x0)
     return dataclasses.replace(reading, raw=text, box=box, confidence=confidence, unconfirmed=True), value
+
+
+def _weighed_number(
+    context: Context,
+    reading: Reading,
+    item: FieldSpec | ColumnSpec,
+    reads: list[tuple[str, float, Normalized, int]],
+    crops: RereadCrops,
+    rules: ExtractionRules,
+    engine: OcrEngine,
+) -> tuple[str, Normalized, float] | None:
+    """Of the valid numbers the re-reads read, the one the handwriting model finds nearest its best reading
+    in every crop and the whole line together, when within rules.weighed_numbers (see extraction.yaml). The
+    crops may lose a last digit to the leaders after it ("035835206.....", seed 6029 hs_0181) that the whole
+    line reads. None when no valid number was read, or none is clearly nearest."""
+    bound = rules.weighed_numbers
+    image = context.images.get(reading.page)
+    if bound is None or image is None or item.normalizer not in REPEATABLE_NUMBERS:
+        return None
+    candidates = {
+        str(value.value): (text, value, confidence) for text, confidence, value, _ in reads if value.ok
+    }
+    if not candidates:
+        return None
+    places = [crops.crop(x0) for x0 in crops.starts]
+    if (whole := whole_line_crop(image, context.lines[reading.line].box)) is not None:
+        places.append(whole)
+    scored = []
+    for number in candidates:
+        behind = [engine.reading_shortfall_within(place, number) for place in places]
+        known = [shortfall for shortfall in behind if shortfall is not None]
+        if len(known) == len(behind):
+            scored.append((sum(known), max(known), number))
+    scored.sort()
+    if not scored or scored[0][1] > bound.max_shortfall:
+        return None
+    if len(scored) > 1 and scored[1][0] - scored[0][0] < bound.margin:
+        return None
+    return candidates[scored[0][2]]
 
 
 def _whole_line_read(

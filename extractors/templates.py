@@ -293,6 +293,16 @@ class IdBirthDigits(Strict):
     )
 
 
+class WeighedNumbers(Strict):
+    """How a handwritten number whose re-reads disagree is chosen among their valid readings (fields.py
+    `_weighed_number`)."""
+
+    max_shortfall: float = Field(
+        description="the most any crop may put the chosen number behind its best reading"
+    )
+    margin: float = Field(description="by how much the next valid reading's summed shortfall must be larger")
+
+
 class ExtractionRules(Strict):
     label_cutoff: float
     review_below: float
@@ -306,6 +316,7 @@ class ExtractionRules(Strict):
     handwritten_choices: HandwrittenChoices = Field(default_factory=lambda: HandwrittenChoices(margin=3.0))
     written_formats: dict[str, WrittenFormats] = Field(default_factory=dict)
     id_birth_digits: IdBirthDigits | None = None
+    weighed_numbers: WeighedNumbers | None = None
 
 
 class RequestType(Strict):

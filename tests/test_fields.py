@@ -1120,6 +1120,23 @@ def test_a_nine_digit_phone_is_not_given_a_digit_by_its_written_form(
     assert (phone.value, phone.review_reasons) == (written, ["invalid_phone"])
 
 
+def test_a_handwritten_phone_whose_reads_disagree_is_the_valid_one_the_crops_find_nearest(
+    templates: TemplateSet, settings: Settings
+) -> None:
+    """Seed 6029 hs_0181: Tesseract read ")558352069"; the re-read's crops all read "035835206....", the
+    last digit taken for a leader, and only the whole line "0358352069". Weighed in every crop and the line,
+    that number is at most 4.3 behind each crop's best reading, and no other valid number was read. (Before,
+    the phone stayed "558352069", invalid, and the dossier went to a person.)"""
+    page, images = _page_with_line(
+        "handwritten_phone_last_digit_in_leaders.png",
+        "5. Số điện thoại liên hệ: )558352069......",
+        BoundingBox(x0=224, y0=135, x1=1056, y1=192),
+    )
+    phone = extract(templates, DocType.CT01, "66/2023", [page], images, shared_engine(settings))["phone"]
+    assert phone.value == "0358352069"
+    assert not phone.needs_review  # a second read of the value's crop agrees (_second_read)
+
+
 @pytest.mark.parametrize(
     ("texts", "written"),
     [
