@@ -21,10 +21,10 @@ from typing import Any
 
 import numpy as np
 
-from intake.model import BoundingBox, Document, ExtractedField, OcrLine
+from intake.model import Document, ExtractedField, OcrLine
 
 from . import marks
-from .fields import RereadCrops, clipped_crop, whole_line_crop
+from .fields import RereadCrops, clipped_crop, line_holding, whole_line_crop
 from .ocr.base import OcrEngine
 from .templates import ConfirmationRules, WeighedGroup
 
@@ -103,27 +103,10 @@ def _line_crop_at(
         return None
     crops = RereadCrops.around(image, found.box)
     found_crops = [crops.crop(min(crops.starts))] if crops is not None else []
-    if (line := line_holding(lines, found.box)) is not None and (
-        whole := whole_line_crop(image, line.box)
-    ) is not None:
+    line = line_holding([line.box for line in lines], found.box)
+    if line is not None and (whole := whole_line_crop(image, line)) is not None:
         found_crops.append(whole)
     return found_crops or None
-
-
-def line_holding(lines: Sequence[OcrLine], box: BoundingBox) -> OcrLine | None:
-    """The line a value's box was cut from: it holds the box's middle height and most of its width (a
-    re-read's box runs on a little past the line's end). Of several, the one whose middle is nearest."""
-    middle = (box.y0 + box.y1) / 2
-
-    def overlap(line: OcrLine) -> float:
-        return min(line.box.x1, box.x1) - max(line.box.x0, box.x0)
-
-    holding = [
-        line
-        for line in lines
-        if line.box.y0 <= middle <= line.box.y1 and overlap(line) > 0.5 * (box.x1 - box.x0)
-    ]
-    return min(holding, key=lambda line: abs((line.box.y0 + line.box.y1) / 2 - middle), default=None)
 
 
 def value_crops(

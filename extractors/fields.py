@@ -11,6 +11,7 @@ import dataclasses
 import functools
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
@@ -844,8 +845,10 @@ def _handwriting_reread(
     fails its format in every read (below).
 
     A number (REPEATABLE_NUMBERS) is also read from its whole line, label included, which gives the
-    model the context a crop lacks: one more vote. A number that fails its format in every read, crops and
-    line alike, is what the citizen wrote (see _unanimous_number)."""
+    model the context a crop lacks: one more vote. When the votes settle nothing, the valid numbers read are
+    weighed (_weighed_number). A number that fails its format in every read, crops and line alike, is what
+    the citizen wrote (see _unanimous_number). A passing value found so for a number is used only where the
+    reading with the field's written forms imposed gives none (extract_fields: _format_reading first)."""
     image = context.images.get(reading.page)
     if engine is None or image is None or reading.from_text_layer:
         return None
@@ -908,31 +911,41 @@ def _weighed_number(
     """Of the valid numbers the re-reads read, the one the handwriting model finds nearest its best reading
     in every crop and the whole line together, when within rules.weighed_numbers (see extraction.yaml). The
     crops may lose a last digit to the leaders after it ("035835206.....", seed 6029 hs_0181) that the whole
-    line reads. None when no valid number was read, or none is clearly nearest."""
+    line reads; so the whole line must also prefer it, by the margin, to the longest number the failing
+    reads give, or a nine-digit phone would be given a tenth digit from its leaders. None when no valid
+    number was read, or none is clearly nearest."""
     bound = rules.weighed_numbers
     image = context.images.get(reading.page)
     if bound is None or image is None or item.normalizer not in REPEATABLE_NUMBERS:
         return None
-    candidates = {
-        str(value.value): (text, value, confidence) for text, confidence, value, _ in reads if value.ok
-    }
-    if not candidates:
+    candidates: dict[str, list[tuple[str, float, Normalized]]] = {}
+    for text, confidence, value, _ in reads:
+        if value.ok:
+            candidates.setdefault(str(value.value), []).append((text, confidence, value))
+    line = line_holding([line.box for line in context.lines if line.page == reading.page], reading.box)
+    whole = whole_line_crop(image, line) if line is not None else None
+    if not candidates or whole is None:
         return None
-    places = [crops.crop(x0) for x0 in crops.starts]
-    if (whole := whole_line_crop(image, context.lines[reading.line].box)) is not None:
-        places.append(whole)
+    places = [crops.crop(x0) for x0 in crops.starts] + [whole]
     scored = []
     for number in candidates:
         behind = [engine.reading_shortfall_within(place, number) for place in places]
         known = [shortfall for shortfall in behind if shortfall is not None]
         if len(known) == len(behind):
-            scored.append((sum(known), max(known), number))
+            scored.append((sum(known), max(known), known[-1], number))
     scored.sort()
     if not scored or scored[0][1] > bound.max_shortfall:
         return None
     if len(scored) > 1 and scored[1][0] - scored[0][0] < bound.margin:
         return None
-    return candidates[scored[0][2]]
+    failing = max(
+        (re.sub(r"\D", "", text) for text, _, value, _ in reads if not value.ok), key=len, default=""
+    )
+    as_read = engine.reading_shortfall_within(whole, failing) if failing else None
+    if as_read is not None and as_read - scored[0][2] < bound.margin:
+        return None
+    text, _, value = candidates[scored[0][3]][0]
+    return text, value, min(confidence for _, confidence, _ in candidates[scored[0][3]])
 
 
 def _whole_line_read(
@@ -941,6 +954,19 @@ def _whole_line_read(
     """The handwriting model's reading of the value's whole line, label included."""
     crop = whole_line_crop(image, context.lines[reading.line].box)
     return None if crop is None else engine.read_handwriting(crop)
+
+
+def line_holding(lines: Sequence[BoundingBox], box: BoundingBox) -> BoundingBox | None:
+    """The line a value's box was cut from: it holds the box's middle height and most of its width (a
+    re-read's box runs on a little past the line's end). Of several, the one whose middle is nearest."""
+    middle = (box.y0 + box.y1) / 2
+    holding = [
+        line
+        for line in lines
+        if line.y0 <= middle <= line.y1
+        and min(line.x1, box.x1) - max(line.x0, box.x0) > 0.5 * (box.x1 - box.x0)
+    ]
+    return min(holding, key=lambda line: abs((line.y0 + line.y1) / 2 - middle), default=None)
 
 
 def whole_line_crop(image: np.ndarray, line: BoundingBox) -> np.ndarray | None:

@@ -637,9 +637,10 @@ def _vietnamese_number(number: str) -> float | None:
 # "120m²(Một trăm …)", "68,5m²/người", "1§,0" (an 8 misread).
 # A number and what is read joined to it ("68,5m²").
 NUMBER_TOKEN = re.compile(r"\d[^\s(/]*")
-# An area's number, with a look-alike of a digit joined before it that is no word's last letter ("l8,5" for
-# "18,5"; not "DT45m2" nor "khoảng45").
-AREA_TOKEN = re.compile(r"(?:(?<![^\W\d_])[lIOoSBZg|§$])?" + NUMBER_TOKEN.pattern)
+# An area's number, with what is joined before it when that ends in a look-alike of a digit ("l8,5" or
+# "DTl8,5" for "18,5"), so that it fails rather than lose a digit; letters joined before it that end in none
+# are a label's ("DT45m2" is 45).
+AREA_TOKEN = re.compile(r"(?:[^\W\d_]*[lIOoSBZg|§$])?" + NUMBER_TOKEN.pattern)
 AREA_UNIT = re.compile(r"(?:m²|m2|m)?[.,;:)]*$")
 
 

@@ -11,7 +11,7 @@ from helpers import FONT_SANS, FONT_SERIF, HAND_FONT, hand_line
 from PIL import Image, ImageDraw, ImageFont
 
 from extractors import marks
-from extractors.confirm import confirm_across_documents, confirm_by_weighing, line_holding
+from extractors.confirm import confirm_across_documents, confirm_by_weighing
 from extractors.extract import _digit_boxes
 from extractors.fields import (
     DIGITS,
@@ -21,6 +21,7 @@ from extractors.fields import (
     RereadCrops,
     _clean_value,
     _digit_grid_reading,
+    _handwriting_reread,
     _handwritten_digits_apart,
     _locate_short,
     _printed_number_repeated,
@@ -30,6 +31,7 @@ from extractors.fields import (
     document_lines,
     extract_document,
     in_vocabulary,
+    line_holding,
     request_type,
     with_canonical_start,
     with_listed_syllables,
@@ -37,7 +39,7 @@ from extractors.fields import (
 from extractors.normalize import Normalized, name, relationship, text
 from extractors.ocr import shared_engine
 from extractors.ocr.asternet import AsterNetRecognizer
-from extractors.templates import DocumentTemplate, FieldSpec, TemplateSet, load_templates
+from extractors.templates import DocumentTemplate, FieldSpec, TemplateSet, WeighedNumbers, load_templates
 from intake.config import Settings
 from intake.model import BoundingBox, DocType, Document, ExtractedField, OcrLine, Page
 
@@ -881,8 +883,8 @@ def test_a_doubted_name_is_weighed_in_its_whole_line_too(
 
 
 def test_the_line_holding_a_value_is_the_one_it_was_cut_from() -> None:
-    def line(x0: float, y0: float, x1: float, y1: float) -> OcrLine:
-        return OcrLine(text="…", confidence=0.9, box=BoundingBox(x0=x0, y0=y0, x1=x1, y1=y1))
+    def line(x0: float, y0: float, x1: float, y1: float) -> BoundingBox:
+        return BoundingBox(x0=x0, y0=y0, x1=x1, y1=y1)
 
     above = line(200, 880, 2200, 975)  # a wider line whose box reaches down past the value's middle
     left, right = line(200, 940, 1100, 1000), line(1200, 940, 2200, 1000)  # two columns of one row
@@ -1135,6 +1137,55 @@ def test_a_handwritten_phone_whose_reads_disagree_is_the_valid_one_the_crops_fin
     phone = extract(templates, DocType.CT01, "66/2023", [page], images, shared_engine(settings))["phone"]
     assert phone.value == "0358352069"
     assert not phone.needs_review  # a second read of the value's crop agrees (_second_read)
+
+
+def test_a_nine_digit_phone_is_not_given_a_tenth_digit_by_one_stray_valid_read(
+    templates: TemplateSet, settings: Settings
+) -> None:
+    """A stray read running into the leaders ("0541874031") is the only valid number read for a citizen's
+    nine-digit phone. With the bound raised so that every crop lets it pass (it falls 4.4 to 8.3 behind), the
+    whole line still prefers the nine digits read by more than the margin (0.0 against 4.96), so the
+    re-read gives nothing. The stray read is injected: the real reads of this crop all fail alike."""
+    real = shared_engine(settings)
+
+    class OneStrayRead:
+        def __init__(self) -> None:
+            self.stray = True
+
+        def read_handwriting(self, image: np.ndarray, charset: str | None = None) -> tuple[str, float] | None:
+            if self.stray and charset is None:
+                self.stray = False
+                return "ệ: 0541874031.", 0.9
+            return real.read_handwriting(image, charset=charset)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(real, name)
+
+    text = "5. Số điện thoại liên hệ: ()5476⁄408.."
+    page, images = _page_with_line(
+        "handwritten_nine_digit_phone.png", text, BoundingBox(x0=232, y0=152, x1=985, y1=205)
+    )
+    document = Document(index=0, doc_type=DocType.CT01, pages=[0])
+    context = Context(lines=document_lines(document, [page]), images=images)
+    number = len(context.lines) - 1
+    start = text.index("(")
+    reading = Reading(
+        raw=text[start:],
+        page=0,
+        box=_sub_box(context.lines[number], start, len(text)),
+        confidence=0.6,
+        from_text_layer=False,
+        line=number,
+        start=start,
+    )
+    item = FieldSpec(labels=["Số điện thoại liên hệ"], normalizer="phone")
+    engine = OneStrayRead()
+    rules = templates.extraction.model_copy(
+        update={"weighed_numbers": WeighedNumbers(max_shortfall=10.0, margin=3.0)}
+    )
+    reread = _handwriting_reread(context, reading, item, rules, engine)  # type: ignore[arg-type]
+    assert not engine.stray  # the stray read was made
+    assert reread is None
 
 
 @pytest.mark.parametrize(

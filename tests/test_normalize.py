@@ -267,7 +267,7 @@ def test_an_email_ending_in_vn_keeps_the_vietnamese_variant() -> None:
         ("120m²(Một trăm hai mươi mét vuông)", 120.0),
         ("68,5m²/người", 68.5),
         ("DT45m2", 45.0),  # a label's letters joined to the number are no look-alikes
-        ("khoảng45 m²", 45.0),
+        ("khoảng 45 m²", 45.0),
         ("S=45 m²", 45.0),
     ],
 )
@@ -276,7 +276,8 @@ def test_area(raw: str, expected: float) -> None:
 
 
 @pytest.mark.parametrize(
-    "raw", ["1§,0 m; gồm 02 phòng ngủ", "3$ m²", "không rõ", "l8,5 m²", "|8,5 m²", "S8,0 m²"]
+    "raw",
+    ["1§,0 m; gồm 02 phòng ngủ", "3$ m²", "không rõ", "l8,5 m²", "|8,5 m²", "S8,0 m²", "DTl8,5m2", "Sl8,5"],
 )
 def test_an_area_with_a_misread_character_in_its_number_fails(raw: str) -> None:
     assert n.area(raw).problem == "invalid_area"

@@ -365,6 +365,16 @@ def test_an_unsure_name_two_edits_from_the_other_papers_under_one_id_is_its_slip
     assert failed(run(dossier, settings)) == {"name_mismatch_across_documents": "review"}
 
 
+def test_an_unsure_name_with_another_listed_middle_name_under_one_id_goes_to_a_person(settings) -> None:
+    """ "Đức" for "Hữu" is two edits, as a handwriting slip may be, but it is another listed name word."""
+    dossier = dossier_from_truth("01_thuong_tru_chu_so_huu")  # the head owns the home
+    surname, _, given = dossier.documents[1].fields["owner_names"].value[0].split()
+    set_field(dossier, "ownership_certificate", "owner_names", [f"{surname} Hữu {given}"])
+    unsure = {"needs_review": True, "review_reasons": ["handwriting_unconfirmed"]}
+    set_field(dossier, "ct01", "household_head_name", f"{surname} Đức {given}", **unsure)
+    assert run(dossier, settings).decision.status == DecisionStatus.REVIEW
+
+
 def test_names_under_one_id_agree_when_each_word_is_a_slip_apart() -> None:
     assert names_agree_under_one_id("Lê Diệu Trang", "Lê Diệu Trandg")
     assert names_agree_under_one_id("Nguyễn Duy Tuấn", "Nguyễn Dny Tuấn")
@@ -696,7 +706,7 @@ def test_a_head_and_owners_clearly_someone_else_need_consent_however_the_declara
 
 def test_two_ids_far_apart_need_the_heads_consent_however_unsure_the_heads_name(settings) -> None:
     """Seed 6029 hs_0107: the head's handwritten name read "Trần Thành Ha" (unsure, and a slip from the
-    declarant's given name "Hải"), the relationship "Cháu" unsure; the two IDs, read all but surely, are
+    declarant's given name "Hải"), the relationship unsure; the two IDs, read all but surely, are
     twelve digits apart. The names' doubts do not make the IDs' answer unsure. (The head's name here is
     garbled too, so that it is no evidence against the certificate's owner under the head's ID.)"""
     dossier = _without_consents()
@@ -709,6 +719,21 @@ def test_two_ids_far_apart_need_the_heads_consent_however_unsure_the_heads_name(
     run(dossier, settings)
     assert dossier.decision.status == DecisionStatus.SUPPLEMENT
     assert "missing_household_head_consent" in dossier.decision.reasons
+
+
+def test_one_name_under_two_ids_apart_leaves_the_head_to_a_person(settings) -> None:
+    """The declarant heads the household; the head's handwritten ID read a digit shifted (six digits apart
+    by position), the relationship unsure. The same name under both IDs says an ID was misread, not that
+    the head is someone else."""
+    dossier = dossier_from_truth("02_tam_tru_thue_nha")
+    own_id = next(d for d in dossier.documents if d.doc_type == "ct01").fields["personal_id"].value
+    unsure = {"confidence": 0.7, "needs_review": True, "review_reasons": ["low_confidence"]}
+    set_field(dossier, "ct01", "relationship_to_head", "Chủ", **unsure)
+    _handwritten_unsure(dossier, "household_head_id", own_id[1:] + "7")
+    run(dossier, settings)
+    assert dossier.decision.status == DecisionStatus.REVIEW
+    consent = next(c for c in dossier.checks if c.code == "missing_household_head_consent" and not c.passed)
+    assert consent.outcome == "review"  # asked of a person, not of the citizen
 
 
 def test_a_declarant_read_with_more_than_slight_doubts_leaves_the_consents_to_a_person(settings) -> None:

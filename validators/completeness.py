@@ -194,14 +194,18 @@ def _clearly_apart(
     """Whether `person` is clearly none of `others`: apart from each both by ID and by given name, or apart
     as `clearly_someone_else` judges (by IDs where both have one, else by names), with the readings that
     judgement rests on slightly doubted at most, so that the doubts cannot change the answer. A head's
-    name read unsure does not hold up two IDs read all but surely twelve digits apart (seed 6029 hs_0107)."""
+    name read unsure does not hold up two IDs read all but surely twelve digits apart (seed 6029 hs_0107);
+    one name read under both IDs does."""
     if not others:
         return False
     if all(apart_by_id_and_given_name(person, other) for other in others):
         return True
 
     def apart(other: Person) -> bool:
-        readings = ids if person.personal_id and other.personal_id else names
+        by_ids = bool(person.personal_id and other.personal_id)
+        if by_ids and names_match(person.name, other.name):
+            return False  # one name under two IDs: an ID misread, as likely as two people
+        readings = ids if by_ids else names
         return all(found is None or slightly_doubted(found) for found in readings) and clearly_someone_else(
             person, other
         )
