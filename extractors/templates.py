@@ -317,6 +317,11 @@ class ExtractionRules(Strict):
     written_formats: dict[str, WrittenFormats] = Field(default_factory=dict)
     id_birth_digits: IdBirthDigits | None = None
     weighed_numbers: WeighedNumbers | None = None
+    leader_digit_ahead: float | None = Field(
+        default=None,
+        description="how much likelier a handwritten number's whole line must find it without its last "
+        "digit for that digit to be a leader read as one",
+    )
 
 
 class RequestType(Strict):

@@ -1139,6 +1139,21 @@ def test_a_handwritten_phone_whose_reads_disagree_is_the_valid_one_the_crops_fin
     assert not phone.needs_review  # a second read of the value's crop agrees (_second_read)
 
 
+def test_a_tenth_digit_read_from_the_leaders_is_dropped(templates: TemplateSet, settings: Settings) -> None:
+    """Seed 7351 hs_0088: the citizen wrote nine digits, and the re-reads gave "0309513713", the first dot of
+    the leaders read as a 3; the dossier was accepted with the phone it had to be asked for. The whole line
+    finds the nine digits 14 likelier (right ten-digit phones: at most 6.2), so the last digit is dropped and
+    the phone fails, for a person to see."""
+    page, images = _page_with_line(
+        "handwritten_nine_digit_phone_tenth_from_leaders.png",
+        "5. Số điện thoại liên hệ: )90957%/1.",
+        BoundingBox(x0=232, y0=132, x1=972, y1=185),
+    )
+    phone = extract(templates, DocType.CT01, "66/2023", [page], images, shared_engine(settings))["phone"]
+    assert phone.value == "030951371"
+    assert "invalid_phone" in phone.review_reasons and phone.needs_review
+
+
 def test_a_nine_digit_phone_is_not_given_a_tenth_digit_by_one_stray_valid_read(
     templates: TemplateSet, settings: Settings
 ) -> None:
