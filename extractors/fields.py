@@ -976,11 +976,14 @@ def _leader_read_as_digit(
     whole = whole_line_crop(image, line) if line is not None else None
     if whole is None:
         return None
+    cut = _meaning(item, number[:-1])
+    if cut.ok:  # only ever left to a person, never taken for another valid number
+        return None
     as_read = engine.reading_shortfall_within(whole, number)
     shorter = engine.reading_shortfall_within(whole, number[:-1])
     if as_read is None or shorter is None or as_read - shorter <= ahead:
         return None
-    return dataclasses.replace(reading, raw=number[:-1]), _meaning(item, number[:-1])
+    return dataclasses.replace(reading, raw=number[:-1]), cut
 
 
 def _whole_line_read(
