@@ -922,9 +922,7 @@ def _weighed_number(
     for text, confidence, value, _ in reads:
         if value.ok:
             candidates.setdefault(str(value.value), []).append((text, confidence, value))
-    line = line_holding([line.box for line in context.lines if line.page == reading.page], reading.box)
-    whole = whole_line_crop(image, line) if line is not None else None
-    if not candidates or whole is None:
+    if not candidates or (whole := _value_line_crop(context, image, reading)) is None:
         return None
     places = [crops.crop(x0) for x0 in crops.starts] + [whole]
     scored = []
@@ -972,18 +970,22 @@ def _leader_read_as_digit(
         or not number.isdigit()
     ):
         return None
-    line = line_holding([line.box for line in context.lines if line.page == reading.page], reading.box)
-    whole = whole_line_crop(image, line) if line is not None else None
-    if whole is None:
-        return None
     cut = _meaning(item, number[:-1])
     if cut.ok:  # only ever left to a person, never taken for another valid number
+        return None
+    if (whole := _value_line_crop(context, image, reading)) is None:
         return None
     as_read = engine.reading_shortfall_within(whole, number)
     shorter = engine.reading_shortfall_within(whole, number[:-1])
     if as_read is None or shorter is None or as_read - shorter <= ahead:
         return None
     return dataclasses.replace(reading, raw=number[:-1]), cut
+
+
+def _value_line_crop(context: Context, image: np.ndarray, reading: Reading) -> np.ndarray | None:
+    """The whole OCR line a value's box was cut from (a re-read's box too), or None."""
+    line = line_holding([line.box for line in context.lines if line.page == reading.page], reading.box)
+    return whole_line_crop(image, line) if line is not None else None
 
 
 def _whole_line_read(
