@@ -11,6 +11,7 @@ import dataclasses
 import functools
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -857,18 +858,9 @@ def _handwriting_reread(
     crops = RereadCrops.around(image, reading.box)
     if crops is None:
         return None
-    charset = HANDWRITING_REREAD[item.normalizer]
-    reads: list[tuple[str, float, Normalized, int]] = []  # text, confidence, value, crop start
-    for x0 in crops.starts:
-        for allowed in dict.fromkeys((charset, None)):
-            read = engine.read_handwriting(crops.crop(x0), charset=allowed)
-            if read is None:
-                return None
-            text, value = _reread_value(item, read[0])
-            reads.append((text, read[1], value, x0))
-    if item.normalizer in REPEATABLE_NUMBERS and (whole := _whole_line_read(context, image, reading, engine)):
-        text, value = _reread_value(item, whole[0])
-        reads.append((text, whole[1], value, crops.starts[0]))
+    reads = _rereads(context, image, reading, item, crops, engine)
+    if reads is None:
+        return None
     votes: dict[str, list[tuple[str, float, Normalized, int]]] = {}  # value → its reads
     for read in reads:
         if read[2].ok:
@@ -897,6 +889,31 @@ def _handwriting_reread(
         return None
     box = crops.box(x0)
     return dataclasses.replace(reading, raw=text, box=box, confidence=confidence, unconfirmed=True), value
+
+
+def _rereads(
+    context: Context,
+    image: np.ndarray,
+    reading: Reading,
+    item: FieldSpec | ColumnSpec,
+    crops: RereadCrops,
+    engine: OcrEngine,
+) -> list[tuple[str, float, Normalized, int]] | None:
+    """The handwriting re-read's reads of a value (text, confidence, value, crop start): each crop with and
+    without the value's charset, and a number's whole line; None if the model read nothing."""
+    charset = HANDWRITING_REREAD[item.normalizer]
+    reads: list[tuple[str, float, Normalized, int]] = []
+    for x0 in crops.starts:
+        for allowed in dict.fromkeys((charset, None)):
+            read = engine.read_handwriting(crops.crop(x0), charset=allowed)
+            if read is None:
+                return None
+            text, value = _reread_value(item, read[0])
+            reads.append((text, read[1], value, x0))
+    if item.normalizer in REPEATABLE_NUMBERS and (whole := _whole_line_read(context, image, reading, engine)):
+        text, value = _reread_value(item, whole[0])
+        reads.append((text, whole[1], value, crops.starts[0]))
+    return reads
 
 
 def _weighed_number(
@@ -946,7 +963,7 @@ def _weighed_number(
     return text, value, min(confidence for _, confidence, _ in candidates[scored[0][3]])
 
 
-def _leader_read_as_digit(
+def _extra_digit(
     context: Context,
     reading: Reading,
     item: FieldSpec,
@@ -954,32 +971,64 @@ def _leader_read_as_digit(
     rules: ExtractionRules,
     engine: OcrEngine | None,
 ) -> tuple[Reading, Normalized] | None:
-    """A handwritten number read valid whose whole line finds it without its last digit far likelier
-    (rules.leader_digit_ahead): the digit was a leader's dot read as one ("0309513713" for the nine-digit
-    "030951371", seed 7351 hs_0088; 4711 hs_0004), so the number is the one without it, which fails its
-    format and is left to a person. The reading keeps the doubt of the handwriting model's."""
-    ahead = rules.leader_digit_ahead
+    """A handwritten number read valid that holds one digit the citizen did not write, without it: it then
+    fails its format and is left to a person, with the doubt of the handwriting model's reading. Its whole
+    line must find it far likelier (rules.extra_digit) without the digit, either
+    - without its last digit, a leader's dot read as one ("0309513713" for the nine-digit "030951371",
+      seed 7351 hs_0088; 4711 hs_0004), or
+    - as the failing number most re-reads agree on, the value less a digit after its first ("0999162323"
+      for "099916223", read so by 5 of 7 reads, 7351 hs_0187): the written form imposed the digit."""
+    bounds = rules.extra_digit
     image = context.images.get(reading.page)
     number = str(value.value or "")
     if (
-        ahead is None
+        bounds is None
         or engine is None
         or image is None
         or item.normalizer not in REPEATABLE_NUMBERS
         or not reading.unconfirmed
         or not number.isdigit()
+        or (whole := _value_line_crop(context, image, reading)) is None
     ):
         return None
-    cut = _meaning(item, number[:-1])
-    if cut.ok:  # only ever left to a person, never taken for another valid number
-        return None
-    if (whole := _value_line_crop(context, image, reading)) is None:
-        return None
     as_read = engine.reading_shortfall_within(whole, number)
-    shorter = engine.reading_shortfall_within(whole, number[:-1])
-    if as_read is None or shorter is None or as_read - shorter <= ahead:
+    if as_read is None:
         return None
-    return dataclasses.replace(reading, raw=number[:-1]), cut
+
+    def far_likelier(shorter: str, ahead: float) -> Normalized | None:
+        cut = _meaning(item, shorter)
+        if cut.ok:  # only ever left to a person, never taken for another valid number
+            return None
+        shortfall = engine.reading_shortfall_within(whole, shorter)
+        return cut if shortfall is not None and as_read - shortfall > ahead else None
+
+    if cut := far_likelier(number[:-1], bounds.leader_ahead):
+        return dataclasses.replace(reading, raw=number[:-1]), cut
+    crops = RereadCrops.around(image, reading.box)
+    reads = _rereads(context, image, reading, item, crops, engine) if crops else None
+    agreed = _agreed_failing_number(reads or [])
+    if (
+        agreed is not None
+        and len(agreed) == len(number) - 1
+        and any(number[:i] + number[i + 1 :] == agreed for i in range(1, len(number)))
+        and (cut := far_likelier(agreed, bounds.agreed_ahead))
+    ):
+        return dataclasses.replace(reading, raw=agreed), cut
+    return None
+
+
+def _agreed_failing_number(reads: list[tuple[str, float, Normalized, int]]) -> str | None:
+    """The number the failing re-reads give most often, when more than REREAD_MIN_VOTES of them do and no
+    valid value is read as often; else None."""
+    failing = Counter(
+        digits for text, _, value, _ in reads if not value.ok and (digits := re.sub(r"\D", "", text))
+    )
+    valid = Counter(repr(value.value) for _, _, value, _ in reads if value.ok)
+    if not failing:
+        return None
+    number, votes = failing.most_common(1)[0]
+    most_valid = max(valid.values(), default=0)
+    return number if votes > REREAD_MIN_VOTES and votes > most_valid else None
 
 
 def _value_line_crop(context: Context, image: np.ndarray, reading: Reading) -> np.ndarray | None:
@@ -1472,7 +1521,7 @@ def extract_fields(
         value = _listed_spelling(value, item, rules)
         if value.ok and (reread_date := _worded_date_reread(context, reading, item, value, engine)):
             reading, value = reread_date
-        if value.ok and (cut := _leader_read_as_digit(context, reading, item, value, rules, engine)):
+        if value.ok and (cut := _extra_digit(context, reading, item, value, rules, engine)):
             reading, value = cut
         confidence = reading.confidence
         if not value.ok and (repeated := _printed_number_repeated(context, reading, item, rules, engine)):

@@ -303,6 +303,16 @@ class WeighedNumbers(Strict):
     margin: float = Field(description="by how much the next valid reading's summed shortfall must be larger")
 
 
+class ExtraDigit(Strict):
+    """When a handwritten number read valid is taken to hold one digit the citizen did not write (fields.py
+    `_extra_digit`): how much likelier (log-probability) its whole line must find the number without it."""
+
+    leader_ahead: float = Field(description="without its last digit, which may be a leader's dot read as one")
+    agreed_ahead: float = Field(
+        description="as the failing number most of the re-reads agree on, one digit shorter anywhere"
+    )
+
+
 class ExtractionRules(Strict):
     label_cutoff: float
     review_below: float
@@ -317,11 +327,7 @@ class ExtractionRules(Strict):
     written_formats: dict[str, WrittenFormats] = Field(default_factory=dict)
     id_birth_digits: IdBirthDigits | None = None
     weighed_numbers: WeighedNumbers | None = None
-    leader_digit_ahead: float | None = Field(
-        default=None,
-        description="how much likelier a handwritten number's whole line must find it without its last "
-        "digit for that digit to be a leader read as one",
-    )
+    extra_digit: ExtraDigit | None = None
 
 
 class RequestType(Strict):

@@ -1104,6 +1104,24 @@ def _page_with_line(crop_file: str, text: str, box: BoundingBox) -> tuple[Page, 
             "030951371",
             ["invalid_phone", "handwriting_unconfirmed"],  # the handwriting model's reading alone
         ),
+        # handwritten (seed 7351 hs_0187): 5 of 7 re-reads gave the nine digits, two "0999162323", a 3
+        # inserted mid-number, and the written form agreed; the whole line finds the nine digits 8 likelier
+        (
+            "handwritten_nine_digit_phone_digit_inserted.png",
+            "5. Số điện thoại liên hệ: )99976328....",
+            (232, 132, 1034, 185),
+            "099916223",
+            ["invalid_phone", "handwriting_unconfirmed"],
+        ),
+        # handwritten, small (seed 4321 hs_0133): 6 of 7 re-reads gave the nine digits, the written form
+        # read a leader's dot as a tenth "1"; the whole line finds the nine digits 3.9 likelier
+        (
+            "handwritten_nine_digit_phone_reads_agree_short.png",
+            "5. Số điên thoai liên hê: ()Z/185Z63..............",
+            (232, 132, 790, 161),
+            "071185763",
+            ["invalid_phone", "handwriting_unconfirmed"],
+        ),
         # printed (seed-8383 hs_0071), read as printed and surely: one digit short of the form
         (
             "printed_nine_digit_phone.png",
@@ -1136,6 +1154,21 @@ def test_a_nine_digit_phone_is_not_given_a_digit_by_its_written_form(
     page, images = _page_with_line(crop_file, text, BoundingBox(x0=box[0], y0=box[1], x1=box[2], y1=box[3]))
     phone = extract(templates, DocType.CT01, "66/2023", [page], images, shared_engine(settings))["phone"]
     assert (phone.value, phone.review_reasons) == (written, reasons)
+
+
+def test_a_ten_digit_phone_whose_re_reads_agree_on_nine_digits_keeps_ten_when_its_whole_line_does(
+    templates: TemplateSet, settings: Settings
+) -> None:
+    """Seed 7351 hs_0005 (stored page): six of the seven re-reads give "089506366", the last digit lost in
+    the leaders after it, one "08950636621"; the written form reads the ten digits. The whole line finds
+    them 8.4 likelier than the nine the reads agree on, so the digit stays (_extra_digit)."""
+    page, images = _page_with_line(
+        "handwritten_phone_last_digit_missed_by_reads.png",
+        "5. Số điện thoại liên hệ: )895065663.",
+        BoundingBox(x0=232, y0=132, x1=1038, y1=179),
+    )
+    phone = extract(templates, DocType.CT01, "66/2023", [page], images, shared_engine(settings))["phone"]
+    assert (phone.value, phone.review_reasons) == ("0895063662", ["handwriting_unconfirmed"])
 
 
 def test_a_handwritten_phone_whose_reads_disagree_is_the_valid_one_the_crops_find_nearest(
