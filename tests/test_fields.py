@@ -1171,6 +1171,22 @@ def test_a_ten_digit_phone_whose_re_reads_agree_on_nine_digits_keeps_ten_when_it
     assert (phone.value, phone.review_reasons) == ("0895063662", ["handwriting_unconfirmed"])
 
 
+def test_a_handwritten_sex_read_as_one_form_is_the_other_when_every_crop_scores_it_far_higher(
+    templates: TemplateSet, settings: Settings
+) -> None:
+    """Seed 4321 hs_0016 (stored page): a script "Nữ" that the handwriting model read "Nam" (the ID said a
+    woman, and the dossier went to a person). Scored as the two written forms, every crop puts "Nữ" ahead
+    by more than the margin, so the sex is the woman's, still the handwriting model's reading alone."""
+    page, images = _page_with_line(
+        "handwritten_sex_script_nu_read_nam.png",
+        "3. Giới tính: Nam",
+        BoundingBox(x0=232, y0=132, x1=460, y1=171),
+    )
+    page.lines[-1].recognizer = "asternet"
+    sex = extract(templates, DocType.CT01, "66/2023", [page], images, shared_engine(settings))["gender"]
+    assert (sex.value, sex.raw, sex.review_reasons) == ("female", "Nữ", ["handwriting_unconfirmed"])
+
+
 def test_a_handwritten_phone_whose_reads_disagree_is_the_valid_one_the_crops_find_nearest(
     templates: TemplateSet, settings: Settings
 ) -> None:
