@@ -966,20 +966,23 @@ def _weighed_number(
 def _scored_written_form(
     context: Context,
     reading: Reading,
-    item: FieldSpec,
+    item: FieldSpec | ColumnSpec,
     value: Normalized,
     rules: ExtractionRules,
     engine: OcrEngine | None,
 ) -> tuple[Reading, Normalized] | None:
-    """A closed kind of value (extraction.yaml handwritten_choices: a sex) that only the handwriting model
-    read, replaced by the other written form when every crop of the re-read scores that one higher by the
-    margin; it stays the model's reading, unconfirmed. A script "Nữ" may be read "Nam" and still score far
-    above it (seed 4321 hs_0016 by 6.4 to 13.3, 7351 hs_0110 by 7.9 to 8.6, both sent to a person for a sex
-    that disagreed with the ID). Probed on the 322 unconfirmed handwritten sexes of six sets (stored pages):
-    the 2 read wrong were both mended, none of the 320 read right changed; 46 were left as read."""
+    """A closed kind of value (extraction.yaml handwritten_choices: a sex) read unsurely or by the
+    handwriting model alone, replaced by another of its written forms when every crop of the re-read scores
+    that one higher by the margin; the new reading is the handwriting model's, unconfirmed. A script "Nữ"
+    may be read "Nam" or "|M" and still score far above "Nam" (seed 4321 hs_0016 by 6.4 to 13.3, 7351
+    hs_0110 by 7.9 to 8.6; 7351 hs_0172, a member's, by 8.4: each sent to a person for a sex that
+    disagreed with the ID). Probed on six sets' stored pages, 1 to 3 crops each: of 477 such sexes on the
+    forms (322 handwritten) and 163 in members' tables, the 3 read wrong were all mended and none of the
+    others changed; 81 were left as read, no form ahead in every crop."""
     forms = rules.handwritten_choices.forms.get(item.normalizer)
     image = context.images.get(reading.page)
-    if not forms or engine is None or image is None or not reading.unconfirmed or reading.from_text_layer:
+    sure = not reading.unconfirmed and reading.confidence >= rules.review_below
+    if not forms or sure or engine is None or image is None or reading.from_text_layer:
         return None
     crops = RereadCrops.around(image, reading.box)
     chosen = crops.choose(forms, rules.handwritten_choices.margin, engine) if crops else None
@@ -1784,6 +1787,12 @@ def extract_table(
                 if reread is not None:
                     reading, result = reread
             result = _listed_spelling(result, column, rules)
+            if (
+                result.ok
+                and len(cell) == 1
+                and (scored := _scored_written_form(context, reading, column, result, rules, engine))
+            ):
+                reading, result = scored
             member[column_key] = result.value
             cell_problems = [problem for problem in (result.problem, result.doubt) if problem]
             problems.extend(f"{column_key}:{problem}" for problem in cell_problems)

@@ -1393,6 +1393,31 @@ def test_a_handwritten_table_cell_that_fails_is_re_read(templates: TemplateSet, 
 
 
 @pytest.mark.parametrize(
+    ("written", "cell"),
+    [
+        ("Nữ", ("female", "Nữ", ["handwriting_unconfirmed"])),  # the handwriting model's scoring, unconfirmed
+        ("Nam", ("male", "|M", ["low_confidence"])),  # the scoring agrees: the reading stays as it was
+    ],
+)
+def test_a_members_sex_read_unsurely_is_the_written_form_every_crop_scores_far_higher(
+    templates: TemplateSet, settings: Settings, written: str, cell: tuple[str, str, list[str]]
+) -> None:
+    """Seed 7351 hs_0172: a member's script "Nữ" read "|M" (low confidence), taken for a man, and the
+    dossier went to a person for a sex that disagreed with the member's ID. Scored as the two written
+    forms, the cell's crops tell which was written."""
+    rows = [("|M", 1198, 1583, 0.76) if row[0] == "|Nam" else row for row in MEMBER_ROWS]
+    image = np.full((2000, 2480), 238, dtype=np.uint8)
+    crop = hand_line(written, font_px=40)
+    image[1575 : 1575 + crop.shape[0], 1198 : 1198 + crop.shape[1]] = crop
+    page, images = make_page(rows), {0: np.stack([image] * 3, axis=-1)}
+    members = extract(templates, DocType.CT01, "66/2023", [page], images, shared_engine(settings))[
+        "household_members"
+    ]
+    found = members.rows[0]["gender"]
+    assert (found.value, found.raw, found.review_reasons) == cell
+
+
+@pytest.mark.parametrize(
     "footer",
     [
         [("Ngày. .tháng.. Năm", 336, 1750), ("ngày. .tháng...năm", 903, 1750)],
