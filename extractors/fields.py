@@ -870,9 +870,7 @@ def _handwriting_reread(
     if len(ranked[0]) >= REREAD_MIN_VOTES and len(ranked[1]) < len(ranked[0]):
         text, _, value, x0 = ranked[0][0]
         confidence = min(vote[1] for vote in ranked[0])
-    elif (forms := rules.handwritten_choices.forms.get(item.normalizer)) and (
-        chosen := crops.choose(forms, rules.handwritten_choices.margin, engine)
-    ):
+    elif chosen := _written_form_chosen(crops, item, rules, engine):
         (text, confidence), x0 = chosen, crops.starts[0]
         value = _meaning(item, text)
     elif (weighed := _weighed_number(context, reading, item, reads, crops, rules, engine)) is not None:
@@ -963,6 +961,15 @@ def _weighed_number(
     return text, value, min(confidence for _, confidence, _ in candidates[scored[0][3]])
 
 
+def _written_form_chosen(
+    crops: RereadCrops, item: FieldSpec | ColumnSpec, rules: ExtractionRules, engine: OcrEngine
+) -> tuple[str, float] | None:
+    """The written form of a closed kind of value (extraction.yaml handwritten_choices) that every crop
+    scores highest by the margin, with its confidence; None if the kind has no forms or none wins so."""
+    forms = rules.handwritten_choices.forms.get(item.normalizer)
+    return crops.choose(forms, rules.handwritten_choices.margin, engine) if forms else None
+
+
 def _scored_written_form(
     context: Context,
     reading: Reading,
@@ -971,21 +978,20 @@ def _scored_written_form(
     rules: ExtractionRules,
     engine: OcrEngine | None,
 ) -> tuple[Reading, Normalized] | None:
-    """A closed kind of value (extraction.yaml handwritten_choices: a sex) read unsurely or by the
-    handwriting model alone, replaced by another of its written forms when every crop of the re-read scores
-    that one higher by the margin; the new reading is the handwriting model's, unconfirmed. A script "Nữ"
-    may be read "Nam" or "|M" and still score far above "Nam" (seed 4321 hs_0016 by 6.4 to 13.3, 7351
-    hs_0110 by 7.9 to 8.6; 7351 hs_0172, a member's, by 8.4: each sent to a person for a sex that
-    disagreed with the ID). Probed on six sets' stored pages, 1 to 3 crops each: of 477 such sexes on the
-    forms (322 handwritten) and 163 in members' tables, the 3 read wrong were all mended and none of the
-    others changed; 81 were left as read, no form ahead in every crop."""
-    forms = rules.handwritten_choices.forms.get(item.normalizer)
+    """A closed kind of value (a sex) read valid, replaced by another of its written forms when every crop
+    of the re-read scores that one higher by the margin (_written_form_chosen); the new reading is the
+    handwriting model's, unconfirmed. Callers choose which readings are doubted enough to be scored. A script
+    "Nữ" may be read "Nam" or "|M" and still score far above "Nam" (seed 4321 hs_0016 by 6.4 to 13.3, 7351
+    hs_0110 by 7.9 to 8.6; 7351 hs_0172, a member's, by 8.4: each sent to a person for a sex that disagreed
+    with the ID). Probed on six sets' stored pages: of the 404 sexes on CT01 and CT02 forms that only the
+    handwriting model read (322 handwritten) and 163 unsure members' cells, the 3 read wrong were mended and
+    none of the others changed (81 left as read, no form ahead in every crop); 73 printed sexes read by
+    Tesseract unsurely all stayed too. ID cards' were not measured."""
     image = context.images.get(reading.page)
-    sure = not reading.unconfirmed and reading.confidence >= rules.review_below
-    if not forms or sure or engine is None or image is None or reading.from_text_layer:
+    if engine is None or image is None or reading.from_text_layer:
         return None
     crops = RereadCrops.around(image, reading.box)
-    chosen = crops.choose(forms, rules.handwritten_choices.margin, engine) if crops else None
+    chosen = _written_form_chosen(crops, item, rules, engine) if crops else None
     if chosen is None or not (scored := _meaning(item, chosen[0])).ok or scored.value == value.value:
         return None
     return dataclasses.replace(reading, raw=chosen[0], confidence=chosen[1], unconfirmed=True), scored
@@ -1047,16 +1053,16 @@ def _extra_digit(
 
 def _agreed_failing_number(reads: list[tuple[str, float, Normalized, int]]) -> str | None:
     """The number the failing re-reads give most often, when more than REREAD_MIN_VOTES of them do and no
-    valid value is read as often; else None."""
+    other number, failing or valid, is read as often; else None."""
     failing = Counter(
         digits for text, _, value, _ in reads if not value.ok and (digits := re.sub(r"\D", "", text))
     )
     valid = Counter(repr(value.value) for _, _, value, _ in reads if value.ok)
     if not failing:
         return None
-    number, votes = failing.most_common(1)[0]
-    most_valid = max(valid.values(), default=0)
-    return number if votes > REREAD_MIN_VOTES and votes > most_valid else None
+    (number, votes), *others = failing.most_common(2)
+    rivals = [other_votes for _, other_votes in others] + list(valid.values())
+    return number if votes > REREAD_MIN_VOTES and votes > max(rivals, default=0) else None
 
 
 def _value_line_crop(context: Context, image: np.ndarray, reading: Reading) -> np.ndarray | None:
@@ -1563,6 +1569,7 @@ def extract_fields(
         if (
             not confirmed
             and value.ok
+            and reading.unconfirmed
             and (scored := _scored_written_form(context, reading, item, value, rules, engine))
         ):
             reading, value = scored
@@ -1790,6 +1797,7 @@ def extract_table(
             if (
                 result.ok
                 and len(cell) == 1
+                and (reading.unconfirmed or reading.confidence < rules.review_below)
                 and (scored := _scored_written_form(context, reading, column, result, rules, engine))
             ):
                 reading, result = scored

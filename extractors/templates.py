@@ -309,7 +309,7 @@ class ExtraDigit(Strict):
 
     leader_ahead: float = Field(description="without its last digit, which may be a leader's dot read as one")
     agreed_ahead: float = Field(
-        description="as the failing number most of the re-reads agree on, one digit shorter anywhere"
+        description="as the failing number most of the re-reads agree on, one digit shorter (not its first)"
     )
 
 
