@@ -1043,7 +1043,6 @@ def _extra_digit(
     agreed = _agreed_failing_number(reads or [])
     if (
         agreed is not None
-        and len(agreed) == len(number) - 1
         and any(number[:i] + number[i + 1 :] == agreed for i in range(1, len(number)))
         and (cut := far_likelier(agreed, bounds.agreed_ahead))
     ):
