@@ -305,7 +305,7 @@ def _written_year(
     image = images.get(born.page)
     if not years or image is None or pages[born.page].kind == "born_digital_pdf":
         return None
-    return WrittenYear(raw, years[-1], RereadCrops.around(image, born.box))
+    return WrittenYear(raw, years[-1], RereadCrops.around(image, born.box, "date"))
 
 
 def _year_as_digits(raw: str) -> str:

@@ -786,6 +786,13 @@ HANDWRITING_REREAD: dict[str, str | None] = {
     "name": None,
 }
 REREAD_LEFT = (0.2, 0.6, 1.0)
+# Values written in full-height characters only (digits and their separators): their re-read crops end at
+# the value's last stroke (a third of the line's height tall at least), before the dotted leaders after it.
+# Crops running on into the leaders lost a phone's last digits in most reads ("057073213" for "0570732131",
+# "03508802" for "0350880281", seed 5843 hs_0076, hs_0138), or read a dot as one more digit.
+ENDS_AT_LAST_STROKE = ("phone", "date")
+LAST_STROKE_HEIGHT = 0.3
+LAST_STROKE_MARGIN = 0.25
 REREAD_MIN_VOTES = 2
 LABEL_TAIL = re.compile(r"^[^:]*:")
 # Where a re-read value that fails as a whole may end: its crop runs on into the dotted leaders after it,
@@ -805,10 +812,14 @@ class RereadCrops:
     x1: int
 
     @classmethod
-    def around(cls, image: np.ndarray, box: BoundingBox) -> RereadCrops | None:
+    def around(cls, image: np.ndarray, box: BoundingBox, normalizer: str = "") -> RereadCrops | None:
+        """Crops around a value's box; those of a kind of value in ENDS_AT_LAST_STROKE end at its last
+        stroke when one is found after the box's start."""
         height = box.y1 - box.y0
         y0, y1 = max(0, int(box.y0 - 0.2 * height)), min(image.shape[0], int(box.y1 + 0.2 * height))
         x1 = min(image.shape[1], int(box.x1 + 0.8 * height))
+        if normalizer in ENDS_AT_LAST_STROKE:
+            x1 = _value_end(image, box, x1)
         # Distinct starts only: near the page's edge several would be the same crop, and count twice.
         starts = list(
             dict.fromkeys(x0 for left in REREAD_LEFT if x1 - (x0 := max(0, int(box.x0 - left * height))) >= 8)
@@ -845,17 +856,18 @@ def _handwriting_reread(
     alone: unconfirmed, unless a closed list confirms it as it does any reading, or it is a number that
     fails its format in every read (below).
 
-    A number (REPEATABLE_NUMBERS) is also read from its whole line, label included, which gives the
-    model the context a crop lacks: one more vote. When the votes settle nothing, the valid numbers read are
-    weighed (_weighed_number). A number that fails its format in every read, crops and line alike, is what
-    the citizen wrote (see _unanimous_number). A passing value found so for a number is used only where the
-    reading with the field's written forms imposed gives none (extract_fields: _format_reading first)."""
+    A number on a form (WHOLE_LINE_VOTE) is also read from its whole line, label included, which
+    gives the model the context a crop lacks: one more vote. When the votes settle nothing, the valid
+    numbers read are weighed (_weighed_number). A number that fails its format in every read, crops and
+    line alike, is what the citizen wrote (see _unanimous_number). A passing value found so for a number is
+    used only where the reading with the field's written forms imposed gives none (extract_fields:
+    _format_reading first)."""
     image = context.images.get(reading.page)
     if engine is None or image is None or reading.from_text_layer:
         return None
     if item.normalizer not in HANDWRITING_REREAD:
         return None
-    crops = RereadCrops.around(image, reading.box)
+    crops = RereadCrops.around(image, reading.box, item.normalizer)
     if crops is None:
         return None
     reads = _rereads(context, image, reading, item, crops, engine)
@@ -908,7 +920,8 @@ def _rereads(
                 return None
             text, value = _reread_value(item, read[0])
             reads.append((text, read[1], value, x0))
-    if item.normalizer in REPEATABLE_NUMBERS and (whole := _whole_line_read(context, image, reading, engine)):
+    whole_line = isinstance(item, FieldSpec) and item.normalizer in WHOLE_LINE_VOTE  # a cell has no label
+    if whole_line and (whole := _whole_line_read(context, image, reading, engine)):
         text, value = _reread_value(item, whole[0])
         reads.append((text, whole[1], value, crops.starts[0]))
     return reads
@@ -1038,7 +1051,7 @@ def _extra_digit(
 
     if cut := far_likelier(number[:-1], bounds.leader_ahead):
         return dataclasses.replace(reading, raw=number[:-1]), cut
-    crops = RereadCrops.around(image, reading.box)
+    crops = RereadCrops.around(image, reading.box, item.normalizer)
     reads = _rereads(context, image, reading, item, crops, engine) if crops else None
     agreed = _agreed_failing_number(reads or [])
     if (
@@ -1064,17 +1077,31 @@ def _agreed_failing_number(reads: list[tuple[str, float, Normalized, int]]) -> s
     return number if votes > REREAD_MIN_VOTES and votes > max(rivals, default=0) else None
 
 
+def _value_end(image: np.ndarray, box: BoundingBox, x1: float) -> int:
+    """`x1`, brought back to the last stroke of a value written on a line from `box` on, when there is one
+    (ENDS_AT_LAST_STROKE)."""
+    height = box.y1 - box.y0
+    x0, y0, y1 = max(0, int(box.x0)), max(0, int(box.y0 - 0.2 * height)), int(box.y1 + 0.2 * height)
+    if int(x1) - x0 < 8 or y1 - y0 < 8:
+        return int(x1)
+    strip = image[y0:y1, x0 : int(x1)]
+    end = marks.end_before_leaders(strip, LAST_STROKE_HEIGHT * height, LAST_STROKE_MARGIN * height)
+    return int(x1) if end is None else min(int(x1), x0 + end)
+
+
 def _value_line_crop(context: Context, image: np.ndarray, reading: Reading) -> np.ndarray | None:
-    """The whole OCR line a value's box was cut from (a re-read's box too), or None."""
+    """The whole OCR line a number's box was cut from (a re-read's box too), up to the number's last
+    stroke; or None."""
     line = line_holding([line.box for line in context.lines if line.page == reading.page], reading.box)
-    return whole_line_crop(image, line) if line is not None else None
+    return None if line is None else whole_line_crop(image, line, _value_end(image, reading.box, line.x1))
 
 
 def _whole_line_read(
     context: Context, image: np.ndarray, reading: Reading, engine: OcrEngine
 ) -> tuple[str, float] | None:
-    """The handwriting model's reading of the value's whole line, label included."""
-    crop = whole_line_crop(image, context.lines[reading.line].box)
+    """The handwriting model's reading of a value's whole line, label included, up to its last stroke."""
+    line = context.lines[reading.line].box
+    crop = whole_line_crop(image, line, _value_end(image, reading.box, line.x1))
     return None if crop is None else engine.read_handwriting(crop)
 
 
@@ -1091,10 +1118,11 @@ def line_holding(lines: Sequence[BoundingBox], box: BoundingBox) -> BoundingBox 
     return min(holding, key=lambda line: abs((line.y0 + line.y1) / 2 - middle), default=None)
 
 
-def whole_line_crop(image: np.ndarray, line: BoundingBox) -> np.ndarray | None:
-    """An OCR line's crop, with a fifth of its height above and below for strokes the detector's box cut."""
+def whole_line_crop(image: np.ndarray, line: BoundingBox, x1: float | None = None) -> np.ndarray | None:
+    """An OCR line's crop, with a fifth of its height above and below for strokes the detector's box cut;
+    up to `x1` when given (a value's end)."""
     pad = 0.2 * (line.y1 - line.y0)
-    return clipped_crop(image, line.x0, line.y0 - pad, line.x1, line.y1 + pad)
+    return clipped_crop(image, line.x0, line.y0 - pad, line.x1 if x1 is None else x1, line.y1 + pad)
 
 
 def _unanimous_number(
@@ -1102,11 +1130,12 @@ def _unanimous_number(
 ) -> tuple[str, Normalized, float] | None:
     """A number that fails its format the same way in every read, with `agreeing_reads_confidence`; else
     None. The whole line's read is among them, and the longest reading must be read at least
-    REREAD_MIN_VOTES + 1 times; a crop that starts inside the number may miss its first digits, so a read
-    may be the end of it. Agreement matters: the model merges a doubled digit ("777" read "77") in most
-    crops of a right number, and one such number was read short 5 times in 6. On the development sets'
-    207 handwritten phones (every one tried, not only those whose first reading failed), failing reads so
-    agreeing were 4, all the citizen's 9-digit numbers."""
+    REREAD_MIN_VOTES + 1 times; the others may only lack some of its digits (a crop that starts inside
+    the number misses its first ones; the whole line read "07/185763" for "071185763", seed 4321 hs_0133).
+    Agreement matters: the model merges a doubled digit ("777" read "77") in most crops of a right number,
+    and one such number was read short 5 times in 6: the read holding the digit the others lack vetoes.
+    On the development sets' 207 handwritten phones (every one tried, not only those whose first reading
+    failed), failing reads so agreeing were 4, all the citizen's 9-digit numbers."""
     if item.normalizer not in REPEATABLE_NUMBERS or rules.agreeing_reads_confidence is None:
         return None
     if any(value.ok for _, _, value, _ in reads):
@@ -1116,11 +1145,17 @@ def _unanimous_number(
     if (
         not number
         or numbers.count(number) <= REREAD_MIN_VOTES
-        or not all(read and number.endswith(read) for read in numbers)
+        or not all(read and _within(read, number) for read in numbers)
     ):
         return None
     value = _meaning(item, number)
     return None if value.ok else (number, value, rules.agreeing_reads_confidence)
+
+
+def _within(part: str, whole: str) -> bool:
+    """Whether `whole` holds the characters of `part` in the same order (`whole` less some of its own)."""
+    rest = iter(whole)
+    return all(char in rest for char in part)
 
 
 # A shorter written form is taken over a longer one only when this much likelier (log-probability): before
@@ -1148,7 +1183,7 @@ def _format_reading(
     # character: that is what the citizen wrote.
     if not written.replaces_valid and (as_read.ok or _surely_one_short(reading, item, as_read, rules)):
         return None
-    crops = RereadCrops.around(image, reading.box)
+    crops = RereadCrops.around(image, reading.box, item.normalizer)
     if crops is None or len(crops.starts) < 2:
         return None
     values: dict[str, tuple[str, Normalized]] = {}  # the value each crop holds → its text
@@ -1277,10 +1312,15 @@ def _reread_value(item: FieldSpec | ColumnSpec, read: str) -> tuple[str, Normali
     return text, value
 
 
-def _value_crop(image: np.ndarray, box: BoundingBox) -> np.ndarray | None:
-    """A value's box with a fifth of its height around it, and more to the right (the box may end short)."""
-    pad = (box.y1 - box.y0) * 0.2
-    return clipped_crop(image, box.x0 - pad, box.y0 - pad, box.x1 + 4 * pad, box.y1 + pad)
+def _value_crop(image: np.ndarray, box: BoundingBox, normalizer: str = "") -> np.ndarray | None:
+    """A value's box with a fifth of its height around it, and more to the right (the box may end short);
+    for a kind of value in ENDS_AT_LAST_STROKE, up to its last stroke."""
+    height = box.y1 - box.y0
+    pad = height * 0.2
+    x1 = box.x1 + 4 * pad
+    if normalizer in ENDS_AT_LAST_STROKE:
+        x1 = _value_end(image, box, x1)
+    return clipped_crop(image, box.x0 - pad, box.y0 - pad, x1, box.y1 + pad)
 
 
 def _second_read(
@@ -1292,7 +1332,7 @@ def _second_read(
     charset = CHARSETS.get(normalizer)
     if engine is None or image is None or charset is None or reading.from_text_layer:
         return None
-    crop = _value_crop(image, reading.box)
+    crop = _value_crop(image, reading.box, normalizer)
     if crop is None:
         return None
     text, confidence = engine.read_text(crop, charset=charset, primary_only=reading.unconfirmed)
@@ -1393,6 +1433,8 @@ def _number_like(as_read: str, text: str) -> str | None:
 # digits-only re-read of a printed one, the handwriting re-reads of a handwritten one. A wrong number is the
 # citizen's only when it was surely read.
 REPEATABLE_NUMBERS = ("phone",)
+# Values the handwriting re-read also reads from their whole line, label included.
+WHOLE_LINE_VOTE = REPEATABLE_NUMBERS
 
 
 def _printed_number_repeated(
