@@ -856,7 +856,7 @@ def _handwriting_reread(
     alone: unconfirmed, unless a closed list confirms it as it does any reading, or it is a number that
     fails its format in every read (below).
 
-    A number on a form (WHOLE_LINE_VOTE) is also read from its whole line, label included, which
+    A number or a date on a form (WHOLE_LINE_VOTE) is also read from its whole line, label included, which
     gives the model the context a crop lacks: one more vote. When the votes settle nothing, the valid
     numbers read are weighed (_weighed_number). A number that fails its format in every read, crops and
     line alike, is what the citizen wrote (see _unanimous_number). A passing value found so for a number is
@@ -1433,8 +1433,10 @@ def _number_like(as_read: str, text: str) -> str | None:
 # digits-only re-read of a printed one, the handwriting re-reads of a handwritten one. A wrong number is the
 # citizen's only when it was surely read.
 REPEATABLE_NUMBERS = ("phone",)
-# Values the handwriting re-read also reads from their whole line, label included.
-WHOLE_LINE_VOTE = REPEATABLE_NUMBERS
+# Values the handwriting re-read also reads from their whole line, label included: numbers, and dates, whose
+# box, placed from the share of the line's text Tesseract read, may start after their first characters:
+# "06/2003" for "17/06/2003" (seed 5843 hs_0094), where the crops read "7/06/2003" as often as the date.
+WHOLE_LINE_VOTE = (*REPEATABLE_NUMBERS, "date")
 
 
 def _printed_number_repeated(

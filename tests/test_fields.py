@@ -1186,6 +1186,23 @@ def test_a_handwritten_phone_followed_by_leaders_is_read_from_crops_that_end_at_
     assert phone.value == "0350880281"
 
 
+def test_a_handwritten_date_whose_box_starts_after_its_first_digits_is_read_from_its_whole_line_too(
+    templates: TemplateSet, settings: Settings
+) -> None:
+    """Seed 5843 hs_0094 (stored page): Tesseract read "2. Ngày, tháng, năm sinh: 06/2003.", and the box
+    placed from that text starts after the "17/" written: the crops read "7/06/2003" as often as
+    "17/06/2003". The whole line's read is the vote that settles it."""
+    page, images = _page_with_line(
+        "handwritten_birth_date_first_digits_outside_box.png",
+        "2. Ngày, tháng, năm sinh: 06/2003.",
+        BoundingBox(x0=232, y0=132, x1=1011, y1=189),
+    )
+    born = extract(templates, DocType.CT01, "66/2023", [page], images, shared_engine(settings))[
+        "date_of_birth"
+    ]
+    assert (born.value, born.review_reasons) == ("2003-06-17", ["handwriting_unconfirmed"])
+
+
 def test_a_value_written_on_a_line_ends_at_its_last_stroke_before_the_leaders() -> None:
     strip = np.full((60, 400), 235, dtype=np.uint8)
     for x in (10, 40, 70):  # three digit-high strokes
