@@ -781,6 +781,7 @@ CHARSETS = {
 HANDWRITING_REREAD: dict[str, str | None] = {
     "date": None,
     "phone": DIGITS + "+ ",
+    "personal_id": DIGITS + " ",
     "gender": "Nnamữ:. ",
     "relationship": None,
     "name": None,
@@ -790,7 +791,7 @@ REREAD_LEFT = (0.2, 0.6, 1.0)
 # the value's last stroke (a third of the line's height tall at least), before the dotted leaders after it.
 # Crops running on into the leaders lost a phone's last digits in most reads ("057073213" for "0570732131",
 # "03508802" for "0350880281", seed 5843 hs_0076, hs_0138), or read a dot as one more digit.
-ENDS_AT_LAST_STROKE = ("phone", "date")
+ENDS_AT_LAST_STROKE = ("phone", "date", "personal_id")
 LAST_STROKE_HEIGHT = 0.3
 LAST_STROKE_MARGIN = 0.25
 REREAD_MIN_VOTES = 2

@@ -1186,6 +1186,31 @@ def test_a_handwritten_phone_followed_by_leaders_is_read_from_crops_that_end_at_
     assert phone.value == "0350880281"
 
 
+def test_a_handwritten_id_that_fails_its_length_is_read_again_by_the_handwriting_model(
+    templates: TemplateSet, settings: Settings
+) -> None:
+    """Seed 5843 hs_0076 (stored page): a consent letter's grantee ID that Tesseract read "44200905621...",
+    the first 0 lost. Every crop of the handwriting re-read, ending before the leaders, reads the twelve
+    digits written; the value is the handwriting model's alone."""
+    crop = cv2.imread(str(Path(__file__).parent / "data" / "handwritten_grantee_id_first_zero_lost.png"), 0)
+    image = np.full((400, 2480), 235, dtype=np.uint8)
+    image[100 : 100 + crop.shape[0], 200 : 200 + crop.shape[1]] = crop
+    page = make_page(
+        [("Tôi đồng ý cho:", 240, 20), ("Tôi xin cam đoan những nội dung trên là đúng", 240, 300)]
+    )
+    page.lines.insert(
+        1,
+        OcrLine(
+            text="Số định danh cá nhân: 44200905621...",
+            confidence=0.88,
+            box=BoundingBox(x0=232, y0=132, x1=1085, y1=185),
+        ),
+    )
+    images = {0: np.stack([image] * 3, axis=-1)}
+    found = extract(templates, DocType.OTHER, None, [page], images, shared_engine(settings))["grantee_id"]
+    assert (found.value, found.review_reasons) == ("044200905822", ["handwriting_unconfirmed"])
+
+
 def test_a_handwritten_date_whose_box_starts_after_its_first_digits_is_read_from_its_whole_line_too(
     templates: TemplateSet, settings: Settings
 ) -> None:
