@@ -95,8 +95,9 @@ def _digit_grid_at(image: np.ndarray, found: ExtractedField, boxes: int) -> list
 def _line_crop_at(
     image: np.ndarray, found: ExtractedField, lines: Sequence[OcrLine]
 ) -> list[np.ndarray] | None:
-    """The widest crop the handwriting re-read takes around a value written on a line, and the whole OCR
-    line the value was read from. The value's box is estimated from its share of the line's text, and a
+    """The widest crop the handwriting re-read takes around a value written on a line (not ended at its last
+    stroke: the bounds of extraction.yaml `weighed` were probed so), and the whole OCR line the value was
+    read from. The value's box is estimated from its share of the line's text, and a
     hand written larger than the printed label leaves part of the value outside the first crop: the
     household head's name on seed 8017's hs_0188 fell 46.6 behind there, 0 in its whole line."""
     if found.box is None:

@@ -794,10 +794,14 @@ REREAD_LEFT = (0.2, 0.6, 1.0)
 ENDS_AT_LAST_STROKE = ("phone", "date", "personal_id")
 LAST_STROKE_HEIGHT = 0.3
 LAST_STROKE_MARGIN = 0.25
+# Strokes further apart than this (in line heights) are not one value: a value and the next field's label
+# after its leaders, or a label and a value written further along the dotted line.
+VALUE_GAP = 1.5
 REREAD_MIN_VOTES = 2
 LABEL_TAIL = re.compile(r"^[^:]*:")
-# Where a re-read value that fails as a whole may end: its crop runs on into the dotted leaders after it,
-# which the model reads as ".1" or ".6 Em" (the next label), and those digits would join a phone number.
+# Where a re-read value that fails as a whole may end: a crop not ended at the value's last stroke (another
+# kind of value, or no stroke found) runs on into the dotted leaders after it, which the model reads as ".1"
+# or ".6 Em" (the next label), and those digits would join a phone number.
 VALUE_END = re.compile(r"[.…,;(]")
 
 
@@ -911,7 +915,8 @@ def _rereads(
     engine: OcrEngine,
 ) -> list[tuple[str, float, Normalized, int]] | None:
     """The handwriting re-read's reads of a value (text, confidence, value, crop start): each crop with and
-    without the value's charset, and a number's whole line; None if the model read nothing."""
+    without the value's charset, and the whole line of a number or date (WHOLE_LINE_VOTE); None if the
+    model read nothing."""
     charset = HANDWRITING_REREAD[item.normalizer]
     reads: list[tuple[str, float, Normalized, int]] = []
     for x0 in crops.starts:
@@ -921,7 +926,9 @@ def _rereads(
                 return None
             text, value = _reread_value(item, read[0])
             reads.append((text, read[1], value, x0))
-    whole_line = isinstance(item, FieldSpec) and item.normalizer in WHOLE_LINE_VOTE  # a cell has no label
+    # A value after its label only: a table cell has no label, and a pattern's line may hold other values
+    # ("từ ngày 01/02/2023 đến ngày 01/02/2024").
+    whole_line = isinstance(item, FieldSpec) and item.normalizer in WHOLE_LINE_VOTE and not item.pattern
     if whole_line and (whole := _whole_line_read(context, image, reading, engine)):
         text, value = _reread_value(item, whole[0])
         reads.append((text, whole[1], value, crops.starts[0]))
@@ -939,9 +946,10 @@ def _weighed_number(
 ) -> tuple[str, Normalized, float] | None:
     """Of the valid numbers the re-reads read, the one the handwriting model finds nearest its best reading
     in every crop and the whole line together, when within rules.weighed_numbers (see extraction.yaml). The
-    crops may lose a last digit to the leaders after it ("035835206.....", seed 6029 hs_0181) that the whole
-    line reads; so the whole line must also prefer it, by the margin, to the longest number the failing
-    reads give, or a nine-digit phone would be given a tenth digit from its leaders. None when no valid
+    crops may lose a last digit (to the leaders after it, "035835206.....", seed 6029 hs_0181, before crops
+    ended at the last stroke) that the whole line reads; so the whole line must also prefer it, by the
+    margin, to the longest number the failing reads give, or a nine-digit phone would be given a tenth digit
+    (from its leaders, then). None when no valid
     number was read, or none is clearly nearest."""
     bound = rules.weighed_numbers
     image = context.images.get(reading.page)
@@ -1079,14 +1087,20 @@ def _agreed_failing_number(reads: list[tuple[str, float, Normalized, int]]) -> s
 
 
 def _value_end(image: np.ndarray, box: BoundingBox, x1: float) -> int:
-    """`x1`, brought back to the last stroke of a value written on a line from `box` on, when there is one
-    (ENDS_AT_LAST_STROKE)."""
+    """`x1`, brought back to the last stroke of a value written on a line and read in `box`, when one is
+    found between the box's start and `x1` (ENDS_AT_LAST_STROKE)."""
     height = box.y1 - box.y0
-    x0, y0, y1 = max(0, int(box.x0)), max(0, int(box.y0 - 0.2 * height)), int(box.y1 + 0.2 * height)
+    x0 = max(0, int(box.x0))
+    y0, y1 = max(0, int(box.y0 - 0.2 * height)), min(image.shape[0], int(box.y1 + 0.2 * height))
     if int(x1) - x0 < 8 or y1 - y0 < 8:
         return int(x1)
-    strip = image[y0:y1, x0 : int(x1)]
-    end = marks.end_before_leaders(strip, LAST_STROKE_HEIGHT * height, LAST_STROKE_MARGIN * height)
+    end = marks.written_value_end(
+        image[y0:y1, x0 : int(x1)],
+        (0, box.x1 - x0),
+        LAST_STROKE_HEIGHT * height,
+        VALUE_GAP * height,
+        LAST_STROKE_MARGIN * height,
+    )
     return int(x1) if end is None else min(int(x1), x0 + end)
 
 
@@ -1131,8 +1145,8 @@ def _unanimous_number(
 ) -> tuple[str, Normalized, float] | None:
     """A number that fails its format the same way in every read, with `agreeing_reads_confidence`; else
     None. The whole line's read is among them, and the longest reading must be read at least
-    REREAD_MIN_VOTES + 1 times; the others may only lack some of its digits (a crop that starts inside
-    the number misses its first ones; the whole line read "07/185763" for "071185763", seed 4321 hs_0133).
+    REREAD_MIN_VOTES + 1 times; the others may only lack its first digits (a crop that starts inside the
+    number) and one more (the whole line read "07/185763" for "071185763", seed 4321 hs_0133; _within).
     Agreement matters: the model merges a doubled digit ("777" read "77") in most crops of a right number,
     and one such number was read short 5 times in 6: the read holding the digit the others lack vetoes.
     On the development sets' 207 handwritten phones (every one tried, not only those whose first reading
@@ -1154,9 +1168,9 @@ def _unanimous_number(
 
 
 def _within(part: str, whole: str) -> bool:
-    """Whether `whole` holds the characters of `part` in the same order (`whole` less some of its own)."""
-    rest = iter(whole)
-    return all(char in rest for char in part)
+    """Whether `part` is the end of `whole`, less at most one of its characters: a crop that starts inside
+    the number misses its first digits, and one digit may be lost or misread as a stroke ("07/185763")."""
+    return any((whole[:i] + whole[i + 1 :]).endswith(part) for i in range(len(whole))) or whole.endswith(part)
 
 
 # A shorter written form is taken over a longer one only when this much likelier (log-probability): before
@@ -1587,7 +1601,7 @@ def extract_fields(
             if not early:
                 reread = _handwriting_reread(context, reading, item, rules, engine)
             elif reread is not None and _surely_one_short(reading, item, value, rules):
-                # The crops run on into the dotted leaders, read as a last digit ("072009523" + "0").
+                # The crops may still read a mark after the number as a last digit ("072009523" + "0").
                 reread = None
             reread = (
                 reread

@@ -21,8 +21,6 @@ BOX_MARGIN = 0.25
 # Pixel rows over which a rule of a slightly tilted row of boxes is counted, tried in turn: a photo's row
 # tilted by 0.75° steps 6 px down across 12 boxes (seed 4711 hs_0080, hs_0096, hs_0193).
 RULE_STEP_ROWS = (5, 9, 13)
-# Marks in a row, each shorter than a stroke, that end a value written on a line: its dotted leaders.
-LEADER_RUN = 3
 
 
 def remove_ruling(crop: np.ndarray, borders: list[int] | None = None) -> np.ndarray:
@@ -49,27 +47,30 @@ def remove_ruling(crop: np.ndarray, borders: list[int] | None = None) -> np.ndar
     return cleaned
 
 
-def end_before_leaders(strip: np.ndarray, stroke_height: float, margin: float) -> int | None:
-    """Where a value written on a line ends in a strip of it that starts at or before the value: just past
-    its last stroke at least `stroke_height` tall before a run of LEADER_RUN shorter marks (the dotted
-    leaders after a value; a value may run on into the next field's label after them), with up to `margin`
-    px more but no mark after it. None when the strip holds no such stroke. Strokes of light ink broken up
-    by the threshold are first joined up and down."""
+def written_value_end(
+    strip: np.ndarray, span: tuple[float, float], stroke_height: float, gap: float, margin: float
+) -> int | None:
+    """Where a value written on a line ends in a strip of it: the strip's strokes at least `stroke_height`
+    tall, in groups no more than `gap` apart, are words or numbers (leader dots are too short to count);
+    the value is the group that overlaps `span` (where the value was read, in strip coordinates) most, and
+    it ends just past that group's last stroke, with up to `margin` px more but no mark after it. Strokes
+    of light ink broken up by the threshold are first joined up and down. None when no stroke is found."""
     ink = cv2.threshold(grayscale(strip), 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
     joint = max(3, int(stroke_height / 2))
     ink = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (3, joint)))
     stats = sorted(cv2.connectedComponentsWithStats(ink, connectivity=8)[2][1:].tolist())
-    last: int | None = None
-    marks_after = 0
+    groups: list[list[int]] = []  # [first x, last x] of each group of strokes
     for x, _, width, height, _ in stats:
-        if height >= stroke_height:
-            if last is not None and marks_after >= LEADER_RUN:
-                break
-            last, marks_after = max(last or 0, x + width), 0
-        elif last is not None and x >= last:
-            marks_after += 1
-    if last is None:
+        if height < stroke_height:
+            continue
+        if groups and x - groups[-1][1] <= gap:
+            groups[-1][1] = max(groups[-1][1], x + width)
+        else:
+            groups.append([x, x + width])
+    if not groups:
         return None
+    start, end = span
+    last = max(groups, key=lambda group: min(group[1], end) - max(group[0], start))[1]
     return min([last + int(margin)] + [x for x, *_ in stats if x >= last])
 
 

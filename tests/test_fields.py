@@ -1176,7 +1176,7 @@ def test_a_handwritten_phone_followed_by_leaders_is_read_from_crops_that_end_at_
 ) -> None:
     """Seed 5843 hs_0138 (stored page): Tesseract read ")35086026I", and crops running on into the dotted
     leaders lost the last digits in every read ("03508802", "035088028", "03508800"): the dossier went to a
-    person. Crops that end at the number's last stroke read "0350880281" every time."""
+    person. Crops and the whole line ending at the number's last stroke read "0350880281" every time."""
     page, images = _page_with_line(
         "handwritten_phone_last_digits_lost_in_leaders.png",
         "5. Số điện thoại liên hệ: )35086026I..........",
@@ -1228,15 +1228,39 @@ def test_a_handwritten_date_whose_box_starts_after_its_first_digits_is_read_from
     assert (born.value, born.review_reasons) == ("2003-06-17", ["handwriting_unconfirmed"])
 
 
-def test_a_value_written_on_a_line_ends_at_its_last_stroke_before_the_leaders() -> None:
-    strip = np.full((60, 400), 235, dtype=np.uint8)
-    for x in (10, 40, 70):  # three digit-high strokes
+def _strip_with(strokes: list[int], dots: range, broken: list[int] = ()) -> np.ndarray:
+    """A 60 px strip of a line: 16 px wide strokes 40 px tall at `strokes`, leader dots at `dots`, and
+    strokes at `broken` drawn in three pieces 2 px apart, each too short (light ink the threshold breaks)."""
+    strip = np.full((60, 600), 235, dtype=np.uint8)
+    for x in strokes:
         cv2.rectangle(strip, (x, 10), (x + 15, 50), 30, -1)
-    for x in range(100, 380, 12):  # leader dots on the baseline
+    for x in broken:
+        for top in (10, 25, 40):
+            cv2.rectangle(strip, (x, top), (x + 15, top + 10), 30, -1)
+    for x in dots:
         cv2.rectangle(strip, (x, 46), (x + 3, 49), 30, -1)
-    assert marks.end_before_leaders(strip, stroke_height=15, margin=20) == 86 + 14  # just before a dot
-    assert marks.end_before_leaders(strip[:, :95], stroke_height=15, margin=5) == 86 + 5
-    assert marks.end_before_leaders(strip[:, 95:], stroke_height=15, margin=5) is None  # leaders only
+    return strip
+
+
+@pytest.mark.parametrize(
+    ("strip", "span", "end"),
+    [
+        # a value, its leaders, the next field's label: just past the value, before the first dot
+        (_strip_with([10, 40, 70, 500, 530], range(100, 480, 12)), (0, 300), 100),
+        # a value whose box was placed after a label's tail and the leaders written over
+        (_strip_with([10, 200, 230, 260], range(40, 190, 12)), (150, 400), 296),
+        # groups of digits over the dotted line: one value
+        (_strip_with([10, 40, 90, 120, 150], range(62, 400, 12)), (0, 300), 170),
+        # its last stroke in light ink, broken by the threshold
+        (_strip_with([10, 40], range(120, 400, 12), broken=[70]), (0, 300), 106),
+        # leaders alone
+        (_strip_with([], range(10, 400, 12)), (0, 300), None),
+    ],
+)
+def test_a_value_written_on_a_line_ends_at_its_last_stroke(
+    strip: np.ndarray, span: tuple[int, int], end: int | None
+) -> None:
+    assert marks.written_value_end(strip, span, stroke_height=15, gap=75, margin=20) == end
 
 
 def test_a_handwritten_sex_read_as_one_form_is_the_other_when_every_crop_scores_it_far_higher(
@@ -1328,6 +1352,7 @@ def test_a_nine_digit_phone_is_not_given_a_tenth_digit_by_one_stray_valid_read(
         (["035790577"] * 5 + ["80357905771"], None),  # read two ways
         (["087620701"] * 5 + ["08762070"], "087620701"),  # a digit lost
         (["071185763"] * 6 + ["07/185763"], "071185763"),  # a digit misread as a stroke
+        (["087620701"] * 5 + ["76270"], None),  # more digits lost than the first ones and one more
         (["087620701"] * 5 + ["087620781"], None),  # a digit the others lack
         (["074422042"] * 2 + ["74422042"], None),  # too few full reads
         (["074422042"] * 5 + ["0744220420"], None),  # one read passes the format
