@@ -821,7 +821,7 @@ class RereadCrops:
         """Crops around a value's box; those of a kind of value in ENDS_AT_LAST_STROKE end at its last
         stroke when one is found after the box's start."""
         height = box.y1 - box.y0
-        y0, y1 = max(0, int(box.y0 - 0.2 * height)), min(image.shape[0], int(box.y1 + 0.2 * height))
+        y0, y1 = _value_band(image, box)
         x1 = min(image.shape[1], int(box.x1 + 0.8 * height))
         if normalizer in ENDS_AT_LAST_STROKE:
             x1 = _value_end(image, box, x1)
@@ -949,8 +949,7 @@ def _weighed_number(
     crops may lose a last digit (to the leaders after it, "035835206.....", seed 6029 hs_0181, before crops
     ended at the last stroke) that the whole line reads; so the whole line must also prefer it, by the
     margin, to the longest number the failing reads give, or a nine-digit phone would be given a tenth digit
-    (from its leaders, then). None when no valid
-    number was read, or none is clearly nearest."""
+    (from its leaders, then). None when no valid number was read, or none is clearly nearest."""
     bound = rules.weighed_numbers
     image = context.images.get(reading.page)
     if bound is None or image is None or item.normalizer not in REPEATABLE_NUMBERS:
@@ -1086,12 +1085,18 @@ def _agreed_failing_number(reads: list[tuple[str, float, Normalized, int]]) -> s
     return number if votes > REREAD_MIN_VOTES and votes > max(rivals, default=0) else None
 
 
+def _value_band(image: np.ndarray, box: BoundingBox) -> tuple[int, int]:
+    """The rows a value's crops take: its box with a fifth of its height above and below, on the page."""
+    height = box.y1 - box.y0
+    return max(0, int(box.y0 - 0.2 * height)), min(image.shape[0], int(box.y1 + 0.2 * height))
+
+
 def _value_end(image: np.ndarray, box: BoundingBox, x1: float) -> int:
     """`x1`, brought back to the last stroke of a value written on a line and read in `box`, when one is
     found between the box's start and `x1` (ENDS_AT_LAST_STROKE)."""
     height = box.y1 - box.y0
     x0 = max(0, int(box.x0))
-    y0, y1 = max(0, int(box.y0 - 0.2 * height)), min(image.shape[0], int(box.y1 + 0.2 * height))
+    y0, y1 = _value_band(image, box)
     if int(x1) - x0 < 8 or y1 - y0 < 8:
         return int(x1)
     end = marks.written_value_end(

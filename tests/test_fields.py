@@ -1075,12 +1075,17 @@ def test_a_handwritten_phone_that_fails_in_every_read_is_what_the_citizen_wrote(
 def _page_with_line(crop_file: str, text: str, box: BoundingBox) -> tuple[Page, dict[int, np.ndarray]]:
     """A page holding a crop of a generated dossier's page (tests/data) at (200, 100), with the line the
     page's OCR read there (`box` in the page's coordinates)."""
+    page = make_page(CT01_ROWS[:2], height=400)
+    page.lines.append(OcrLine(text=text, confidence=0.89, box=box))
+    return page, _images_with_crop(crop_file)
+
+
+def _images_with_crop(crop_file: str) -> dict[int, np.ndarray]:
+    """Page 0's image: a crop of a generated dossier's page (tests/data) at (200, 100) on a blank page."""
     crop = cv2.imread(str(Path(__file__).parent / "data" / crop_file), cv2.IMREAD_GRAYSCALE)
     image = np.full((400, 2480), 235, dtype=np.uint8)
     image[100 : 100 + crop.shape[0], 200 : 200 + crop.shape[1]] = crop
-    page = make_page(CT01_ROWS[:2], height=400)
-    page.lines.append(OcrLine(text=text, confidence=0.89, box=box))
-    return page, {0: np.stack([image] * 3, axis=-1)}
+    return {0: np.stack([image] * 3, axis=-1)}
 
 
 @pytest.mark.parametrize(
@@ -1192,9 +1197,6 @@ def test_a_handwritten_id_that_fails_its_length_is_read_again_by_the_handwriting
     """Seed 5843 hs_0076 (stored page): a consent letter's grantee ID that Tesseract read "44200905621...",
     the first 0 lost. Every crop of the handwriting re-read, ending before the leaders, reads the twelve
     digits written; the value is the handwriting model's alone."""
-    crop = cv2.imread(str(Path(__file__).parent / "data" / "handwritten_grantee_id_first_zero_lost.png"), 0)
-    image = np.full((400, 2480), 235, dtype=np.uint8)
-    image[100 : 100 + crop.shape[0], 200 : 200 + crop.shape[1]] = crop
     page = make_page(
         [("Tôi đồng ý cho:", 240, 20), ("Tôi xin cam đoan những nội dung trên là đúng", 240, 300)]
     )
@@ -1206,7 +1208,7 @@ def test_a_handwritten_id_that_fails_its_length_is_read_again_by_the_handwriting
             box=BoundingBox(x0=232, y0=132, x1=1085, y1=185),
         ),
     )
-    images = {0: np.stack([image] * 3, axis=-1)}
+    images = _images_with_crop("handwritten_grantee_id_first_zero_lost.png")
     found = extract(templates, DocType.OTHER, None, [page], images, shared_engine(settings))["grantee_id"]
     assert (found.value, found.review_reasons) == ("044200905822", ["handwriting_unconfirmed"])
 
