@@ -39,6 +39,12 @@ MIN_TEXT_LAYER_CHARS = 40
 SCAN_COVERAGE = 0.85
 TEXT_LAYER_JOIN_GAP = 2.0  # in line heights: farther apart, segments on a row stay separate lines (columns)
 TEXT_LAYER_TOUCHING = 0.6  # in line heights: segments this close are one run of text
+# pdfium gives a segment's text as every character its rectangle touches, and the rectangles of two runs
+# drawn edge to edge (a label and a name in bold) overlap by a hair: the name's first letter was read twice,
+# "Ông: T" beside "TRẦN MINH PHONG", and the value taken as "T". Each rectangle is read inset by this much
+# (points), and segments overlapping by up to TEXT_LAYER_OVERLAP line heights are still neighbours.
+TEXT_RECT_INSET = 0.5
+TEXT_LAYER_OVERLAP = 0.1
 
 PageKind = Literal["raster", "scanned_pdf", "born_digital_pdf"]
 
@@ -303,7 +309,8 @@ def _text_layer_lines(pdf_page: pdfium.PdfPage, scale: float, height_pt: float) 
         segments: list[OcrLine] = []
         for i in range(text_page.count_rects()):
             left, bottom, right, top = text_page.get_rect(i)
-            content = " ".join(text_page.get_text_bounded(left, bottom, right, top).split())
+            inset = TEXT_RECT_INSET if right - left > 4 * TEXT_RECT_INSET else 0.0
+            content = " ".join(text_page.get_text_bounded(left + inset, bottom, right - inset, top).split())
             if content:
                 box = BoundingBox(
                     x0=left * scale,
@@ -324,7 +331,7 @@ def _text_layer_lines(pdf_page: pdfium.PdfPage, scale: float, height_pt: float) 
             # A label ("…tên khai sinh:") takes its value from across a gap; other neighbours on a row join
             # only when nearly touching, so that the cells of a ruled table stay apart.
             reach = TEXT_LAYER_JOIN_GAP if last.text.rstrip().endswith(":") else TEXT_LAYER_TOUCHING
-            if same_row and 0 <= gap < height * reach:
+            if same_row and -height * TEXT_LAYER_OVERLAP <= gap < height * reach:
                 box = BoundingBox(
                     x0=last.box.x0,
                     y0=min(last.box.y0, segment.box.y0),

@@ -81,7 +81,7 @@ def test_born_digital_pdf_keeps_its_text_layer_in_nfc() -> None:
 def test_a_label_takes_its_value_but_table_cells_stay_apart() -> None:
     label = "1. Họ, chữ đệm và tên khai sinh:"
     pdfmetrics.registerFont(TTFont("TestSans", str(FONT_SANS)))  # the font born_digital_pdf draws with
-    value_at = 72 + pdfmetrics.stringWidth(label, "TestSans", 12) + 15
+    value_at = 72 + pdfmetrics.stringWidth(label, "TestSans", 12) - 0.1  # the runs' boxes overlap
     cells = [(72.0, "1"), (92.0, "Nguyễn Kim Dung"), (210.0, "05/11/1989"), (285.0, "Nữ")]
     [page] = pages_of(born_digital_pdf([[(72.0, label), (value_at, "Trần Văn An")], cells]))
     texts = [line.text for line in page.text_lines or []]
@@ -132,3 +132,14 @@ def test_sniffing_ignores_extensions() -> None:
     assert sniff_media_type(buffer.getvalue()) == "image/png"
     assert sniff_media_type(b"%PDF-1.7\n") == "application/pdf"
     assert sniff_media_type(b"PK\x03\x04") is None
+
+
+def test_a_value_drawn_right_after_its_label_is_read_once() -> None:
+    # The generator draws "Ông: " and then the name in bold as two strings whose boxes overlap by 0.1 pt:
+    # pdfium's rectangle of the first touched the name's first letter, which was read into the label's
+    # text too ("Ông: T" beside "TRẦN MINH PHONG", seed 8923 hs_0023), so the label's value was "T".
+    label = "Ông: "
+    pdfmetrics.registerFont(TTFont("TestSans", str(FONT_SANS)))
+    value_at = 72 + pdfmetrics.stringWidth(label, "TestSans", 12) - 0.1  # the runs' boxes overlap
+    [page] = pages_of(born_digital_pdf([*LINES, [(72.0, label), (value_at, "TRẦN MINH PHONG")]]))
+    assert [line.text for line in page.text_lines or []] == [*LINES, "Ông: TRẦN MINH PHONG"]
