@@ -656,6 +656,36 @@ def test_an_unsure_lessee_name_the_contract_holds_far_from_the_declarants_is_a_m
 
 
 @pytest.mark.parametrize(
+    ("declarant_read", "head_read", "expected"),
+    [
+        # Seed 8923 hs_0127: the declarant's name was read with another middle name and not weighed; the
+        # same name as head of the household was, and the contract's name fell 55.9 behind it.
+        ("{surname} Quang {given}x", "{surname} Quang {given}", {"name_mismatch_across_documents": "review"}),
+        # Seed 4321 hs_0069: the head's name garbled ("Nguyễn Quang Đạ.... Mối"), but weighed whole.
+        (
+            "{surname} Quang {given}gga",
+            "{surname} Quang {given}.... Mối",
+            {"name_mismatch_across_documents": "review"},
+        ),
+        # A one-word reading ("T", a name's first letter) held only a part of the name where it was weighed.
+        ("{surname} Quang {given}x", "T", {"field_needs_review": "review"}),
+    ],
+)
+def test_the_weighing_of_either_place_a_declarant_writes_the_name_counts(
+    settings, declarant_read: str, head_read: str, expected: dict[str, str]
+) -> None:
+    dossier = dossier_from_truth("02_tam_tru_thue_nha")
+    lessee = dossier.documents[1].fields["lessee_name"].value
+    surname, given = lessee.split()[0], lessee.split()[-1]
+    _handwritten_unsure(dossier, "full_name", declarant_read.format(surname=surname, given=given))
+    _handwritten_unsure(dossier, "household_head_name", head_read.format(surname=surname, given=given))
+    declaration = next(d for d in dossier.documents if d.doc_type == "ct01")
+    declaration.fields["household_head_name"].weighed_against = {lessee: 59.2}
+    run(dossier, settings)
+    assert failed(dossier) == expected
+
+
+@pytest.mark.parametrize(
     ("given_name", "middle_name", "expected"),
     [
         ("Zân", None, {}),  # the misspelt word is the only difference: a misreading

@@ -259,6 +259,12 @@ def _weighed_apart(found: ExtractedField | None, other: str | None, apart: float
     return found is not None and found.weighed_against.get(str(other), -math.inf) >= apart
 
 
+def _read_whole(name: str | None) -> bool:
+    """A name reading of two words or more: one word ("T", its first letter) was read from a part of the
+    name's place, where the other name cannot be weighed."""
+    return len((name or "").split()) >= 2
+
+
 def _unsure_name_conflicts(
     view: DossierView,
     declaration: Document,
@@ -272,12 +278,15 @@ def _unsure_name_conflicts(
     reading garbled or spelt as no Vietnamese name is, is no evidence of a second name, unless a listed name
     word of it differs from the other name's (`_differs_in_a_listed_word`); nor is one when the form itself
     gives the number the other paper's name, read surely. It is a mismatch after all when the handwriting,
-    which holds the name as read, puts the other paper's name far behind it (`weighed_against`,
-    decision.yaml name_written_apart), on either paper."""
+    which holds the name as read (garbled or not, but read whole), puts the other paper's name far behind it
+    (`weighed_against`, decision.yaml name_written_apart): that is the image's evidence, not the letters'.
+    On either paper, and for any of the people under the number: a declarant who heads the household writes
+    the name twice, and one of the two places may be weighed where the other was not."""
     apart = float(view.rules.decision.get("name_written_apart", math.inf))
     # A declarant who heads the household writes their name and ID twice: when the form gives the number the
     # other paper's name, read surely, the unsure reading of the same name is the misreading.
     vouched = [person for person in declaration_people(declaration) if person.name and person.personal_id]
+    unsure: list[Check] = []
     for a in declared:
         for b in others:
             if not _one_id_two_names(a, b):
@@ -285,15 +294,18 @@ def _unsure_name_conflicts(
             differs = _differs_in_a_listed_word(a.name or "", b.name or "", view.rules.name_words)
             if few_edits_apart(str(a.name), str(b.name)) and not differs:
                 continue  # the unsure reading's slips, two in a word too ("Uiên" for "Việt")
-            if not differs and not (plausible_name(a.name) and plausible_name(b.name)):
-                continue
             if any(p.personal_id == a.personal_id and names_match(p.name, b.name) for p in vouched):
                 continue
             declared_name = declaration.fields.get(NAME_FIELDS[a.role])
             other_name = document.fields.get(NAME_FIELDS[b.role])
-            if _weighed_apart(declared_name, b.name, apart) or _weighed_apart(other_name, a.name, apart):
+            weighed_apart = _weighed_apart(declared_name, b.name, apart) or _weighed_apart(
+                other_name, a.name, apart
+            )
+            if weighed_apart and _read_whole(a.name) and _read_whole(b.name):
                 # The paper read unsure holds the name as read, and the other name is far from it.
                 return _id_name_conflicts(view, [a], [b], document)
+            if not differs and not (plausible_name(a.name) and plausible_name(b.name)):
+                continue
             if (
                 not differs
                 and declared_name is not None
@@ -302,13 +314,14 @@ def _unsure_name_conflicts(
                 continue  # spelt as no Vietnamese name is: a misreading, evidence of neither
             if slips_apart(str(a.name), str(b.name)):
                 continue
-            unsure, key = (
-                (declaration, NAME_FIELDS[a.role])
-                if declared_name is not None and declared_name.needs_review
-                else (document, NAME_FIELDS[b.role])
-            )
-            return [view.check("field_needs_review", document=unsure, field_key=key, rule="consistency")]
-    return []
+            if not unsure:
+                paper, key = (
+                    (declaration, NAME_FIELDS[a.role])
+                    if declared_name is not None and declared_name.needs_review
+                    else (document, NAME_FIELDS[b.role])
+                )
+                unsure = [view.check("field_needs_review", document=paper, field_key=key, rule="consistency")]
+    return unsure
 
 
 def check_consistency(view: DossierView) -> list[Check]:
