@@ -11,6 +11,7 @@ import dataclasses
 import functools
 import math
 import re
+import string
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -782,6 +783,7 @@ HANDWRITING_REREAD: dict[str, str | None] = {
     "date": None,
     "phone": DIGITS + "+ ",
     "personal_id": DIGITS + " ",
+    "passport": string.ascii_uppercase + DIGITS,
     "gender": "Nnamữ:. ",
     "relationship": None,
     "name": None,
@@ -791,7 +793,7 @@ REREAD_LEFT = (0.2, 0.6, 1.0)
 # the value's last stroke (a third of the line's height tall at least), before the dotted leaders after it.
 # Crops running on into the leaders lost a phone's last digits in most reads ("057073213" for "0570732131",
 # "03508802" for "0350880281", seed 5843 hs_0076, hs_0138), or read a dot as one more digit.
-ENDS_AT_LAST_STROKE = ("phone", "date", "personal_id")
+ENDS_AT_LAST_STROKE = ("phone", "date", "personal_id", "passport")
 LAST_STROKE_HEIGHT = 0.3
 LAST_STROKE_MARGIN = 0.25
 # Strokes further apart than this (in line heights) are not one value: a value and the next field's label
@@ -1322,6 +1324,17 @@ def _email_by_domain(
     ), value
 
 
+# Tesseract reads a handwritten passport's letters as digits ("499550044" for "A99550047", "198306343" for
+# "M88306342"), and nine digits pass as a passport (a US one): every handwritten passport of eight sets was
+# misread, five of them so. A passing reading of these kinds all in digits is re-read by the handwriting
+# model, and its reading, unconfirmed, is taken when it differs.
+LETTERS_READ_AS_DIGITS = ("passport",)
+
+
+def _letters_read_as_digits(item: FieldSpec | ColumnSpec, value: Normalized) -> bool:
+    return item.normalizer in LETTERS_READ_AS_DIGITS and str(value.value).isdigit()
+
+
 def _reread_value(item: FieldSpec | ColumnSpec, read: str) -> tuple[str, Normalized]:
     """The value in a re-read crop's text, after the label's tail: the whole rest, or if that fails, the
     rest up to where a value may end (VALUE_END)."""
@@ -1614,6 +1627,10 @@ def extract_fields(
                 or _lookalike_reread(context, reading, item, value, engine)
             )
             if reread is not None:
+                reading, value = reread
+        if value.ok and _letters_read_as_digits(item, value) and not reading.from_text_layer:
+            reread = _handwriting_reread(context, reading, item, rules, engine)
+            if reread is not None and reread[1].value != value.value:
                 reading, value = reread
         value = _listed_spelling(value, item, rules)
         if value.ok and (reread_date := _worded_date_reread(context, reading, item, value, engine)):

@@ -1191,6 +1191,27 @@ def test_a_handwritten_phone_followed_by_leaders_is_read_from_crops_that_end_at_
     assert phone.value == "0350880281"
 
 
+def test_a_handwritten_passport_read_as_nine_digits_is_read_again_by_the_handwriting_model(
+    templates: TemplateSet, settings: Settings
+) -> None:
+    """Seed 8923 hs_0058 (stored page): Tesseract read the handwritten "A99550047" as "499550044", nine
+    digits, which pass as a (US) passport: the wrong number went unflagged. The handwriting model reads the
+    letter; its reading is taken, and flagged as the model's alone."""
+    page = make_page([("TỜ KHAI THAY ĐỔI THÔNG TIN VỀ CƯ TRÚ", 600, 20)], height=400)
+    page.lines.append(
+        OcrLine(
+            text="5. Số hộ chiếu/giấy tờ có giá trị thay hộ chiếu: 499550044...",
+            confidence=0.93,
+            box=BoundingBox(x0=232, y0=132, x1=1479, y1=191),
+        )
+    )
+    images = _images_with_crop("handwritten_passport_letter_read_as_digit.png")
+    found = extract(templates, DocType.CT02, "66/2023", [page], images, shared_engine(settings))[
+        "passport_number"
+    ]
+    assert (found.value, found.review_reasons) == ("A99550047", ["handwriting_unconfirmed"])
+
+
 def test_a_handwritten_id_that_fails_its_length_is_read_again_by_the_handwriting_model(
     templates: TemplateSet, settings: Settings
 ) -> None:
