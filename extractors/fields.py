@@ -769,7 +769,8 @@ CHARSETS = {
 }
 
 
-# Values whose first reading failed that the handwriting recogniser reads again, with the characters each may
+# Values whose first reading failed (or a passport read in digits only, LETTERS_READ_AS_DIGITS) that the
+# handwriting recogniser reads again, with the characters each may
 # hold (None: any). The detector's box for a handwritten value in a line that also holds the printed label
 # is placed proportionally, so it often cuts off the first characters; the re-read therefore looks from
 # several starting points left of it (REREAD_LEFT, in line heights), each read with and without the charset,
@@ -783,16 +784,17 @@ HANDWRITING_REREAD: dict[str, str | None] = {
     "date": None,
     "phone": DIGITS + "+ ",
     "personal_id": DIGITS + " ",
-    "passport": string.ascii_uppercase + DIGITS,
+    # The colon lets the label's tail be read as itself: without it, "chiếu:" came out as capitals ("UA99…").
+    "passport": string.ascii_uppercase + DIGITS + ":",
     "gender": "Nnamữ:. ",
     "relationship": None,
     "name": None,
 }
 REREAD_LEFT = (0.2, 0.6, 1.0)
-# Values written in full-height characters only (digits and their separators): their re-read crops end at
-# the value's last stroke (a third of the line's height tall at least), before the dotted leaders after it.
-# Crops running on into the leaders lost a phone's last digits in most reads ("057073213" for "0570732131",
-# "03508802" for "0350880281", seed 5843 hs_0076, hs_0138), or read a dot as one more digit.
+# Values written in full-height characters only (digits, separators, a passport's capitals): their re-read
+# crops end at the value's last stroke (a third of the line's height tall at least), before the dotted
+# leaders after it. Crops running on into the leaders lost a phone's last digits in most reads ("057073213"
+# for "0570732131", "03508802" for "0350880281", seed 5843 hs_0076, hs_0138), or read a dot as one more digit.
 ENDS_AT_LAST_STROKE = ("phone", "date", "personal_id", "passport")
 LAST_STROKE_HEIGHT = 0.3
 LAST_STROKE_MARGIN = 0.25
@@ -1326,13 +1328,19 @@ def _email_by_domain(
 
 # Tesseract reads a handwritten passport's letters as digits ("499550044" for "A99550047", "198306343" for
 # "M88306342"), and nine digits pass as a passport (a US one): every handwritten passport of eight sets was
-# misread, five of them so. A passing reading of these kinds all in digits is re-read by the handwriting
-# model, and its reading, unconfirmed, is taken when it differs.
+# misread, eight of them so. A passing reading of these kinds all in digits is re-read by the handwriting
+# model, and its reading (unconfirmed) taken when it is as long and holds letters: a letter read as a digit
+# keeps the number's length, while a crop that lost a digit would make a shorter passport that passes too.
 LETTERS_READ_AS_DIGITS = ("passport",)
 
 
 def _letters_read_as_digits(item: FieldSpec | ColumnSpec, value: Normalized) -> bool:
     return item.normalizer in LETTERS_READ_AS_DIGITS and str(value.value).isdigit()
+
+
+def _letter_for_digit(digits: Normalized, reread: Normalized) -> bool:
+    text = str(reread.value)
+    return len(text) == len(str(digits.value)) and not text.isdigit()
 
 
 def _reread_value(item: FieldSpec | ColumnSpec, read: str) -> tuple[str, Normalized]:
@@ -1628,9 +1636,9 @@ def extract_fields(
             )
             if reread is not None:
                 reading, value = reread
-        if value.ok and _letters_read_as_digits(item, value) and not reading.from_text_layer:
+        if value.ok and _letters_read_as_digits(item, value) and not reading.unconfirmed:
             reread = _handwriting_reread(context, reading, item, rules, engine)
-            if reread is not None and reread[1].value != value.value:
+            if reread is not None and _letter_for_digit(value, reread[1]):
                 reading, value = reread
         value = _listed_spelling(value, item, rules)
         if value.ok and (reread_date := _worded_date_reread(context, reading, item, value, engine)):

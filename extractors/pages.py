@@ -41,9 +41,10 @@ TEXT_LAYER_JOIN_GAP = 2.0  # in line heights: farther apart, segments on a row s
 TEXT_LAYER_TOUCHING = 0.6  # in line heights: segments this close are one run of text
 # pdfium gives a segment's text as every character its rectangle touches, and the rectangles of two runs
 # drawn edge to edge (a label and a name in bold) overlap by a hair: the name's first letter was read twice,
-# "Ông: T" beside "TRẦN MINH PHONG", and the value taken as "T". Each rectangle is read inset by this much
-# (points), and segments overlapping by up to TEXT_LAYER_OVERLAP line heights are still neighbours.
-TEXT_RECT_INSET = 0.5
+# "Ông: T" beside "TRẦN MINH PHONG", and the value taken as "T". Each rectangle is read inset by this share
+# of its height (half a point at 12 pt), and segments overlapping by up to TEXT_LAYER_OVERLAP line heights
+# are still neighbours.
+TEXT_RECT_INSET = 0.04
 TEXT_LAYER_OVERLAP = 0.1
 
 PageKind = Literal["raster", "scanned_pdf", "born_digital_pdf"]
@@ -309,7 +310,8 @@ def _text_layer_lines(pdf_page: pdfium.PdfPage, scale: float, height_pt: float) 
         segments: list[OcrLine] = []
         for i in range(text_page.count_rects()):
             left, bottom, right, top = text_page.get_rect(i)
-            inset = TEXT_RECT_INSET if right - left > 4 * TEXT_RECT_INSET else 0.0
+            inset = TEXT_RECT_INSET * (top - bottom)
+            inset = inset if right - left > 4 * inset else 0.0
             content = " ".join(text_page.get_text_bounded(left + inset, bottom, right - inset, top).split())
             if content:
                 box = BoundingBox(
@@ -335,7 +337,7 @@ def _text_layer_lines(pdf_page: pdfium.PdfPage, scale: float, height_pt: float) 
                 box = BoundingBox(
                     x0=last.box.x0,
                     y0=min(last.box.y0, segment.box.y0),
-                    x1=segment.box.x1,
+                    x1=max(last.box.x1, segment.box.x1),
                     y1=max(last.box.y1, segment.box.y1),
                 )
                 merged[-1] = last.model_copy(update={"text": f"{last.text} {segment.text}", "box": box})

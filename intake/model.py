@@ -220,7 +220,8 @@ class ExtractedField(Model):
         default_factory=dict,
         description="Sure values of the dossier's other papers that an unsure handwritten reading was "
         "weighed against, each with how far the handwriting model finds it behind the value as read "
-        "(log-probability); kept only where the crop holds the value as read",
+        "(log-probability), less how far it finds the value as read behind its best reading; kept where "
+        "the model can score the value as read",
     )
     settles: list[str] = Field(
         default_factory=list,

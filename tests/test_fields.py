@@ -1212,6 +1212,23 @@ def test_a_handwritten_passport_read_as_nine_digits_is_read_again_by_the_handwri
     assert (found.value, found.review_reasons) == ("A99550047", ["handwriting_unconfirmed"])
 
 
+def test_a_printed_nine_digit_passport_stays_as_read(templates: TemplateSet, settings: Settings) -> None:
+    """A US passport is nine digits: the handwriting model reads the printed number alike, so the reading
+    stands, unflagged."""
+    label = "5. Số hộ chiếu/giấy tờ có giá trị thay hộ chiếu: "
+    font = ImageFont.truetype(str(FONT_SERIF), 40)
+    image = Image.new("L", (2480, 400), 255)
+    ImageDraw.Draw(image).text((232, 132), label + "123456789", font=font, fill=0)
+    x0, y0, x1, y1 = ImageDraw.Draw(image).textbbox((232, 132), label + "123456789", font=font)
+    page = make_page([("TỜ KHAI THAY ĐỔI THÔNG TIN VỀ CƯ TRÚ", 600, 20)], height=400)
+    page.lines.append(
+        OcrLine(text=label + "123456789", confidence=0.95, box=BoundingBox(x0=x0, y0=y0, x1=x1, y1=y1))
+    )
+    images = {0: np.stack([np.asarray(image)] * 3, axis=-1)}
+    fields = extract(templates, DocType.CT02, "66/2023", [page], images, shared_engine(settings))
+    assert (fields["passport_number"].value, fields["passport_number"].review_reasons) == ("123456789", [])
+
+
 def test_a_handwritten_id_that_fails_its_length_is_read_again_by_the_handwriting_model(
     templates: TemplateSet, settings: Settings
 ) -> None:
