@@ -1197,18 +1197,16 @@ def test_a_handwritten_passport_read_as_nine_digits_is_read_again_by_the_handwri
     """Seed 8923 hs_0058 (stored page): Tesseract read the handwritten "A99550047" as "499550044", nine
     digits, which pass as a (US) passport: the wrong number went unflagged. The handwriting model reads the
     letter; its reading is taken, and flagged as the model's alone."""
-    page = make_page([("TỜ KHAI THAY ĐỔI THÔNG TIN VỀ CƯ TRÚ", 600, 20)], height=400)
-    page.lines.append(
+    found = _ct02_passport(
+        templates,
+        settings,
         OcrLine(
             text="5. Số hộ chiếu/giấy tờ có giá trị thay hộ chiếu: 499550044...",
             confidence=0.93,
             box=BoundingBox(x0=232, y0=132, x1=1479, y1=191),
-        )
+        ),
+        _images_with_crop("handwritten_passport_letter_read_as_digit.png"),
     )
-    images = _images_with_crop("handwritten_passport_letter_read_as_digit.png")
-    found = extract(templates, DocType.CT02, "66/2023", [page], images, shared_engine(settings))[
-        "passport_number"
-    ]
     assert (found.value, found.review_reasons) == ("A99550047", ["handwriting_unconfirmed"])
 
 
@@ -1220,13 +1218,19 @@ def test_a_printed_nine_digit_passport_stays_as_read(templates: TemplateSet, set
     image = Image.new("L", (2480, 400), 255)
     ImageDraw.Draw(image).text((232, 132), label + "123456789", font=font, fill=0)
     x0, y0, x1, y1 = ImageDraw.Draw(image).textbbox((232, 132), label + "123456789", font=font)
+    line = OcrLine(text=label + "123456789", confidence=0.95, box=BoundingBox(x0=x0, y0=y0, x1=x1, y1=y1))
+    found = _ct02_passport(templates, settings, line, {0: np.stack([np.asarray(image)] * 3, axis=-1)})
+    assert (found.value, found.review_reasons) == ("123456789", [])
+
+
+def _ct02_passport(
+    templates: TemplateSet, settings: Settings, line: OcrLine, images: dict[int, np.ndarray]
+) -> ExtractedField:
+    """The passport number of a CT02 page whose OCR read `line` (the passport's line) over `images`."""
     page = make_page([("TỜ KHAI THAY ĐỔI THÔNG TIN VỀ CƯ TRÚ", 600, 20)], height=400)
-    page.lines.append(
-        OcrLine(text=label + "123456789", confidence=0.95, box=BoundingBox(x0=x0, y0=y0, x1=x1, y1=y1))
-    )
-    images = {0: np.stack([np.asarray(image)] * 3, axis=-1)}
+    page.lines.append(line)
     fields = extract(templates, DocType.CT02, "66/2023", [page], images, shared_engine(settings))
-    assert (fields["passport_number"].value, fields["passport_number"].review_reasons) == ("123456789", [])
+    return fields["passport_number"]
 
 
 def test_a_handwritten_id_that_fails_its_length_is_read_again_by_the_handwriting_model(
