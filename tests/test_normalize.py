@@ -430,6 +430,21 @@ def test_a_comma_read_twice_is_one() -> None:
 
 
 @pytest.mark.parametrize(
+    ("read", "written"),
+    [
+        ("phường Đống Đa., Thành phố Hà Nội", "phường Đống Đa, Thành phố Hà Nội"),
+        ("Số 91/29., đường Lê Thánh Tôn", "Số 91/29, đường Lê Thánh Tôn"),
+        ("Công ty Hòa Phát Co., Ltd", "Công ty Hòa Phát Co., Ltd"),  # written so
+        ("sách, vở, v.v., đồ dùng", "sách, vở, v.v., đồ dùng"),
+    ],
+)
+def test_a_dot_read_before_a_comma_is_a_speck_after_a_vietnamese_word_or_a_number(
+    read: str, written: str
+) -> None:
+    assert n.text(read).value == written
+
+
+@pytest.mark.parametrize(
     ("raw", "doubt"),
     [
         ("Lái xe", None),
