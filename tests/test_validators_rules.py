@@ -686,6 +686,30 @@ def test_the_weighing_of_either_place_a_declarant_writes_the_name_counts(
 
 
 @pytest.mark.parametrize(
+    ("declared_middle", "contract_middle", "expected"),
+    [
+        ("Thu", "Thị", {"name_mismatch_across_documents": "review"}),  # two middle names a letter apart
+        ("Thị", "Thi", {}),  # one name, a tone mark lost
+    ],
+)
+def test_sure_names_under_one_id_with_different_listed_words_are_two_names(
+    settings, declared_middle: str, contract_middle: str, expected: dict[str, str]
+) -> None:
+    """Seed 3917 hs_0149: the typed "Nguyễn Thu Nhung" and the contract's "Nguyễn Thị Nhung" under one ID,
+    both read surely, were taken for one name read with a slip, and the dossier was accepted."""
+    dossier = dossier_from_truth("02_tam_tru_thue_nha")
+    contract = dossier.documents[1]
+    words = contract.fields["lessee_name"].value.split()
+    declared = " ".join([words[0], declared_middle, words[-1]])
+    for key in ("full_name", "household_head_name"):  # the declarant heads the household
+        set_field(dossier, "ct01", key, declared, raw=declared, confidence=0.98)
+    lessee = " ".join([words[0], contract_middle, words[-1]])
+    set_field(dossier, "rental_contract", "lessee_name", lessee, raw=lessee, confidence=0.98)
+    run(dossier, settings)
+    assert failed(dossier) == expected
+
+
+@pytest.mark.parametrize(
     ("given_name", "middle_name", "expected"),
     [
         ("Zân", None, {}),  # the misspelt word is the only difference: a misreading
