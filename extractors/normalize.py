@@ -77,9 +77,9 @@ LOOKALIKE_LETTERS = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
 # A speck after a comma read as another ("Vĩnh Tuy,, Thành phố"); not inside a number ("18,,5" fails).
 DOUBLED_COMMA = re.compile(r",(?:\s*,)+(?=\s|$)")
 # A speck before a comma read as a dot: "Đống Đa., Thành phố", "Tháng Tám.,", "Số 91/29., đường" (typed
-# requests, five unflagged on eight sets). Only after a Vietnamese word (one with a letter outside ASCII) or a
-# number: "Co., Ltd" and "v.v.," are written so.
-DOT_BEFORE_COMMA = re.compile(r"(\S+)\.(?=,)")
+# requests, five unflagged on eight sets). Only after a Vietnamese word with a letter outside ASCII, or a
+# number: "Co., Ltd" and "v.v.," are written so (and "Minh.," stays, a Vietnamese word all in ASCII).
+DOT_BEFORE_COMMA = re.compile(r"(\w+)\.(?=,)")
 
 
 def _speck_before_comma(match: re.Match[str]) -> str:

@@ -436,6 +436,8 @@ def test_a_comma_read_twice_is_one() -> None:
         ("Số 91/29., đường Lê Thánh Tôn", "Số 91/29, đường Lê Thánh Tôn"),
         ("Công ty Hòa Phát Co., Ltd", "Công ty Hòa Phát Co., Ltd"),  # written so
         ("sách, vở, v.v., đồ dùng", "sách, vở, v.v., đồ dùng"),
+        ("sách,vở,v.v., đồ dùng", "sách,vở,v.v., đồ dùng"),  # the word before the dot only
+        ("Cách Mạng Tháng Tám., phường", "Cách Mạng Tháng Tám, phường"),
     ],
 )
 def test_a_dot_read_before_a_comma_is_a_speck_after_a_vietnamese_word_or_a_number(

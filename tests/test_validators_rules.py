@@ -690,6 +690,7 @@ def test_the_weighing_of_either_place_a_declarant_writes_the_name_counts(
     [
         ("Thu", "Thị", {"name_mismatch_across_documents": "review"}),  # two middle names a letter apart
         ("Thị", "Thi", {}),  # one name, a tone mark lost
+        ("Vy", "Vi", {}),  # one name spelt two ways
     ],
 )
 def test_sure_names_under_one_id_with_different_listed_words_are_two_names(

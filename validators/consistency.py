@@ -3,7 +3,8 @@
 Names are compared without diacritics (OCR often drops or changes tone marks), with rapidfuzz on the
 folded text and the given name required to agree, so "Nguyen Cong Long" matches "Nguyễn Công Long" while
 "Nguyễn Công Lương" or "Nguyễn Văn Long" do not. Matching ID numbers settle identity; different IDs
-rule it out.
+rule it out. Under one ID, two surely read names a slip apart are one name, unless the slip makes one
+listed name word of another ("Thu" and "Thị"): those are two names.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ SAME_ID_NAME_EDITS = 2
 
 def names_agree_under_one_id(a: str, b: str) -> bool:
     """Two surely read names under one ID are one name: alike, or a slip per word apart and few edits in
-    all."""
+    all (unless a listed name word differs, `_listed_words_differ`)."""
     return names_match(a, b) or (slips_apart(a, b) and few_edits_apart(a, b))
 
 
@@ -201,29 +202,33 @@ def _describe(person: Person) -> str:
     return person.name or "(không rõ tên)"
 
 
-def _listed_words_differ(a: str, b: str, listed: frozenset[str]) -> bool:
-    """Two names of as many words with, in one place, two different listed name words whatever their tone
-    marks ("Nguyễn Thu Nhung" and "Nguyễn Thị Nhung", seed 3917 hs_0149): two names, though a letter apart.
-    For names both read surely: a slip of an unsure reading may make one listed word of another."""
-    words_a, words_b = a.split(), b.split()
+def _listed_words_differ(a: Person, b: Person, listed: frozenset[str]) -> bool:
+    """One ID under two names of as many words with, in one place, two listed name words that differ once
+    folded ("Nguyễn Thu Nhung" and "Nguyễn Thị Nhung", seed 3917 hs_0149): two names, though a letter
+    apart. I and y are one letter here (Sĩ and Sỹ, Vi and Vy are one name spelt two ways). For names both
+    read surely: a slip of an unsure reading may make one listed word of another."""
+    if not (a.personal_id and a.personal_id == b.personal_id):
+        return False
+    words_a, words_b = (a.name or "").split(), (b.name or "").split()
     return len(words_a) == len(words_b) and any(
-        x.casefold() in listed and y.casefold() in listed and fold(x) != fold(y)
+        x.casefold() in listed and y.casefold() in listed and _spelling(x) != _spelling(y)
         for x, y in zip(words_a, words_b, strict=True)
     )
+
+
+def _spelling(word: str) -> str:
+    return fold(word).replace("y", "i")
 
 
 def _id_name_conflicts(
     view: DossierView, declared: list[Person], others: list[Person], document: Document
 ) -> list[Check]:
-    """Same ID number, different names: contradictory papers a person must look at."""
+    """Same ID number, different names: contradictory papers a person must look at. The names are read
+    surely (a slip of an unsure reading is weighed in `_unsure_name_conflicts`)."""
     checks: list[Check] = []
     for a in declared:
         for b in others:
-            if _one_id_two_names(a, b) or (
-                a.personal_id
-                and a.personal_id == b.personal_id
-                and _listed_words_differ(a.name or "", b.name or "", view.rules.name_words)
-            ):
+            if _one_id_two_names(a, b) or _listed_words_differ(a, b, view.rules.name_words):
                 checks.append(
                     view.check(
                         "name_mismatch_across_documents",
