@@ -770,16 +770,15 @@ CHARSETS = {
 
 
 # Values whose first reading failed (or a passport read in digits only, LETTERS_READ_AS_DIGITS) that the
-# handwriting recogniser reads again, with the characters each may
-# hold (None: any). The detector's box for a handwritten value in a line that also holds the printed label
-# is placed proportionally, so it often cuts off the first characters; the re-read therefore looks from
-# several starting points left of it (REREAD_LEFT, in line heights), each read with and without the charset,
-# and keeps a value that REREAD_MIN_VOTES of these reads agree on and no other value matches as often. A
-# crop's two reads may be the two votes: the limited and the free decoding agreeing is itself evidence. On
-# the failed handwritten values of the seed-31337 set this kept no wrong value, nor on the 23 handwritten
-# names of the seed-4242 set that Tesseract garbled (12 re-read, all right). One vote per crop, tried together
-# with an upper-case sex charset, lowered held-out decision status from 73.0 to 70.5 % (the two changes were
-# not measured apart).
+# handwriting recogniser reads again, with the characters each may hold (None: any). The detector's box for a
+# handwritten value in a line that also holds the printed label is placed proportionally, so it often cuts off
+# the first characters; the re-read therefore looks from several starting points left of it (REREAD_LEFT, in
+# line heights), each read with and without the charset, and keeps a value that REREAD_MIN_VOTES of these
+# reads agree on and no other value matches as often. A crop's two reads may be the two votes: the limited and
+# the free decoding agreeing is itself evidence. On the failed handwritten values of the seed-31337 set this
+# kept no wrong value, nor on the 23 handwritten names of the seed-4242 set that Tesseract garbled (12
+# re-read, all right). One vote per crop, tried together with an upper-case sex charset, lowered held-out
+# decision status from 73.0 to 70.5 % (the two changes were not measured apart).
 HANDWRITING_REREAD: dict[str, str | None] = {
     "date": None,
     "phone": DIGITS + "+ ",
@@ -1117,16 +1116,20 @@ def _value_line_crop(context: Context, image: np.ndarray, reading: Reading) -> n
     """The whole OCR line a number's box was cut from (a re-read's box too), up to the number's last
     stroke; or None."""
     line = line_holding([line.box for line in context.lines if line.page == reading.page], reading.box)
-    return None if line is None else whole_line_crop(image, line, _value_end(image, reading.box, line.x1))
+    return None if line is None else _line_to_value_end(image, line, reading.box)
 
 
 def _whole_line_read(
     context: Context, image: np.ndarray, reading: Reading, engine: OcrEngine
 ) -> tuple[str, float] | None:
     """The handwriting model's reading of a value's whole line, label included, up to its last stroke."""
-    line = context.lines[reading.line].box
-    crop = whole_line_crop(image, line, _value_end(image, reading.box, line.x1))
+    crop = _line_to_value_end(image, context.lines[reading.line].box, reading.box)
     return None if crop is None else engine.read_handwriting(crop)
+
+
+def _line_to_value_end(image: np.ndarray, line: BoundingBox, box: BoundingBox) -> np.ndarray | None:
+    """An OCR line's crop up to the last stroke of the value read in `box`."""
+    return whole_line_crop(image, line, _value_end(image, box, line.x1))
 
 
 def line_holding(lines: Sequence[BoundingBox], box: BoundingBox) -> BoundingBox | None:
