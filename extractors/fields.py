@@ -41,7 +41,7 @@ from .normalize import (
     vietnamese_syllable,
 )
 from .ocr.base import OcrEngine
-from .places import mend_place_names
+from .places import mend_place_names, unlisted_closing_name
 from .templates import (
     ColonLabels,
     ColumnSpec,
@@ -840,6 +840,24 @@ class RereadCrops:
     def box(self, x0: int) -> BoundingBox:
         return BoundingBox(x0=x0, y0=self.y0, x1=self.x1, y1=self.y1)
 
+    def weigh(self, choices: Sequence[str], engine: OcrEngine) -> list[tuple[float, str]] | None:
+        """Each choice with how far the crops together put it behind their best readings (summed
+        `reading_shortfalls_within`; it may be written in lower case), nearest first; None when the model
+        cannot weigh a crop."""
+        forms = [(choice, form) for choice in choices for form in dict.fromkeys((choice, choice.lower()))]
+        totals = dict.fromkeys(choices, 0.0)
+        for x0 in self.starts:
+            scores = engine.reading_shortfalls_within(self.crop(x0), [form for _, form in forms])
+            if scores is None:
+                return None
+            nearest = dict.fromkeys(choices, math.inf)
+            for (choice, _), score in zip(forms, scores, strict=True):
+                if score is not None:
+                    nearest[choice] = min(nearest[choice], score)
+            for choice, score in nearest.items():
+                totals[choice] += score
+        return sorted((total, choice) for choice, total in totals.items())
+
     def choose(self, forms: list[str], margin: float, engine: OcrEngine) -> tuple[str, float] | None:
         """The form every crop (two at least) scores highest, each by at least `margin`, with the chance
         it is the likelier of the two best forms at the smallest margin; else None."""
@@ -992,6 +1010,80 @@ def _written_form_chosen(
     scores highest by the margin, with its confidence; None if the kind has no forms or none wins so."""
     forms = rules.handwritten_choices.forms.get(item.normalizer)
     return crops.choose(forms, rules.handwritten_choices.margin, engine) if forms else None
+
+
+def _weighed_vocabulary(
+    context: Context,
+    reading: Reading,
+    item: FieldSpec | ColumnSpec,
+    value: Normalized,
+    rules: ExtractionRules,
+    engine: OcrEngine | None,
+) -> tuple[Reading, Normalized] | None:
+    """For a value of a closed list that fails it or was read unsure, the listed value the crops of the
+    handwriting re-read hold, when it leads every other listed value by rules.weighed_vocabulary_lead
+    (RereadCrops.weigh); its confidence is the chance it is the likelier of the two nearest at the average
+    lead per crop. Where the model garbles a script "Con" ("(sa", "Caẵ") or a country ("ƒ⁄2 Quốc"), the
+    crops still hold the written word far better than any other listed one. None when no listed value leads
+    so, or the value was read surely."""
+    lead_needed = rules.weighed_vocabulary_lead
+    image = context.images.get(reading.page)
+    if (
+        (value.ok and reading.confidence >= rules.review_below)
+        or lead_needed is None
+        or engine is None
+        or image is None
+        or reading.from_text_layer
+        or len(item.vocabulary) < 2
+        or (crops := RereadCrops.around(image, reading.box)) is None
+        or len(crops.starts) < 2
+        or (ranked := crops.weigh(item.vocabulary, engine)) is None
+    ):
+        return None
+    (nearest, word), (next_nearest, _) = ranked[:2]
+    lead = next_nearest - nearest
+    if not math.isfinite(nearest) or lead < lead_needed or not (listed := _meaning(item, word)).ok:
+        return None
+    confidence = min(0.99, 1 / (1 + math.exp(-lead / len(crops.starts))))
+    return dataclasses.replace(reading, raw=word, confidence=confidence, unconfirmed=True), listed
+
+
+def _weighed_closing_name(
+    context: Context,
+    reading: Reading,
+    item: FieldSpec | ColumnSpec,
+    value: Normalized,
+    rules: ExtractionRules,
+    engine: OcrEngine | None,
+) -> tuple[Reading, Normalized] | None:
+    """A one-line place value (an office: "Công an phường Cầu Giấy, Thành phố Hà Nim") whose closing unit's
+    name is no listed one, with the listed name of that unit the crops of the handwriting re-read hold: the
+    one of the names nearest in letters (places.unlisted_closing_name) that leads the others by
+    rules.weighed_vocabulary_lead (RereadCrops.weigh). The reading stays as sure as it was. None when there
+    is no such name."""
+    lead_needed = rules.weighed_vocabulary_lead
+    image = context.images.get(reading.page)
+    if (
+        lead_needed is None
+        or not value.ok
+        or not isinstance(value.value, str)
+        or item.normalizer not in PLACE_NAME_NORMALIZERS
+        or (isinstance(item, FieldSpec) and item.wraps)  # a wrapped value spans lines; crops take one
+        or engine is None
+        or image is None
+        or reading.from_text_layer
+        or (unlisted := unlisted_closing_name(value.value)) is None
+        or len(unlisted[2]) < 2
+        or (crops := RereadCrops.around(image, reading.box)) is None
+        or (ranked := crops.weigh(unlisted[2], engine)) is None
+    ):
+        return None
+    (nearest, name), (next_nearest, _) = ranked[:2]
+    if not math.isfinite(nearest) or next_nearest - nearest < lead_needed:
+        return None
+    start, end, _ = unlisted
+    text = value.value[:start] + name + value.value[end:]
+    return dataclasses.replace(reading, raw=text), _meaning(item, text)
 
 
 def _scored_written_form(
@@ -1639,6 +1731,11 @@ def extract_fields(
             )
             if reread is not None:
                 reading, value = reread
+        weighed = _weighed_vocabulary(context, reading, item, value, rules, engine) or _weighed_closing_name(
+            context, reading, item, value, rules, engine
+        )
+        if weighed:
+            reading, value = weighed
         if value.ok and _letters_read_as_digits(item, value) and not reading.unconfirmed:
             reread = _handwriting_reread(context, reading, item, rules, engine)
             if reread is not None and _letter_for_digit(value, reread[1]):
@@ -1885,6 +1982,10 @@ def extract_table(
                 if reread is not None:
                     reading, result = reread
             result = _listed_spelling(result, column, rules)
+            if len(cell) == 1 and (
+                weighed := _weighed_vocabulary(context, reading, column, result, rules, engine)
+            ):
+                reading, result = weighed
             if (
                 result.ok
                 and len(cell) == 1

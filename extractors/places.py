@@ -20,6 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from .normalize import strip_accents, tone_key, toneless, vietnamese_syllable
@@ -321,3 +322,20 @@ def snap_closing_unit(value: str) -> str:
     if (head, unit_word, name) == (read_head, unit_read, read):
         return value
     return f"{head} {unit_word} {name}{match['end']}".lstrip()
+
+
+CLOSING_CANDIDATES = 8  # listed names a misread closing name is weighed against in the image
+
+
+def unlisted_closing_name(value: str) -> tuple[int, int, list[str]] | None:
+    """Where the name after `value`'s closing "Thành phố"/"tỉnh" begins and ends, when it is no listed name
+    ("Hà Nim", "Cần Thơn": the text alone cannot tell Hà Nội from Hà Tĩnh), with the listed names of that unit
+    nearest it in letters, at most CLOSING_CANDIDATES; None when there is no closing unit or its name is
+    listed."""
+    match = CLOSING_UNIT.search(value)
+    if match is None or tone_key(read := match["name"].strip()) in gazetteer().known:
+        return None
+    unit = strip_accents(re.sub(r"\s+", " ", match["unit"]).casefold())
+    listed = {name: toneless(name) for name in gazetteer().by_unit.get(unit, frozenset())}
+    nearest = process.extract(toneless(read), listed, scorer=fuzz.ratio, limit=CLOSING_CANDIDATES)
+    return match.start("name"), match.start("name") + len(read), [name for _, _, name in nearest]

@@ -328,6 +328,12 @@ class ExtractionRules(Strict):
     id_birth_digits: IdBirthDigits | None = None
     weighed_numbers: WeighedNumbers | None = None
     extra_digit: ExtraDigit | None = None
+    weighed_vocabulary_lead: float | None = Field(
+        None,
+        description="how far ahead of the next listed value, in all the re-read's crops together, a listed "
+        "value must be for an unsure handwritten value of a closed list to be taken as it (fields.py "
+        "`_weighed_vocabulary`); none: not weighed",
+    )
 
 
 class RequestType(Strict):

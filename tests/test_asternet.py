@@ -78,6 +78,21 @@ def test_a_handwritten_nu_it_misreads_still_scores_above_nam(settings: Settings)
     assert form == "Nam" and margin > 3
 
 
+def test_several_texts_are_weighed_in_one_read_of_the_crop(settings: Settings) -> None:
+    """Each text's shortfall is the one `shortfall_within` gives it alone; a word is not found inside a
+    longer one (the model reads this "Con nuôi" as "Cơn nuớc", yet "Con" alone falls further behind), and a
+    text the model cannot spell has none."""
+    recognizer = AsterNetRecognizer(settings.models_dir / settings.second_recognizer)
+    crop = hand_line("Con nuôi", font_px=44, label="Mối quan hệ với chủ hộ: ")
+    texts = ["Con nuôi", "Con", "Cháu", "08", "Con ☃"]
+    weighed = recognizer.shortfalls_within(crop, texts)
+    assert weighed == [recognizer.shortfall_within(crop, text) for text in texts]
+    adopted, child, grandchild, number, unspellable = weighed
+    assert adopted is not None and child is not None and grandchild is not None and number is not None
+    assert child > adopted + 5 and grandchild > adopted + 5
+    assert unspellable is None
+
+
 def test_the_best_alignment_may_start_and_end_anywhere() -> None:
     # four time steps over the vocabulary {blank, a, b}: a blank, "a", "b", then noise
     sure = np.log(np.array([[0.9, 0.05, 0.05], [0.05, 0.9, 0.05], [0.05, 0.05, 0.9], [0.4, 0.3, 0.3]]))

@@ -1227,10 +1227,101 @@ def _ct02_passport(
     templates: TemplateSet, settings: Settings, line: OcrLine, images: dict[int, np.ndarray]
 ) -> ExtractedField:
     """The passport number of a CT02 page whose OCR read `line` (the passport's line) over `images`."""
+    return _ct02_fields(templates, settings, line, images)["passport_number"]
+
+
+def _ct02_fields(
+    templates: TemplateSet, settings: Settings, line: OcrLine, images: dict[int, np.ndarray]
+) -> dict[str, ExtractedField]:
+    """The fields of a CT02 page whose OCR read its title and `line` over `images`."""
     page = make_page([("TỜ KHAI THAY ĐỔI THÔNG TIN VỀ CƯ TRÚ", 600, 20)], height=400)
     page.lines.append(line)
-    fields = extract(templates, DocType.CT02, "66/2023", [page], images, shared_engine(settings))
-    return fields["passport_number"]
+    return extract(templates, DocType.CT02, "66/2023", [page], images, shared_engine(settings))
+
+
+@pytest.mark.parametrize(
+    ("crop_file", "text", "box", "key", "listed"),
+    [
+        # seed 5843 hs_0031 (stored page): a script "Con" the handwriting model read "Caẵ"
+        (
+            "handwritten_relationship_garbled.png",
+            "9. Họ, chữ đệm và tên chủ hộ: Nguyễn Quốc Niếnc.5Mối quan hệ với chủ h Caẵ .",
+            (232, 132, 2294, 198),  # the crop ends at x 2400: the line's leaders run on past it
+            "relationship_to_head",
+            "Con",
+        ),
+        # seed 4321 hs_0157 (stored page): a script "Hoa Kỳ" that Tesseract read "#⁄«œ ò"
+        (
+            "handwritten_nationality_garbled.png",
+            "4. Quốc tịch nước ngoài (nếu có): #⁄«œ ò....",
+            (232, 132, 1125, 198),
+            "nationality",
+            "Hoa Kỳ",
+        ),
+    ],
+)
+def test_a_garbled_handwritten_value_of_a_closed_list_is_the_listed_value_its_crops_hold(
+    templates: TemplateSet,
+    settings: Settings,
+    crop_file: str,
+    text: str,
+    box: tuple[int, int, int, int],
+    key: str,
+    listed: str,
+) -> None:
+    """Every listed value is weighed in the re-read's crops; the one far ahead of all others is taken, and
+    as a value of the closed list it is not flagged."""
+    x0, y0, x1, y1 = box
+    line = OcrLine(
+        text=text, confidence=0.5, box=BoundingBox(x0=x0, y0=y0, x1=x1, y1=y1), recognizer="asternet"
+    )
+    found = _ct02_fields(templates, settings, line, _images_with_crop(crop_file))[key]
+    assert (found.value, found.review_reasons) == (listed, [])
+    assert found.confidence >= 0.95
+
+
+def test_a_misread_closing_province_of_an_office_is_the_listed_one_its_crops_hold(
+    templates: TemplateSet, settings: Settings
+) -> None:
+    """Seed 4321 hs_0002 (stored page): "Hà Nội" read "Hà Nim", which the text alone cannot tell from Hà Tĩnh
+    or Hà Tiên; the crops hold Hà Nội far better than the other cities' names. The value stays the
+    handwriting model's alone."""
+    page = make_page([("TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ", 600, 20)], height=400)
+    page.lines.append(
+        OcrLine(
+            text="Kính gửi(1): Công an phường Cầu Giấy, Thành phố Hà Nim",
+            confidence=0.93,
+            box=BoundingBox(x0=232, y0=132, x1=1394, y1=194),
+            recognizer="asternet",
+        )
+    )
+    images = _images_with_crop("handwritten_recipient_closing_name_misread.png")
+    found = extract(templates, DocType.CT01, "66/2023", [page], images, shared_engine(settings))["recipient"]
+    assert found.value == "Công an phường Cầu Giấy, Thành phố Hà Nội"
+    assert found.review_reasons == ["handwriting_unconfirmed"]
+
+
+def test_a_listed_value_weighed_without_a_clear_lead_is_left_as_read(
+    templates: TemplateSet, settings: Settings
+) -> None:
+    """Seed 6029 hs_0106 (stored page): the script "Chủ hộ" after "12. Mối quan hệ với chủ hộ:" is weighed
+    nearer "Cô" than "Chủ hộ" in the crops, but by less than the lead required: the value stays what the
+    re-read gave, flagged."""
+    page = make_page([("Ý KIẾN CỦA CHỦ HỘ", 240, 330)], height=400)
+    page.lines.insert(
+        0,
+        OcrLine(
+            text="11. Họ, chữ đệm và tên chủ hộ: Ñ¿«yäa 7Á¿ fí«„ả»........................ "
+            "12. Mối quan hệ với chủ hộ: (Áá¿ á¿......",
+            confidence=0.5,
+            box=BoundingBox(x0=232, y0=132, x1=1612, y1=188),
+        ),
+    )
+    images = _images_with_crop("handwritten_relationship_weighing_unsure.png")
+    fields = extract(templates, DocType.CT01, "66/2023", [page], images, shared_engine(settings))
+    found = fields["relationship_to_head"]
+    assert found.value != "Cô"
+    assert found.needs_review
 
 
 def test_a_handwritten_id_that_fails_its_length_is_read_again_by_the_handwriting_model(

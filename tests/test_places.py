@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.places import mend_place_names
+from extractors.places import CLOSING_CANDIDATES, mend_place_names, unlisted_closing_name
 
 
 @pytest.mark.parametrize(
@@ -112,3 +112,12 @@ def test_the_closing_unit_read_with_letters_wrong_takes_the_nearest_listed_name(
     read: str, mended: str
 ) -> None:
     assert mend_place_names(read) == mended
+
+
+def test_an_unlisted_closing_name_comes_with_the_listed_names_nearest_it() -> None:
+    value = "Công an phường Cầu Giấy, Thành phố Hà Nim"
+    start, end, nearest = unlisted_closing_name(value)
+    assert value[start:end] == "Hà Nim"
+    assert {"Hà Nội", "Hà Tĩnh", "Hà Tiên"} <= set(nearest) and len(nearest) == CLOSING_CANDIDATES
+    assert unlisted_closing_name("Công an phường Cầu Giấy, Thành phố Hà Nội") is None
+    assert unlisted_closing_name("Công an phường Cầu Giấy") is None

@@ -98,13 +98,26 @@ class AsterNetRecognizer:
         `text` may come anything (the end of a label); right after it, nothing of its last character's kind
         (letter or digit), so that "Nguyễn Văn An" is not found in "Nguyễn Văn Anh". None for an empty crop
         or text the model cannot spell."""
+        return self.shortfalls_within(gray, [text])[0]
+
+    def shortfalls_within(self, gray: np.ndarray, texts: Sequence[str]) -> list[float | None]:
+        """`shortfall_within` of each of `texts`, the crop read once."""
         log_probs = self._sequence_log_probs(gray)
-        if log_probs is None or not text or any(char not in self._index for char in text):
-            return None
-        kind = str.isdigit if text[-1].isdigit() else str.isalpha
-        before, after = self._whole_word_context(log_probs, kind)
-        spelled = _best_alignment(log_probs, [self._index[char] for char in text], (before, after))
-        return max(0.0, float(before[-1]) - spelled)
+        if log_probs is None:
+            return [None] * len(texts)
+        contexts: dict[bool, tuple[np.ndarray, np.ndarray]] = {}  # by whether the text ends in a digit
+        found: list[float | None] = []
+        for text in texts:
+            if not text or any(char not in self._index for char in text):
+                found.append(None)
+                continue
+            digit = text[-1].isdigit()
+            if digit not in contexts:
+                contexts[digit] = self._whole_word_context(log_probs, str.isdigit if digit else str.isalpha)
+            before, after = contexts[digit]
+            spelled = _best_alignment(log_probs, [self._index[char] for char in text], (before, after))
+            found.append(max(0.0, float(before[-1]) - spelled))
+        return found
 
     def best_in_formats(
         self, gray: np.ndarray, forms: Sequence[Sequence[str]]

@@ -76,6 +76,11 @@ class OcrEngine(Protocol):
         no letter; None without a handwriting-capable recogniser."""
         ...
 
+    def reading_shortfalls_within(self, image: np.ndarray, texts: Sequence[str]) -> list[float | None] | None:
+        """`reading_shortfall_within` of each of `texts` (None for one the recogniser cannot spell), the crop
+        read once; None without a handwriting-capable recogniser."""
+        ...
+
 
 EngineFactory = Callable[[Settings], OcrEngine]
 _REGISTRY: dict[str, EngineFactory] = {}
