@@ -1021,30 +1021,17 @@ def _weighed_vocabulary(
     engine: OcrEngine | None,
 ) -> tuple[Reading, Normalized] | None:
     """For a value of a closed list that fails it or was read unsure, the listed value the crops of the
-    handwriting re-read hold, when it leads every other listed value by rules.weighed_vocabulary_lead
-    (RereadCrops.weigh); its confidence is the chance it is the likelier of the two nearest at the average
-    lead per crop. Where the model garbles a script "Con" ("(sa", "Caẵ") or a country ("ƒ⁄2 Quốc"), the
-    crops still hold the written word far better than any other listed one. None when no listed value leads
-    so, or the value was read surely."""
-    lead_needed = rules.weighed_vocabulary_lead
-    image = context.images.get(reading.page)
-    if (
-        (value.ok and reading.confidence >= rules.review_below)
-        or lead_needed is None
-        or engine is None
-        or image is None
-        or reading.from_text_layer
-        or len(item.vocabulary) < 2
-        or (crops := RereadCrops.around(image, reading.box)) is None
-        or len(crops.starts) < 2
-        or (ranked := crops.weigh(item.vocabulary, engine)) is None
-    ):
+    handwriting re-read hold (_listed_choice); its confidence is the chance it is the likelier of the two
+    nearest at the average lead per crop. Where the model garbles a script "Con" ("(sa", "Caẵ") or a country
+    ("ƒ⁄2 Quốc"), the crops still hold the written word far better than any other listed one. None when no
+    listed value leads so, or the value was read surely."""
+    if (value.ok and reading.confidence >= rules.review_below) or len(item.vocabulary) < 2:
         return None
-    (nearest, word), (next_nearest, _) = ranked[:2]
-    lead = next_nearest - nearest
-    if not math.isfinite(nearest) or lead < lead_needed or not (listed := _meaning(item, word)).ok:
+    chosen = _listed_choice(context, reading, item.vocabulary, rules, engine)
+    if chosen is None or not (listed := _meaning(item, chosen[0])).ok:
         return None
-    confidence = min(0.99, 1 / (1 + math.exp(-lead / len(crops.starts))))
+    word, lead_per_crop = chosen
+    confidence = min(0.99, 1 / (1 + math.exp(-lead_per_crop)))
     return dataclasses.replace(reading, raw=word, confidence=confidence, unconfirmed=True), listed
 
 
@@ -1057,33 +1044,51 @@ def _weighed_closing_name(
     engine: OcrEngine | None,
 ) -> tuple[Reading, Normalized] | None:
     """A one-line place value (an office: "Công an phường Cầu Giấy, Thành phố Hà Nim") whose closing unit's
-    name is no listed one, with the listed name of that unit the crops of the handwriting re-read hold: the
-    one of the names nearest in letters (places.unlisted_closing_name) that leads the others by
-    rules.weighed_vocabulary_lead (RereadCrops.weigh). The reading stays as sure as it was. None when there
-    is no such name."""
+    name is no listed one, with the listed name of that unit the crops of the handwriting re-read hold: of
+    the names nearest in letters (places.unlisted_closing_name), the one _listed_choice finds. The reading
+    stays as sure as it was. None when there is no such name."""
+    if (
+        not value.ok
+        or not isinstance(value.value, str)
+        or item.normalizer not in PLACE_NAME_NORMALIZERS
+        or (isinstance(item, FieldSpec) and item.wraps)  # a wrapped value spans lines; crops take one
+        or (unlisted := unlisted_closing_name(value.value)) is None
+        or (chosen := _listed_choice(context, reading, unlisted[2], rules, engine)) is None
+    ):
+        return None
+    start, end, _ = unlisted
+    text = value.value[:start] + chosen[0] + value.value[end:]
+    return dataclasses.replace(reading, raw=text), _meaning(item, text)
+
+
+def _listed_choice(
+    context: Context,
+    reading: Reading,
+    choices: Sequence[str],
+    rules: ExtractionRules,
+    engine: OcrEngine | None,
+) -> tuple[str, float] | None:
+    """Of several listed values, the one the crops of the handwriting re-read (two at least) put ahead of
+    all the others by rules.weighed_vocabulary_lead or more, summed over the crops (RereadCrops.weigh), with
+    its lead per crop; None when none does."""
     lead_needed = rules.weighed_vocabulary_lead
     image = context.images.get(reading.page)
     if (
         lead_needed is None
-        or not value.ok
-        or not isinstance(value.value, str)
-        or item.normalizer not in PLACE_NAME_NORMALIZERS
-        or (isinstance(item, FieldSpec) and item.wraps)  # a wrapped value spans lines; crops take one
         or engine is None
         or image is None
         or reading.from_text_layer
-        or (unlisted := unlisted_closing_name(value.value)) is None
-        or len(unlisted[2]) < 2
+        or len(choices) < 2
         or (crops := RereadCrops.around(image, reading.box)) is None
-        or (ranked := crops.weigh(unlisted[2], engine)) is None
+        or len(crops.starts) < 2
+        or (ranked := crops.weigh(choices, engine)) is None
     ):
         return None
-    (nearest, name), (next_nearest, _) = ranked[:2]
-    if not math.isfinite(nearest) or next_nearest - nearest < lead_needed:
+    (nearest, choice), (next_nearest, _) = ranked[:2]
+    lead = next_nearest - nearest
+    if not math.isfinite(nearest) or lead < lead_needed:
         return None
-    start, end, _ = unlisted
-    text = value.value[:start] + name + value.value[end:]
-    return dataclasses.replace(reading, raw=text), _meaning(item, text)
+    return choice, lead / len(crops.starts)
 
 
 def _scored_written_form(
