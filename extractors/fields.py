@@ -19,7 +19,7 @@ from datetime import date
 from itertools import pairwise
 
 import numpy as np
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from intake.model import TABLE_ROWS_UNREAD, VALUES_MISSING, BoundingBox, Document, ExtractedField, Page
@@ -59,6 +59,8 @@ from .templates import (
 LEADING_NOISE = re.compile(r"^[^\w(+]*(?:(?:\w(?=\())?\(?\w{0,3}\)[^\w(+]*)?(?:\w{1,2}\s*:\s*)?")
 # Free text that may hold an address (a workplace too), mended by the gazetteer.
 PLACE_NAME_NORMALIZERS = ("text", "address", "occupation")
+PLACE_NAME_MENDED = "place_name_mended"
+LISTED_VALUE_WEIGHED = "listed_value_weighed"  # a value the image was weighed into (_listed_choice)
 VOCABULARY_SHORT_WORD = 4  # letters; up to this length one slip is allowed, beyond it two
 # "ngày … tháng" however the blanks between were read ("ngày. .tháng", "ngày 05 tháng", "ngày I tháng"), on
 # text without tone marks ("thắng", "ngàn"): a signature's date.
@@ -437,7 +439,7 @@ def _meaning(item: FieldSpec | ColumnSpec, raw: str) -> Normalized:
     value = NORMALIZERS[item.normalizer](raw)
     holds_places = item.normalizer in PLACE_NAME_NORMALIZERS and isinstance(value.value, str)
     if holds_places and (mended := mend_place_names(value.value)) != value.value:
-        value = dataclasses.replace(value, value=mended, doubt=value.doubt or "place_name_mended")
+        value = dataclasses.replace(value, value=mended, doubt=value.doubt or PLACE_NAME_MENDED)
     return in_vocabulary(value, item.vocabulary)
 
 
@@ -842,12 +844,14 @@ class RereadCrops:
 
     def weigh(self, choices: Sequence[str], engine: OcrEngine) -> list[tuple[float, str]] | None:
         """Each choice with how far the crops together put it behind their best readings (summed
-        `reading_shortfalls_within`; it may be written in lower case), nearest first; None when the model
-        cannot weigh a crop."""
+        `reading_shortfalls_within` of it as whole words; it may be written in lower case), nearest first;
+        None when the model cannot weigh a crop."""
         forms = [(choice, form) for choice in choices for form in dict.fromkeys((choice, choice.lower()))]
         totals = dict.fromkeys(choices, 0.0)
         for x0 in self.starts:
-            scores = engine.reading_shortfalls_within(self.crop(x0), [form for _, form in forms])
+            scores = engine.reading_shortfalls_within(
+                self.crop(x0), [form for _, form in forms], whole_words=True
+            )
             if scores is None:
                 return None
             nearest = dict.fromkeys(choices, math.inf)
@@ -1020,19 +1024,16 @@ def _weighed_vocabulary(
     rules: ExtractionRules,
     engine: OcrEngine | None,
 ) -> tuple[Reading, Normalized] | None:
-    """For a value of a closed list that fails it or was read unsure, the listed value the crops of the
-    handwriting re-read hold (_listed_choice); its confidence is the chance it is the likelier of the two
-    nearest at the average lead per crop. Where the model garbles a script "Con" ("(sa", "Caẵ") or a country
-    ("ƒ⁄2 Quốc"), the crops still hold the written word far better than any other listed one. None when no
-    listed value leads so, or the value was read surely."""
-    if (value.ok and reading.confidence >= rules.review_below) or len(item.vocabulary) < 2:
+    """A value that fails its closed list, as the listed value the crops of the handwriting re-read hold
+    (_listed_choice), flagged LISTED_VALUE_WEIGHED. Where the model garbles a script "Con" ("(sa", "Caẵ") or
+    a country ("ƒ⁄2 Quốc"), the crops still hold the written word far better than any other listed one. None
+    when no listed value is so held."""
+    if value.ok or len(item.vocabulary) < 2:
         return None
-    chosen = _listed_choice(context, reading, item.vocabulary, rules, engine)
-    if chosen is None or not (listed := _meaning(item, chosen[0])).ok:
+    chosen = _listed_choice(context, reading, {word: word for word in item.vocabulary}, rules, engine)
+    if chosen is None or not (listed := _meaning(item, chosen)).ok:
         return None
-    word, lead_per_crop = chosen
-    confidence = min(0.99, 1 / (1 + math.exp(-lead_per_crop)))
-    return dataclasses.replace(reading, raw=word, confidence=confidence, unconfirmed=True), listed
+    return dataclasses.replace(reading, raw=chosen), dataclasses.replace(listed, doubt=LISTED_VALUE_WEIGHED)
 
 
 def _weighed_closing_name(
@@ -1045,50 +1046,99 @@ def _weighed_closing_name(
 ) -> tuple[Reading, Normalized] | None:
     """A one-line place value (an office: "Công an phường Cầu Giấy, Thành phố Hà Nim") whose closing unit's
     name is no listed one, with the listed name of that unit the crops of the handwriting re-read hold: of
-    the names nearest in letters (places.unlisted_closing_name), the one _listed_choice finds. The reading
-    stays as sure as it was. None when there is no such name."""
+    the names nearest in letters (places.unlisted_closing_name), the one _listed_choice finds after the unit
+    word, flagged place_name_mended. None when there is no such name."""
     if (
         not value.ok
         or not isinstance(value.value, str)
         or item.normalizer not in PLACE_NAME_NORMALIZERS
         or (isinstance(item, FieldSpec) and item.wraps)  # a wrapped value spans lines; crops take one
-        or (unlisted := unlisted_closing_name(value.value)) is None
-        or (chosen := _listed_choice(context, reading, unlisted[2], rules, engine)) is None
+        or (closing := unlisted_closing_name(value.value)) is None
     ):
         return None
-    start, end, _ = unlisted
-    text = value.value[:start] + chosen[0] + value.value[end:]
+    choices = {f"{closing.unit} {name}": name for name in closing.nearest}
+    if (chosen := _listed_choice(context, reading, choices, rules, engine)) is None:
+        return None
+    text = closing.replaced(value.value, chosen)
+    mended = _meaning(item, text)
+    return dataclasses.replace(reading, raw=text), dataclasses.replace(mended, doubt=PLACE_NAME_MENDED)
+
+
+NAME_WORD_CANDIDATES = 12  # listed names an unlisted word of a handwritten name is weighed against, at most
+NAME_WORD_REACH = 2  # letters (without tone marks) in which they may differ from it
+
+
+def _weighed_name_words(
+    context: Context,
+    reading: Reading,
+    item: FieldSpec | ColumnSpec,
+    value: Normalized,
+    rules: ExtractionRules,
+    engine: OcrEngine | None,
+) -> tuple[Reading, Normalized] | None:
+    """A handwritten name with a middle or given name that is no listed one ("Phạm Minh Báả", "Đỗ Tha
+    Oan"), each such word given the listed name the crops of the re-read hold instead: the name from the
+    word before it on, with the word as read and with each listed name near it in letters, is weighed
+    (_listed_choice). The surname is left alone: the crops often start inside it. The reading stays the
+    handwriting model's, unconfirmed. None when no word changes."""
+    handwritten_name = item.normalizer == "name" and reading.unconfirmed
+    if not handwritten_name or not value.ok or not isinstance(value.value, str):
+        return None
+    listed = [*rules.name_syllables, *rules.canonical_starts.get(item.canonical_starts or "", [])]
+    known = {tone_key(word) for word in listed}
+    letters = {word: toneless(word) for word in listed}
+    words = value.value.split()
+    for index, word in enumerate(words[1:], start=1):
+        if tone_key(word) in known:
+            continue
+        near = process.extract(
+            toneless(word),
+            letters,
+            scorer=Levenshtein.distance,
+            limit=NAME_WORD_CANDIDATES,
+            score_cutoff=NAME_WORD_REACH,
+        )
+        # With the word before it, the spelling is weighed in its place: alone, a short name ("An") is
+        # found anywhere in the crops.
+        around = (words[index - 1], words[index + 1 :])
+        spellings = [word, *(name for _, _, name in near)]
+        choices = {" ".join([around[0], spelling, *around[1]]): spelling for spelling in spellings}
+        if (chosen := _listed_choice(context, reading, choices, rules, engine)) is not None:
+            words[index] = chosen
+    text = " ".join(words)
+    if text == value.value:
+        return None
     return dataclasses.replace(reading, raw=text), _meaning(item, text)
 
 
 def _listed_choice(
     context: Context,
     reading: Reading,
-    choices: Sequence[str],
+    choices: dict[str, str],
     rules: ExtractionRules,
     engine: OcrEngine | None,
-) -> tuple[str, float] | None:
-    """Of several listed values, the one the crops of the handwriting re-read (two at least) put ahead of
-    all the others by rules.weighed_vocabulary_lead or more, summed over the crops (RereadCrops.weigh), with
-    its lead per crop; None when none does."""
-    lead_needed = rules.weighed_vocabulary_lead
+) -> str | None:
+    """Of several texts, each standing for a value (`choices`: text → value), the value of the one the
+    crops of the handwriting re-read (two at least) hold nearly as well as their best readings
+    (rules.weighed_listed.max_shortfall per crop) and far better than all the others
+    (rules.weighed_listed.lead, summed over the crops: RereadCrops.weigh); None when none does."""
+    bounds = rules.weighed_listed
     image = context.images.get(reading.page)
     if (
-        lead_needed is None
+        bounds is None
         or engine is None
         or image is None
         or reading.from_text_layer
         or len(choices) < 2
         or (crops := RereadCrops.around(image, reading.box)) is None
         or len(crops.starts) < 2
-        or (ranked := crops.weigh(choices, engine)) is None
+        or (ranked := crops.weigh(list(choices), engine)) is None
     ):
         return None
-    (nearest, choice), (next_nearest, _) = ranked[:2]
-    lead = next_nearest - nearest
-    if not math.isfinite(nearest) or lead < lead_needed:
+    (nearest, text), (next_nearest, _) = ranked[:2]
+    if nearest > bounds.max_shortfall * len(crops.starts) or next_nearest - nearest < bounds.lead:
         return None
-    return choice, lead / len(crops.starts)
+    return choices[text]
 
 
 def _scored_written_form(
@@ -1736,8 +1786,10 @@ def extract_fields(
             )
             if reread is not None:
                 reading, value = reread
-        weighed = _weighed_vocabulary(context, reading, item, value, rules, engine) or _weighed_closing_name(
-            context, reading, item, value, rules, engine
+        weighed = (
+            _weighed_vocabulary(context, reading, item, value, rules, engine)
+            or _weighed_closing_name(context, reading, item, value, rules, engine)
+            or _weighed_name_words(context, reading, item, value, rules, engine)
         )
         if weighed:
             reading, value = weighed

@@ -327,10 +327,22 @@ def snap_closing_unit(value: str) -> str:
 CLOSING_CANDIDATES = 8  # listed names a misread closing name is weighed against in the image
 
 
-def unlisted_closing_name(value: str) -> tuple[int, int, list[str]] | None:
-    """Where the name after `value`'s closing "Thành phố"/"tỉnh" begins and ends, when it is no listed name
-    ("Hà Nim", "Cần Thơn": the text alone cannot tell Hà Nội from Hà Tĩnh), with the listed names of that unit
-    nearest it in letters, at most CLOSING_CANDIDATES; None when there is no closing unit or its name is
+class ClosingName(NamedTuple):
+    """The name after an address's closing unit ("Thành phố", "tỉnh") where it is no listed name."""
+
+    start: int  # where the name begins in the value, and ends
+    end: int
+    unit: str  # the unit as it is spelt ("Thành phố", "Tỉnh")
+    nearest: list[str]  # the listed names of that unit nearest it in letters, at most CLOSING_CANDIDATES
+
+    def replaced(self, value: str, name: str) -> str:
+        """`value` with the listed `name` in place of the name read, in the case it was read in."""
+        return value[: self.start] + _in_case_of(name, value[self.start : self.end]) + value[self.end :]
+
+
+def unlisted_closing_name(value: str) -> ClosingName | None:
+    """The name after `value`'s closing "Thành phố"/"tỉnh" when it is no listed name ("Hà Nim", "Cần Thơn":
+    the text alone cannot tell Hà Nội from Hà Tĩnh); None when there is no closing unit or its name is
     listed."""
     match = CLOSING_UNIT.search(value)
     if match is None or tone_key(read := match["name"].strip()) in gazetteer().known:
@@ -338,4 +350,8 @@ def unlisted_closing_name(value: str) -> tuple[int, int, list[str]] | None:
     unit = strip_accents(re.sub(r"\s+", " ", match["unit"]).casefold())
     listed = {name: toneless(name) for name in gazetteer().by_unit.get(unit, frozenset())}
     nearest = process.extract(toneless(read), listed, scorer=fuzz.ratio, limit=CLOSING_CANDIDATES)
-    return match.start("name"), match.start("name") + len(read), [name for _, _, name in nearest]
+    start = match.start("name")
+    spelling = UNIT_SPELLINGS[unit]
+    return ClosingName(
+        start, start + len(read), spelling[:1].upper() + spelling[1:], [n for _, _, n in nearest]
+    )

@@ -303,6 +303,19 @@ class WeighedNumbers(Strict):
     margin: float = Field(description="by how much the next valid reading's summed shortfall must be larger")
 
 
+class WeighedListed(Strict):
+    """When a handwritten value is taken to be one of a few listed values the image is weighed against (a
+    relationship, a country, a city's name, a given name: fields.py `_listed_choice`)."""
+
+    lead: float = Field(
+        description="how far ahead of the next listed value, in the crops together, it must be"
+    )
+    max_shortfall: float = Field(
+        description="the most it may fall behind the crops' best readings, on average per crop: a value that "
+        "is no listed one falls far behind whichever listed value leads"
+    )
+
+
 class ExtraDigit(Strict):
     """When a handwritten number read valid is taken to hold one digit the citizen did not write (fields.py
     `_extra_digit`): how much likelier (log-probability) its whole line must find the number without it."""
@@ -328,12 +341,7 @@ class ExtractionRules(Strict):
     id_birth_digits: IdBirthDigits | None = None
     weighed_numbers: WeighedNumbers | None = None
     extra_digit: ExtraDigit | None = None
-    weighed_vocabulary_lead: float | None = Field(
-        None,
-        description="how far ahead of the next listed value, in all the re-read's crops together, a listed "
-        "value must be for an unsure handwritten value of a closed list to be taken as it (fields.py "
-        "`_weighed_vocabulary`); none: not weighed",
-    )
+    weighed_listed: WeighedListed | None = None
 
 
 class RequestType(Strict):

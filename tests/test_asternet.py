@@ -79,18 +79,30 @@ def test_a_handwritten_nu_it_misreads_still_scores_above_nam(settings: Settings)
 
 
 def test_several_texts_are_weighed_in_one_read_of_the_crop(settings: Settings) -> None:
-    """Each text's shortfall is the one `shortfall_within` gives it alone; a word is not found inside a
-    longer one (the model reads this "Con nuôi" as "Cơn nuớc", yet "Con" alone falls further behind), and a
-    text the model cannot spell has none."""
+    """Weighed together or one by one, each text falls as far behind (words and numbers mixed: each kind
+    has its own boundary); a text the model cannot spell has none."""
     recognizer = AsterNetRecognizer(settings.models_dir / settings.second_recognizer)
-    crop = hand_line("Con nuôi", font_px=44, label="Mối quan hệ với chủ hộ: ")
-    texts = ["Con nuôi", "Con", "Cháu", "08", "Con ☃"]
-    weighed = recognizer.shortfalls_within(crop, texts)
-    assert weighed == [recognizer.shortfall_within(crop, text) for text in texts]
-    adopted, child, grandchild, number, unspellable = weighed
-    assert adopted is not None and child is not None and grandchild is not None and number is not None
-    assert child > adopted + 5 and grandchild > adopted + 5
-    assert unspellable is None
+    crop = hand_line("Con nuôi 08", font_px=44, label="Mối quan hệ với chủ hộ: ")
+    texts = ["Con nuôi 08", "08", "Cháu", "Con ☃"]
+    for whole_words in (False, True):
+        weighed = recognizer.shortfalls_within(crop, texts, whole_words)
+        assert weighed == [recognizer.shortfalls_within(crop, [text], whole_words)[0] for text in texts]
+        written, number, grandchild, unspellable = weighed
+        assert written is not None and number is not None and grandchild is not None
+        assert grandchild > written + 20 and number < 2
+        assert unspellable is None
+
+
+def test_a_whole_word_is_not_found_at_the_end_of_a_longer_one(settings: Settings) -> None:
+    """ "Ông" fits the end of a script "riêng" as well as anything; as a whole word it must follow a space
+    or the label's colon, and falls far behind."""
+    recognizer = AsterNetRecognizer(settings.models_dir / settings.second_recognizer)
+    crop = hand_line("Con riêng", font_px=44, label="Mối quan hệ với chủ hộ: ")
+    [anywhere] = recognizer.shortfalls_within(crop, ["ông"])
+    [as_word] = recognizer.shortfalls_within(crop, ["ông"], whole_words=True)
+    [written] = recognizer.shortfalls_within(crop, ["Con riêng"], whole_words=True)
+    assert anywhere is not None and as_word is not None and written is not None
+    assert as_word > anywhere + 10 and as_word > written + 10
 
 
 def test_the_best_alignment_may_start_and_end_anywhere() -> None:

@@ -115,9 +115,15 @@ def test_the_closing_unit_read_with_letters_wrong_takes_the_nearest_listed_name(
 
 
 def test_an_unlisted_closing_name_comes_with_the_listed_names_nearest_it() -> None:
-    value = "Công an phường Cầu Giấy, Thành phố Hà Nim"
-    start, end, nearest = unlisted_closing_name(value)
-    assert value[start:end] == "Hà Nim"
-    assert {"Hà Nội", "Hà Tĩnh", "Hà Tiên"} <= set(nearest) and len(nearest) == CLOSING_CANDIDATES
+    value = "Công an phường Cầu Giấy, Thành phố Hà Nim."
+    closing = unlisted_closing_name(value)
+    assert closing is not None and value[closing.start : closing.end] == "Hà Nim"
+    assert closing.unit == "Thành phố"
+    assert {"Hà Nội", "Hà Tĩnh", "Hà Tiên"} <= set(closing.nearest)
+    assert len(closing.nearest) == CLOSING_CANDIDATES
+    assert closing.replaced(value, "Hà Nội") == "Công an phường Cầu Giấy, Thành phố Hà Nội."
+    capitals = "CÔNG AN PHƯỜNG CẦU GIẤY, THÀNH PHỐ HÀ NIM"
+    closing = unlisted_closing_name(capitals)
+    assert closing is not None and closing.replaced(capitals, "Hà Nội").endswith("THÀNH PHỐ HÀ NỘI")
     assert unlisted_closing_name("Công an phường Cầu Giấy, Thành phố Hà Nội") is None
     assert unlisted_closing_name("Công an phường Cầu Giấy") is None

@@ -77,6 +77,7 @@ READING_DOUBTS = frozenset(
         "occupation_unusual",
         "address_digits_guessed",
         "place_name_mended",
+        "listed_value_weighed",
         "email_cleaned",
         "language_unclear",
         PAGE_ILLEGIBLE,

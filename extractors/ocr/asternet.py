@@ -100,24 +100,56 @@ class AsterNetRecognizer:
         or text the model cannot spell."""
         return self.shortfalls_within(gray, [text])[0]
 
-    def shortfalls_within(self, gray: np.ndarray, texts: Sequence[str]) -> list[float | None]:
-        """`shortfall_within` of each of `texts`, the crop read once."""
+    def shortfalls_within(
+        self, gray: np.ndarray, texts: Sequence[str], whole_words: bool = False
+    ) -> list[float | None]:
+        """`shortfall_within` of each of `texts`, the crop read once. With `whole_words`, what comes right
+        before a text may not be of its first character's kind either (the crop's start may), so that a
+        short word is not found at the end of a longer one ("Ông" in "riêng")."""
         log_probs = self._sequence_log_probs(gray)
         if log_probs is None:
             return [None] * len(texts)
-        contexts: dict[bool, tuple[np.ndarray, np.ndarray]] = {}  # by whether the text ends in a digit
+        best_total = float(log_probs.max(axis=1).sum())
+        contexts: dict[tuple[str, bool], np.ndarray] = {}  # by side and whether the text's end is a digit
+
+        def context(side: str, digit: bool) -> np.ndarray:
+            if (side, digit) not in contexts:
+                kind = str.isdigit if digit else str.isalpha
+                contexts[side, digit] = (
+                    self._whole_word_context(log_probs, kind)[1]
+                    if side == "after"
+                    else self._word_start_context(log_probs, kind)
+                )
+            return contexts[side, digit]
+
+        free_before = np.concatenate(([0.0], np.cumsum(log_probs.max(axis=1))))
         found: list[float | None] = []
         for text in texts:
             if not text or any(char not in self._index for char in text):
                 found.append(None)
                 continue
-            digit = text[-1].isdigit()
-            if digit not in contexts:
-                contexts[digit] = self._whole_word_context(log_probs, str.isdigit if digit else str.isalpha)
-            before, after = contexts[digit]
+            before = context("before", text[0].isdigit()) if whole_words else free_before
+            after = context("after", text[-1].isdigit())
             spelled = _best_alignment(log_probs, [self._index[char] for char in text], (before, after))
-            found.append(max(0.0, float(before[-1]) - spelled))
+            found.append(max(0.0, best_total - spelled))
         return found
+
+    def _word_start_context(self, log_probs: np.ndarray, kind: Callable[[str], bool]) -> np.ndarray:
+        """What the steps before step t cost when a word of `kind` starts at t: anything, then one character
+        not of `kind` (or the crop's start), then blanks and spaces (`after` of _whole_word_context,
+        mirrored)."""
+        best = log_probs.max(axis=1)
+        gap = np.array([i == BLANK or char == " " for i, char in enumerate(self._chars)])
+        boundary = ~gap & np.array([not kind(char) for char in self._chars])
+        anything_before = np.concatenate(([0.0], np.cumsum(best)))
+        before = np.full(len(log_probs) + 1, -np.inf)
+        before[0] = 0.0
+        for step in range(len(log_probs)):
+            before[step + 1] = max(
+                before[step] + log_probs[step, gap].max(),
+                anything_before[step] + log_probs[step, boundary].max(),
+            )
+        return before
 
     def best_in_formats(
         self, gray: np.ndarray, forms: Sequence[Sequence[str]]

@@ -76,9 +76,12 @@ class OcrEngine(Protocol):
         no letter; None without a handwriting-capable recogniser."""
         ...
 
-    def reading_shortfalls_within(self, image: np.ndarray, texts: Sequence[str]) -> list[float | None] | None:
+    def reading_shortfalls_within(
+        self, image: np.ndarray, texts: Sequence[str], whole_words: bool = False
+    ) -> list[float | None] | None:
         """`reading_shortfall_within` of each of `texts` (None for one the recogniser cannot spell), the crop
-        read once; None without a handwriting-capable recogniser."""
+        read once; with `whole_words`, a text must also start a word (nothing of its first character's kind
+        right before it). None without a handwriting-capable recogniser."""
         ...
 
 

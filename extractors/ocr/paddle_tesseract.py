@@ -186,8 +186,12 @@ class PaddleTesseractEngine:
     def reading_shortfall_within(self, image: np.ndarray, text: str) -> float | None:
         return None if self._second is None else self._second.shortfall_within(grayscale(image), text)
 
-    def reading_shortfalls_within(self, image: np.ndarray, texts: Sequence[str]) -> list[float | None] | None:
-        return None if self._second is None else self._second.shortfalls_within(grayscale(image), texts)
+    def reading_shortfalls_within(
+        self, image: np.ndarray, texts: Sequence[str], whole_words: bool = False
+    ) -> list[float | None] | None:
+        if self._second is None:
+            return None
+        return self._second.shortfalls_within(grayscale(image), texts, whole_words)
 
     def read_in_formats(
         self, image: np.ndarray, forms: Sequence[Sequence[str]]
