@@ -1080,7 +1080,7 @@ def _weighed_name_words(
     Oan"), each such word given the listed name the crops of the re-read hold instead: the name from the
     word before it on, with the word as read and with each listed name near it in letters, is weighed
     (_listed_choice). The surname is left alone: the crops often start inside it. The reading stays the
-    handwriting model's, unconfirmed. None when no word changes."""
+    handwriting model's, unconfirmed, flagged LISTED_VALUE_WEIGHED. None when no word changes."""
     handwritten_name = item.normalizer == "name" and reading.unconfirmed
     if not handwritten_name or not value.ok or not isinstance(value.value, str):
         return None
@@ -1106,9 +1106,9 @@ def _weighed_name_words(
         if (chosen := _listed_choice(context, reading, choices, rules, engine)) is not None:
             words[index] = chosen
     text = " ".join(words)
-    if text == value.value:
+    if text == value.value or not (mended := _meaning(item, text)).ok:
         return None
-    return dataclasses.replace(reading, raw=text), _meaning(item, text)
+    return dataclasses.replace(reading, raw=text), dataclasses.replace(mended, doubt=LISTED_VALUE_WEIGHED)
 
 
 def _listed_choice(

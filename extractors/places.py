@@ -332,7 +332,7 @@ class ClosingName(NamedTuple):
 
     start: int  # where the name begins in the value, and ends
     end: int
-    unit: str  # the unit as it is spelt ("Thành phố", "Tỉnh")
+    unit: str  # the unit word's listed spelling, capitalised ("Thành phố", "Tỉnh")
     nearest: list[str]  # the listed names of that unit nearest it in letters, at most CLOSING_CANDIDATES
 
     def replaced(self, value: str, name: str) -> str:

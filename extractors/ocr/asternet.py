@@ -103,14 +103,14 @@ class AsterNetRecognizer:
     def shortfalls_within(
         self, gray: np.ndarray, texts: Sequence[str], whole_words: bool = False
     ) -> list[float | None]:
-        """`shortfall_within` of each of `texts`, the crop read once. With `whole_words`, what comes right
-        before a text may not be of its first character's kind either (the crop's start may), so that a
-        short word is not found at the end of a longer one ("Ông" in "riêng")."""
+        """`shortfall_within` of each of `texts`, the crop read once. With `whole_words`, a text must also
+        start a word: right before it, a space or a character not of its first character's kind, or the
+        crop's start, so that a short word is not found at the end of a longer one ("Ông" in "riêng")."""
         log_probs = self._sequence_log_probs(gray)
         if log_probs is None:
             return [None] * len(texts)
         best_total = float(log_probs.max(axis=1).sum())
-        contexts: dict[tuple[str, bool], np.ndarray] = {}  # by side and whether the text's end is a digit
+        contexts: dict[tuple[str, bool], np.ndarray] = {}  # by side, and whether that side's end is a digit
 
         def context(side: str, digit: bool) -> np.ndarray:
             if (side, digit) not in contexts:
@@ -135,19 +135,20 @@ class AsterNetRecognizer:
         return found
 
     def _word_start_context(self, log_probs: np.ndarray, kind: Callable[[str], bool]) -> np.ndarray:
-        """What the steps before step t cost when a word of `kind` starts at t: anything, then one character
-        not of `kind` (or the crop's start), then blanks and spaces (`after` of _whole_word_context,
-        mirrored)."""
+        """What the steps before step t cost when a word of `kind` starts at t: anything, then a space or a
+        character not of `kind` (or the crop's start), then blanks. A word may follow another ("Minh" after
+        "Phạm "), but may not end one ("Ông" in "riêng")."""
         best = log_probs.max(axis=1)
-        gap = np.array([i == BLANK or char == " " for i, char in enumerate(self._chars)])
-        boundary = ~gap & np.array([not kind(char) for char in self._chars])
+        separator = np.array(
+            [i != BLANK and (char == " " or not kind(char)) for i, char in enumerate(self._chars)]
+        )
         anything_before = np.concatenate(([0.0], np.cumsum(best)))
         before = np.full(len(log_probs) + 1, -np.inf)
         before[0] = 0.0
         for step in range(len(log_probs)):
             before[step + 1] = max(
-                before[step] + log_probs[step, gap].max(),
-                anything_before[step] + log_probs[step, boundary].max(),
+                before[step] + log_probs[step, BLANK],
+                anything_before[step] + log_probs[step, separator].max(),
             )
         return before
 

@@ -80,8 +80,9 @@ class OcrEngine(Protocol):
         self, image: np.ndarray, texts: Sequence[str], whole_words: bool = False
     ) -> list[float | None] | None:
         """`reading_shortfall_within` of each of `texts` (None for one the recogniser cannot spell), the crop
-        read once; with `whole_words`, a text must also start a word (nothing of its first character's kind
-        right before it). None without a handwriting-capable recogniser."""
+        read once; with `whole_words`, a text must also start a word (a space, a character not of its first
+        character's kind, or the crop's start right before it). None without a handwriting-capable
+        recogniser."""
         ...
 
 
