@@ -1308,46 +1308,51 @@ def test_a_handwritten_value_that_is_no_listed_one_is_not_weighed_into_one(
     assert "not_in_vocabulary" in found.review_reasons
 
 
-def test_a_misread_closing_province_of_an_office_is_the_listed_one_its_crops_hold(
-    templates: TemplateSet, settings: Settings
+@pytest.mark.parametrize(
+    ("crop_file", "text", "box", "key", "weighed", "reasons"),
+    [
+        # seed 4321 hs_0002 (stored page): "Hà Nội" read "Hà Nim", which the text alone cannot tell from Hà
+        # Tĩnh or Hà Tiên; the crops hold "Thành phố Hà Nội" far better than the other cities
+        (
+            "handwritten_recipient_closing_name_misread.png",
+            "Kính gửi(1): Công an phường Cầu Giấy, Thành phố Hà Nim",
+            (232, 132, 1394, 194),
+            "recipient",
+            "Công an phường Cầu Giấy, Thành phố Hà Nội",
+            ["place_name_mended", "handwriting_unconfirmed"],
+        ),
+        # seed 5843 hs_0174 (stored page): "Phạm Minh Bảo" read "Pham Minh Báả"; "Bảo", weighed after "Minh",
+        # leads the word as read and the other names near it (the surname's marks come from the surnames)
+        (
+            "handwritten_name_word_garbled.png",
+            "1. Họ, chữ đệm và tên: Pham Minh Báả",
+            (232, 132, 1259, 178),
+            "full_name",
+            "Phạm Minh Bảo",
+            [LISTED_VALUE_WEIGHED, "handwriting_unconfirmed"],
+        ),
+    ],
+)
+def test_a_misread_place_or_given_name_is_the_listed_one_its_crops_hold(
+    templates: TemplateSet,
+    settings: Settings,
+    crop_file: str,
+    text: str,
+    box: tuple[int, int, int, int],
+    key: str,
+    weighed: str,
+    reasons: list[str],
 ) -> None:
-    """Seed 4321 hs_0002 (stored page): "Hà Nội" read "Hà Nim", which the text alone cannot tell from Hà Tĩnh
-    or Hà Tiên; the crops hold "Thành phố Hà Nội" far better than the other cities. The value stays the
-    handwriting model's alone, and says its place name was mended."""
+    """The value stays the handwriting model's alone, and says what was weighed into it."""
     page = make_page([("TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ", 600, 20)], height=400)
-    page.lines.append(
-        OcrLine(
-            text="Kính gửi(1): Công an phường Cầu Giấy, Thành phố Hà Nim",
-            confidence=0.93,
-            box=BoundingBox(x0=232, y0=132, x1=1394, y1=194),
-            recognizer="asternet",
-        )
+    x0, y0, x1, y1 = box
+    line = OcrLine(
+        text=text, confidence=0.9, box=BoundingBox(x0=x0, y0=y0, x1=x1, y1=y1), recognizer="asternet"
     )
-    images = _images_with_crop("handwritten_recipient_closing_name_misread.png")
-    found = extract(templates, DocType.CT01, "66/2023", [page], images, shared_engine(settings))["recipient"]
-    assert found.value == "Công an phường Cầu Giấy, Thành phố Hà Nội"
-    assert found.review_reasons == ["place_name_mended", "handwriting_unconfirmed"]
-
-
-def test_a_garbled_given_name_is_the_listed_name_its_crops_hold(
-    templates: TemplateSet, settings: Settings
-) -> None:
-    """Seed 5843 hs_0174 (stored page): the script "Phạm Minh Bảo" read "Pham Minh Báả"; "Bảo", weighed
-    after "Minh", leads the word as read and the other names near it. The surname's marks come from the list
-    of surnames; the value stays the handwriting model's alone, and says a word was weighed into it."""
-    page = make_page([("TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ", 600, 20)], height=400)
-    page.lines.append(
-        OcrLine(
-            text="1. Họ, chữ đệm và tên: Pham Minh Báả",
-            confidence=0.9,
-            box=BoundingBox(x0=232, y0=132, x1=1259, y1=178),
-            recognizer="asternet",
-        )
-    )
-    images = _images_with_crop("handwritten_name_word_garbled.png")
-    found = extract(templates, DocType.CT01, "66/2023", [page], images, shared_engine(settings))["full_name"]
-    assert found.value == "Phạm Minh Bảo"
-    assert found.review_reasons == [LISTED_VALUE_WEIGHED, "handwriting_unconfirmed"]
+    page.lines.append(line)
+    images = _images_with_crop(crop_file)
+    found = extract(templates, DocType.CT01, "66/2023", [page], images, shared_engine(settings))[key]
+    assert (found.value, found.review_reasons) == (weighed, reasons)
 
 
 def test_an_unsure_listed_value_is_not_weighed_against_the_others(
