@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
+from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -398,16 +399,22 @@ def with_canonical_start(value: Normalized, spellings: list[str]) -> Normalized:
     return value
 
 
+class SyllableIndex(NamedTuple):
+    known: frozenset[str]  # tone keys of the listed names and surnames
+    by_letters: dict[str, frozenset[str]]  # the listed names by their letters without tone marks
+    letters_of: dict[str, str]  # each listed name and surname's letters without tone marks
+
+
 @functools.cache
-def _syllable_index(
-    syllables: tuple[str, ...], surnames: tuple[str, ...]
-) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
-    """(tone keys of the listed names and surnames, the listed names by their letters without tone marks)."""
+def _syllable_index(syllables: tuple[str, ...], surnames: tuple[str, ...]) -> SyllableIndex:
     by_letters: dict[str, set[str]] = {}
     for word in syllables:
         by_letters.setdefault(toneless(word), set()).add(word)
-    known = frozenset(tone_key(word) for word in syllables + surnames)
-    return known, {letters: frozenset(words) for letters, words in by_letters.items()}
+    return SyllableIndex(
+        known=frozenset(tone_key(word) for word in syllables + surnames),
+        by_letters={letters: frozenset(words) for letters, words in by_letters.items()},
+        letters_of={word: toneless(word) for word in syllables + surnames},
+    )
 
 
 def with_listed_syllables(
@@ -419,7 +426,7 @@ def with_listed_syllables(
     with is left as read."""
     if not syllables or not value.ok or not isinstance(value.value, str):
         return value
-    known, by_letters = _syllable_index(tuple(syllables), tuple(surnames or ()))
+    known, by_letters, _ = _syllable_index(tuple(syllables), tuple(surnames or ()))
     words = value.value.split()
     mended = list(words)
     for index, word in enumerate(words[1:], start=1):
@@ -1084,16 +1091,15 @@ def _weighed_name_words(
     handwritten_name = item.normalizer == "name" and reading.unconfirmed
     if not handwritten_name or not value.ok or not isinstance(value.value, str):
         return None
-    listed = [*rules.name_syllables, *rules.canonical_starts.get(item.canonical_starts or "", [])]
-    known = {tone_key(word) for word in listed}
-    letters = {word: toneless(word) for word in listed}
+    surnames = rules.canonical_starts.get(item.canonical_starts or "", [])
+    listed = _syllable_index(tuple(rules.name_syllables), tuple(surnames))
     words = value.value.split()
     for index, word in enumerate(words[1:], start=1):
-        if tone_key(word) in known:
+        if tone_key(word) in listed.known:
             continue
         near = process.extract(
             toneless(word),
-            letters,
+            listed.letters_of,
             scorer=Levenshtein.distance,
             limit=NAME_WORD_CANDIDATES,
             score_cutoff=NAME_WORD_REACH,

@@ -281,6 +281,11 @@ def _communes(province: str, unit: str) -> frozenset[str]:
     return gazetteer().communes.get(province, {}).get(strip_accents(unit.casefold()), frozenset())
 
 
+def _unit_key(closing: re.Match[str]) -> str:
+    """The closing unit word of a CLOSING_UNIT match without marks or extra spaces ("thanh pho", "tinh")."""
+    return strip_accents(re.sub(r"\s+", " ", closing["unit"]).casefold())
+
+
 def snap_closing_unit(value: str) -> str:
     """`value` with the name after its closing "Thành phố"/"tỉnh" replaced by the listed name of that unit
     nearest to it (`_listed_or_nearest`: "Hà Ni", "Hồ Chí Minha"), when that name is not listed itself
@@ -292,7 +297,7 @@ def snap_closing_unit(value: str) -> str:
     if match is None:
         return value
     read = match["name"].strip()
-    unit = strip_accents(re.sub(r"\s+", " ", match["unit"]).casefold())
+    unit = _unit_key(match)
     listed_name = _listed_or_nearest(read, gazetteer().by_unit.get(unit, frozenset()))
     if listed_name is None:
         return value
@@ -347,7 +352,7 @@ def unlisted_closing_name(value: str) -> ClosingName | None:
     match = CLOSING_UNIT.search(value)
     if match is None or tone_key(read := match["name"].strip()) in gazetteer().known:
         return None
-    unit = strip_accents(re.sub(r"\s+", " ", match["unit"]).casefold())
+    unit = _unit_key(match)
     listed = {name: toneless(name) for name in gazetteer().by_unit.get(unit, frozenset())}
     nearest = process.extract(toneless(read), listed, scorer=fuzz.ratio, limit=CLOSING_CANDIDATES)
     start = match.start("name")
