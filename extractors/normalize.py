@@ -196,9 +196,13 @@ def address(raw: str) -> Normalized:
     return _doubted_if_odd(value, ADDRESS_PUNCTUATION)
 
 
+RULING_STROKES = " /\\|!"
+
+
 def relationship(raw: str) -> Normalized:
-    """Relationship to the household head as written, first letter capital ("vợ" → "Vợ")."""
-    value = clean_text(raw)
+    """Relationship to the household head as written, first letter capital ("vợ" → "Vợ"), without the
+    strokes a table's ruling leaves before or after it ("/Con dâu")."""
+    value = clean_text(raw).strip(RULING_STROKES)
     return Normalized(value[:1].upper() + value[1:], bool(value), None if value else "empty")
 
 

@@ -89,6 +89,23 @@ class TableSpec(Strict):
     end_markers: list[NfcStr] = Field(default_factory=list)
     columns: list[ColumnSpec]
 
+    def under(self, base: TableSpec | None) -> TableSpec:
+        """This (a form version's) table with what its columns leave unsaid (a closed list, a written format)
+        taken from the base table's column of the same key: the 2021 form's relationship column is checked
+        against the same list as the 2023 form's."""
+        if base is None:
+            return self
+        base_columns = {column.key: column for column in base.columns}
+        columns = [
+            base_columns[column.key].model_copy(
+                update={name: getattr(column, name) for name in column.model_fields_set}
+            )
+            if column.key in base_columns
+            else column
+            for column in self.columns
+        ]
+        return self.model_copy(update={"columns": columns})
+
 
 class BlockSpec(Strict):
     header: NfcStr
@@ -140,7 +157,10 @@ class ExtractionSpec(Strict):
             fields={**self.fields, **other.fields},
             colon_labels=other.colon_labels or self.colon_labels,
             stop_labels=[*self.stop_labels, *other.stop_labels],
-            tables={**self.tables, **other.tables},
+            tables={
+                **self.tables,
+                **{key: table.under(self.tables.get(key)) for key, table in other.tables.items()},
+            },
             blocks={**self.blocks, **other.blocks},
             block_printed_text=[*self.block_printed_text, *other.block_printed_text],
             sections={**self.sections, **other.sections},
@@ -179,7 +199,7 @@ class DocumentTemplate(ExtractionSpec):
         if chosen is None:
             return base
         own = ExtractionSpec.model_validate(
-            chosen.model_dump(include=set(ExtractionSpec.model_fields), by_alias=True)
+            chosen.model_dump(include=set(ExtractionSpec.model_fields), by_alias=True, exclude_unset=True)
         )
         return base.overridden_by(own)
 

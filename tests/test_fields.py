@@ -25,6 +25,7 @@ from extractors.fields import (
     _handwriting_reread,
     _handwritten_digits_apart,
     _locate_short,
+    _meaning,
     _printed_number_repeated,
     _reread_value,
     _sub_box,
@@ -288,6 +289,22 @@ def test_household_members_table(templates: TemplateSet) -> None:
             "personal_id": "001219012345",
             "relationship_to_head": "Con",
         },
+    ]
+
+
+def test_every_form_version_checks_the_members_relationship_against_the_list(templates: TemplateSet) -> None:
+    # The 2021 form's table names its own columns; the relationship's list comes from the base template.
+    # Seed 2961 hs_0124: a ruling stroke before a typed "vợ" and a one-letter slip, read "/vọ".
+    listed = templates.document(DocType.CT01).extraction(None).tables["household_members"].columns[-1]
+    for version in ("56/2021", "66/2023", "116/2026", "53/2025"):
+        table = templates.document(DocType.CT01).extraction(version).tables["household_members"]
+        column = next(column for column in table.columns if column.key == "relationship_to_head")
+        assert column.vocabulary == listed.vocabulary
+        assert _meaning(column, "/vọ").value == "Vợ" and _meaning(column, "/Con dâu|").value == "Con dâu"
+        assert _meaning(column, "Vvẹ").problem == "not_in_vocabulary"
+    own_columns = templates.document(DocType.CT01).extraction("56/2021").tables["household_members"].columns
+    assert [(column.key, column.keep) for column in own_columns if column.key == "occupation"] == [
+        ("occupation", False)
     ]
 
 
