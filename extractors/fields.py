@@ -42,7 +42,8 @@ from .normalize import (
     vietnamese_syllable,
 )
 from .ocr.base import OcrEngine
-from .places import mend_place_names, unlisted_closing_name
+from .phrasing import with_mended_wording, with_phrasing
+from .places import mend_address_words, mend_place_names, unlisted_closing_name
 from .templates import (
     ColonLabels,
     ColumnSpec,
@@ -447,6 +448,8 @@ def _meaning(item: FieldSpec | ColumnSpec, raw: str) -> Normalized:
     holds_places = item.normalizer in PLACE_NAME_NORMALIZERS and isinstance(value.value, str)
     if holds_places and (mended := mend_place_names(value.value)) != value.value:
         value = dataclasses.replace(value, value=mended, doubt=value.doubt or PLACE_NAME_MENDED)
+    if item.normalizer == "address":
+        value = with_mended_wording(value, mend_address_words)
     return in_vocabulary(value, item.vocabulary)
 
 
@@ -455,6 +458,8 @@ def _listed_spelling(value: Normalized, item: FieldSpec | ColumnSpec, rules: Ext
     a name's middle and given names."""
     starts = rules.canonical_starts.get(item.canonical_starts or "", [])
     value = with_canonical_start(value, starts)
+    if isinstance(item, FieldSpec) and item.phrasing:
+        value = with_phrasing(value, rules.phrasings[item.phrasing])
     return with_listed_syllables(value, rules.name_syllables, starts) if item.normalizer == "name" else value
 
 
@@ -2255,7 +2260,9 @@ def extract_document(
     for key, derived in spec.derived.items():
         if derived.map == "request_types" and derived.source:
             source = fields.get(derived.source)
-            value, guessed = request_type(source.value if source else None, request_types)
+            # Read from the words as read: a phrase the value's wording was mended to is still a guess.
+            wording = (source.raw or source.value) if source else None
+            value, guessed = request_type(wording, request_types)
             reasons = ["unrecognised_request"] if value in (None, "other") else []
             fields[key] = ExtractedField(
                 key=key,

@@ -35,6 +35,8 @@ UNIT_WORDS = {
     for word in ("tỉnh", "thành phố", "quận", "huyện", "thị xã", "thị trấn", "phường", "xã")
 }
 WORD = re.compile(r"[^\W\d_]+")
+# The words that name a street or lane after its house number ("Số 12 ngõ 7 đường Nguyễn Trãi").
+STREET_WORDS = ("đường", "phố", "ngõ", "ngách", "hẻm", "kiệt")
 MIN_NAME_WORDS = 2  # a one-word name shares its letters with too many other words
 MAX_NAME_WORDS = 5
 
@@ -360,3 +362,65 @@ def unlisted_closing_name(value: str) -> ClosingName | None:
     return ClosingName(
         start, start + len(read), spelling[:1].upper() + spelling[1:], [n for _, _, n in nearest]
     )
+
+
+# Handwriting drops commas and garbles short common words. Before a unit word and the capitalised name it
+# begins, an address has a comma ("…đường Nguyễn Trãi phường Thanh Xuân" → "…Trãi, phường Thanh Xuân");
+# not inside "thị xã", and a commune's unit word only in lower case ("phố Xã Đàn" is a street).
+UNIT_WITHOUT_COMMA = re.compile(
+    r"(?<=[^\s,(])(?<!\bthị)(?<!\bThị)\s+"
+    r"(?=(?:phường|xã|thị trấn|thị xã|quận|huyện|[Tt]hành phố|[Tt]ỉnh)\s+[A-ZĐÀ-Ỹ])"
+)
+NUMBER_RUN_INTO_WORD = re.compile(r"(\d[\d/]*)([^\W\d_]{2,})(,?)")
+SPLIT_HOUSE_NUMBER = re.compile(
+    rf"(?i)(?<!\S)(số \d+) (\d+(?:/\d+)?)(?= (?:{'|'.join(STREET_WORDS)})(?!\S))"
+)
+LONG_WORD = 5  # letters; a street word this long may be read with two edits, a shorter one with one
+
+
+def _nearest_word(read: str, listed: tuple[str, ...], long_word_edits: int = 2) -> str | None:
+    """The one listed word within a few edits of `read` (`long_word_edits` for long words, one for short),
+    nearer than any other; None when there is none, a tie, or `read` is listed."""
+    scored = sorted((Levenshtein.distance(read.casefold(), word), word) for word in listed)
+    distance, word = scored[0]
+    if distance == 0 or distance > (long_word_edits if len(word) >= LONG_WORD else 1):
+        return None
+    if len(scored) > 1 and scored[1][0] == distance:
+        return None
+    return word
+
+
+def _street_word(read: str) -> str | None:
+    return read if read in STREET_WORDS else _nearest_word(read, STREET_WORDS)
+
+
+def mend_address_words(value: str) -> str:
+    """`value` with its common address words as they are spelt: the street word after a house number
+    ("Số 27 đưng Trường Chinh", "Số 110 ng 198", run into it: "Số 138phố"), "phường" read with a letter
+    wrong before its name ("phưng Bảy Hiền"), a house number split by a space before its street word ("Số 1
+    70 phố"), and the comma before a unit word put back. A capitalised word is a name and left as read
+    ("Phương"). Then `mend_place_names`."""
+    words = []
+    for word in value.split(" "):
+        run_in = NUMBER_RUN_INTO_WORD.fullmatch(word)
+        if run_in is not None and _street_word(run_in[2]) is not None:
+            words += [run_in[1], run_in[2] + run_in[3]]
+        else:
+            words.append(word)
+    for index in range(1, len(words)):
+        word = words[index]
+        core = word.rstrip(",")
+        if not core[:1].islower() or not WORD.fullmatch(core):
+            continue
+        following = words[index + 1] if index + 1 < len(words) else ""
+        spelling = None
+        if core.casefold() in UNIT_WORDS.values():
+            continue
+        if any(char.isdigit() for char in words[index - 1]) and not words[index - 1].endswith(","):
+            spelling = _nearest_word(core, STREET_WORDS)
+        elif following[:1].isupper() and core not in STREET_WORDS:
+            spelling = _nearest_word(core, ("phường",), long_word_edits=1)
+        if spelling is not None:
+            words[index] = spelling + word[len(core) :]
+    joined = SPLIT_HOUSE_NUMBER.sub(r"\1\2", " ".join(words))
+    return mend_place_names(UNIT_WITHOUT_COMMA.sub(", ", joined))

@@ -72,6 +72,10 @@ class FieldSpec(Strict):
         default=None,
         description="name of a list in extraction.yaml written_formats: how the value is written",
     )
+    phrasing: str | None = Field(
+        default=None,
+        description="name of an entry in extraction.yaml phrasings: the set phrases the value is written in",
+    )
 
 
 class ColumnSpec(Strict):
@@ -346,6 +350,27 @@ class ExtraDigit(Strict):
     )
 
 
+class Phrasing(Strict):
+    """How a free-text value is commonly worded (a CT01 request: "Đăng ký tạm trú tại … , thời hạn tạm trú
+    đến ngày …"): set phrases a reading is mended to when a few letters of them are read wrong, and where in
+    it an address stands (extractors/phrasing.py)."""
+
+    phrases: list[NfcStr]
+    chars_per_edit: int = Field(
+        gt=0, description="a phrase of n characters is taken when read with at most n // chars_per_edit edits"
+    )
+    address_after: list[NfcStr] = Field(
+        default_factory=list, description="the words an address follows (its first occurrence)"
+    )
+    address_before: dict[NfcStr, str] = Field(
+        default_factory=dict,
+        description="what may follow the address, with the separator written before it (', ' or ' ')",
+    )
+    dates_after: list[NfcStr] = Field(
+        default_factory=list, description="the words a date follows: a date has nothing more in its word"
+    )
+
+
 class ExtractionRules(Strict):
     label_cutoff: float
     review_below: float
@@ -362,6 +387,7 @@ class ExtractionRules(Strict):
     weighed_numbers: WeighedNumbers | None = None
     extra_digit: ExtraDigit | None = None
     weighed_listed: WeighedListed | None = None
+    phrasings: dict[str, Phrasing] = Field(default_factory=dict)
 
 
 class RequestType(Strict):
@@ -377,6 +403,15 @@ class TemplateSet(BaseModel):
     request_types: list[RequestType]
     # The office's time zone (calendar.yaml): the year a dossier is received in is the office's year.
     timezone: str = "Asia/Ho_Chi_Minh"
+
+    @model_validator(mode="after")
+    def _phrasings_known(self) -> TemplateSet:
+        for document in self.documents:
+            for version in [None, *(v.version for v in document.versions)]:
+                for key, item in document.extraction(version).fields.items():
+                    if item.phrasing and item.phrasing not in self.extraction.phrasings:
+                        raise ValueError(f"{document.doc_type} {key}: no phrasing {item.phrasing!r}")
+        return self
 
     def document(self, doc_type: DocType) -> DocumentTemplate | None:
         return next((item for item in self.documents if item.doc_type == doc_type), None)

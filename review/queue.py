@@ -54,6 +54,7 @@ REASON_LABELS: dict[str, str] = {
     "name_marks_guessed": "Dấu của tên được sửa theo tên thông dụng (có thể đọc sai dấu), cần đối chiếu",
     "place_name_mended": "Tên đơn vị hành chính được sửa theo danh mục, cần đối chiếu",
     "listed_value_weighed": "Chữ viết tay khó đọc, giá trị được chọn theo danh mục khớp nhất với ảnh",
+    "wording_mended": "Một số chữ được sửa theo cách viết thông dụng (cụm từ, địa chỉ), cần đối chiếu",
     "odd_characters": "Có ký tự lạ (có thể đọc sai)",
     "occupation_unusual": "Nghề nghiệp có chữ số hoặc quá ngắn (có thể đọc sai)",
     "email_cleaned": "Đã bỏ ký tự lạ trong email",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.places import CLOSING_CANDIDATES, mend_place_names, unlisted_closing_name
+from extractors.places import CLOSING_CANDIDATES, mend_address_words, mend_place_names, unlisted_closing_name
 
 
 @pytest.mark.parametrize(
@@ -127,3 +127,45 @@ def test_an_unlisted_closing_name_comes_with_the_listed_names_nearest_it() -> No
     assert closing is not None and closing.replaced(capitals, "Hà Nội").endswith("THÀNH PHỐ HÀ NỘI")
     assert unlisted_closing_name("Công an phường Cầu Giấy, Thành phố Hà Nội") is None
     assert unlisted_closing_name("Công an phường Cầu Giấy") is None
+
+
+@pytest.mark.parametrize(
+    ("read", "mended"),
+    [
+        # Handwritten addresses of seeds 2961 and 5843 as the model read them.
+        (
+            "Số 27/28 đưng Trường Chinh, phưng Bảy Hiền Thành phố Hồ Chí Minh",
+            "Số 27/28 đường Trường Chinh, phường Bảy Hiền, Thành phố Hồ Chí Minh",
+        ),
+        (
+            "Số 110 ng 198 phố Tây Sơn phường Đống Đa, Thành phố Hà Nội",
+            "Số 110 ngõ 198 phố Tây Sơn, phường Đống Đa, Thành phố Hà Nội",
+        ),
+        # The comma back before the commune, then its name mended among the province's communes.
+        (
+            "Số 36 đường Nam Kỳ Khởi Nghĩa phường Xuân Hna, Thành phố Hồ Chí Minh",
+            "Số 36 đường Nam Kỳ Khởi Nghĩa, phường Xuân Hòa, Thành phố Hồ Chí Minh",
+        ),
+        ("thôn Đông phường Kim Liên quận Đống Đa", "thôn Đông, phường Kim Liên, quận Đống Đa"),
+        # A house number split by a space, or run into its street word.
+        ("Số 1 70 phố Lò Đúc", "Số 170 phố Lò Đúc"),
+        ("Số 106phn Lạch Tray", "Số 106 phố Lạch Tray"),
+    ],
+)
+def test_common_address_words_and_commas_are_put_right(read: str, mended: str) -> None:
+    assert mend_address_words(read) == mended
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        "Số 5 phố Xã Đàn, phường Kim Liên, Thành phố Hà Nội",  # a street named "Xã Đàn"
+        "thôn 3, thị xã Sơn Tây, Thành phố Hà Nội",  # no comma inside "thị xã"
+        "Số 4 đường Phương Mai, phường Kim Liên",  # a capitalised word is a name
+        "Số 12 ngõ Hòa Bình đường Lê Lợi, phường Kim Liên",  # a street word is no misread "phường"
+        "Số 8 tổ 3, phường 11, quận 10",  # "tổ" is no street word; a numbered ward takes no comma
+        "Số 2 lô A khu dân cư Hòa Bình",
+    ],
+)
+def test_addresses_written_as_usual_are_left_as_read(read: str) -> None:
+    assert mend_address_words(read) == read

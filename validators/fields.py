@@ -78,6 +78,7 @@ READING_DOUBTS = frozenset(
         "address_digits_guessed",
         "place_name_mended",
         "listed_value_weighed",
+        "wording_mended",
         "email_cleaned",
         "language_unclear",
         PAGE_ILLEGIBLE,

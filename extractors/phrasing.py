@@ -1,0 +1,145 @@
+"""Free text mended to the set phrases it is commonly written in (extraction.yaml `phrasings`).
+
+A CT01 request is free text, but citizens write it in the procedure's words: "Đăng ký tạm trú tại Số 7 đường
+Bàu Cát, phường Bảy Hiền, Thành phố Hồ Chí Minh, thời hạn tạm trú đến ngày 20/09/2031". The handwriting model
+slips on their letters ("Đăng ký lạm trú lại", "hộ gia đnh", "thời han tạm brú"), and such slips are often
+valid syllables no spelling check sees; the phrase around them tells. A run of words that is a listed phrase
+but for a few edits takes the phrase, and the address in the value has its common words and commas put
+right (places.mend_address_words).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable
+from typing import NamedTuple
+
+from rapidfuzz.distance import Levenshtein
+
+from .normalize import Normalized
+from .places import mend_address_words
+from .templates import Phrasing
+
+WORDING_MENDED = "wording_mended"
+WITHOUT_PUNCTUATION = re.compile(r"[\s,]")
+# A match's worth: the characters of its phrase less this many per edit. A long phrase read with a slip
+# outranks a short one inside it read right ("thời han tạm trú đến ngày" over "đến ngày"), and of two phrases
+# that differ by a word, the one read with fewer edits wins ("… hộ gia đình bà" over "… hộ gia đình ông").
+EDIT_COST = 2
+
+
+class PhraseMatch(NamedTuple):
+    phrase: str
+    edits: int
+    start: int  # the first word of the run it replaces, and how many words the run has
+    words: int
+
+
+def _phrase_matches(words: list[str], phrasing: Phrasing) -> list[PhraseMatch]:
+    """Every run of `words` (as many as the phrase has, one fewer or one more: a space lost or added) within
+    the phrase's edit budget of it, case aside."""
+    folded = [word.casefold() for word in words]
+    matches = []
+    for phrase in phrasing.phrases:
+        size, budget, target = len(phrase.split()), len(phrase) // phrasing.chars_per_edit, phrase.casefold()
+        for start in range(len(words)):
+            for run in (size, size - 1, size + 1):
+                if run < 1 or start + run > len(words):
+                    continue
+                read = " ".join(folded[start : start + run])
+                edits = Levenshtein.distance(read, target, score_cutoff=budget)
+                if edits <= budget:
+                    matches.append(PhraseMatch(phrase, edits, start, run))
+    return matches
+
+
+def mend_phrases(text: str, phrasing: Phrasing) -> str:
+    """`text` with each run of words read as a listed phrase but for a few edits given the phrase's letters,
+    the worthiest matches first (EDIT_COST); a word is mended by one phrase at most."""
+    words = text.split()
+    ranked = sorted(
+        _phrase_matches(words, phrasing),
+        key=lambda match: (
+            EDIT_COST * match.edits - len(match.phrase),
+            match.edits,
+            abs(match.words - len(match.phrase.split())),
+        ),
+    )
+    taken = [False] * len(words)
+    chosen = []
+    for match in ranked:
+        span = range(match.start, match.start + match.words)
+        if any(taken[index] for index in span):
+            continue
+        for index in span:
+            taken[index] = True
+        chosen.append(match)
+    if chosen and all(not any(char.isalpha() for char in word) for word in words[: min(chosen).start]):
+        # Before a value's first set phrase, a run without letters is a footnote mark read with it ("( 2):").
+        cut = min(chosen).start
+        chosen = [match._replace(start=match.start - cut) for match in chosen]
+        words = words[cut:]
+    for match in sorted(chosen, key=lambda match: match.start, reverse=True):
+        replacement = match.phrase.split()
+        first = words[match.start][:1]
+        if first.isalpha():  # the phrase begins in the case it was written in
+            initial = replacement[0][:1]
+            replacement[0] = (initial.upper() if first.isupper() else initial.lower()) + replacement[0][1:]
+        words[match.start : match.start + match.words] = replacement
+    return " ".join(words)
+
+
+def _address_span(text: str, phrasing: Phrasing) -> re.Match[str] | None:
+    if not phrasing.address_after:
+        return None
+    after = "|".join(map(re.escape, phrasing.address_after))
+    before = "|".join(re.escape(words) for words in phrasing.address_before)
+    ending = rf"(?P<rest>[\s,]*(?:{before}).*)?$" if before else "$"
+    return re.search(rf"(?i)\b(?:{after})\s+(?P<address>.*?){ending}", text)
+
+
+# A date with more after it in the same word: a mark or a dot read as a digit after the year ("20/09/20311",
+# "25/11/2028..5").
+DATE_WITH_TAIL = re.compile(r"(?<!\S)(\d{1,2}/\d{1,2}/\d{4})[\d.,]+(?=\s|$)")
+
+
+def _dates_without_tails(text: str, phrasing: Phrasing) -> str:
+    if not phrasing.dates_after:
+        return text
+    after = "|".join(map(re.escape, phrasing.dates_after))
+    return re.sub(rf"(?i)(\b(?:{after})\s+){DATE_WITH_TAIL.pattern}", r"\1\2", text)
+
+
+def mend_wording(text: str, phrasing: Phrasing) -> str:
+    """`text` with its set phrases (`mend_phrases`), its dates and its address's common words and commas
+    mended."""
+    text = _dates_without_tails(mend_phrases(text, phrasing), phrasing)
+    span = _address_span(text, phrasing)
+    if span is None or not span["address"]:
+        return text
+    address = mend_address_words(span["address"].strip(" ,"))
+    rest = (span["rest"] or "").lstrip(" ,")
+    following = rest.casefold()
+    separator = next(
+        (sep for words, sep in phrasing.address_before.items() if following.startswith(words.casefold())), ""
+    )
+    return text[: span.start("address")] + address + separator + rest
+
+
+def with_mended_wording(value: Normalized, mend: Callable[[str], str]) -> Normalized:
+    """`value` with its text mended by `mend`, flagged wording_mended when a letter changed (a comma put back
+    alone is no doubt)."""
+    if not value.ok or not isinstance(value.value, str):
+        return value
+    mended = mend(value.value)
+    if mended == value.value:
+        return value
+    letters_changed = WITHOUT_PUNCTUATION.sub("", mended) != WITHOUT_PUNCTUATION.sub("", value.value)
+    doubt = value.doubt or (WORDING_MENDED if letters_changed else None)
+    return dataclasses.replace(value, value=mended, doubt=doubt)
+
+
+def with_phrasing(value: Normalized, phrasing: Phrasing) -> Normalized:
+    """`value` with its wording mended (`mend_wording`)."""
+    return with_mended_wording(value, lambda text: mend_wording(text, phrasing))

@@ -1,0 +1,121 @@
+"""Free text mended to the set phrases it is written in (extractors/phrasing.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractors.normalize import Normalized
+from extractors.phrasing import WORDING_MENDED, mend_wording, with_phrasing
+from extractors.templates import Phrasing, TemplateError, load_templates
+from intake.config import Settings
+
+
+@pytest.fixture(scope="module")
+def requests(settings: Settings) -> Phrasing:
+    return load_templates(settings.templates_dir).extraction.phrasings["requests"]
+
+
+@pytest.mark.parametrize(
+    ("read", "mended"),
+    [
+        # Handwritten requests of seed 2961 as the model read them.
+        (
+            "Đăng ký lạm brú lại Số 100 đường ẵVõ Văn Tần phường Xuân Hòa, Thành phố Hồ Chí Minh, thời hạn "
+            "tạm "
+            "trú đến ngày 19/10/2031",
+            "Đăng ký tạm trú tại Số 100 đường ẵVõ Văn Tần, phường Xuân Hòa, Thành phố Hồ Chí Minh, thời "
+            "hạn tạm "
+            "trú đến ngày 19/10/2031",
+        ),
+        (
+            "Đăng ký thường trú lại Số 108/25 đường Nguyễn Trãi phường Bến Thành Thành phố Hồ Chí Minh (nhà "
+            "thuê, lập hộ mới",
+            "Đăng ký thường trú tại Số 108/25 đường Nguyễn Trãi, phường Bến Thành, Thành phố Hồ Chí Minh "
+            "(nhà "
+            "thuê, lập hộ mới)",
+        ),
+        (
+            "Gia hạn lạm trú lại Số 37 ngõ 35 phố Chùa Bộc phường Đống Đa, Thành phố Hà Nội đến ngày "
+            "29/05/2031",
+            "Gia hạn tạm trú tại Số 37 ngõ 35 phố Chùa Bộc, phường Đống Đa, Thành phố Hà Nội đến ngày "
+            "29/05/2031",
+        ),
+        (
+            "Đăng ký thường trú vào hộ gia Ađnh bà Nguyễn Phương Thủy tại Số 86 đưng Phú Lợi, phường Phú "
+            "Lợi, "
+            "Thành phố Hồ Chí Minh",
+            "Đăng ký thường trú vào hộ gia đình bà Nguyễn Phương Thủy tại Số 86 đường Phú Lợi, phường Phú "
+            "Lợi, "
+            "Thành phố Hồ Chí Minh",
+        ),
+        (  # "tại" after a name, where no longer phrase holds it
+            "Đăng ký thường trú vào hộ gia đình bà Lê Phương Lan lại Số 29/8 đường Lê Hồng Phong, phường Phú "
+            "Lợi, Thành phố Hồ Chí Minh",
+            "Đăng ký thường trú vào hộ gia đình bà Lê Phương Lan tại Số 29/8 đường Lê Hồng Phong, phường Phú "
+            "Lợi, Thành phố Hồ Chí Minh",
+        ),
+        (
+            "Đăng ký tạm trú tại Số 57 đường Nguyễn Trãi, phường Bến Thành, Thành phố Hồ Chí Minh thời han "
+            "tạm "
+            "trú đến ngày 23/11/2031",
+            "Đăng ký tạm trú tại Số 57 đường Nguyễn Trãi, phường Bến Thành, Thành phố Hồ Chí Minh, thời "
+            "hạn tạm "
+            "trú đến ngày 23/11/2031",
+        ),
+        (  # a footnote mark before the first phrase; a dot read as a digit after the year
+            "( 2): Gia hạn tạm trú tại Số 12 phố Huế, phường Hai Bà Trưng, Thành phố Hà Nội đến ngày "
+            "25/11/2028..5",
+            "Gia hạn tạm trú tại Số 12 phố Huế, phường Hai Bà Trưng, Thành phố Hà Nội đến ngày 25/11/2028",
+        ),
+        (  # the honorific read with a slip; a house number split by a space
+            "Đăng ký thường trú vào hộ gia đình bòà Vũ Thị Lan tại Số 3 3 đường Âu Cơ",
+            "Đăng ký thường trú vào hộ gia đình bà Vũ Thị Lan tại Số 33 đường Âu Cơ",
+        ),
+        (
+            "Đăng ký thường trú vào hộ gia đình nông Lê Văn Hùng tại Số 138phố Lạch Tray",
+            "Đăng ký thường trú vào hộ gia đình ông Lê Văn Hùng tại Số 138 phố Lạch Tray",
+        ),
+    ],
+)
+def test_set_phrases_and_the_address_are_mended(requests: Phrasing, read: str, mended: str) -> None:
+    assert mend_wording(read, requests) == mended
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        "Đăng ký thường trú tại Số 113 ngõ 121 đường Nguyễn Trãi, phường Thanh Xuân, Thành phố Hà Nội",
+        "Đăng ký tạm vắng tại Số 5 phố Huế",  # another procedure, two words off every phrase
+        "Đề nghị cấp lại giấy xác nhận thông tin về cư trú cho con",
+        "Đăng ký lam bau",  # too far from any phrase
+        "Đăng ký thường trú vào hộ gia đình bà Nguyễn Phương Trâm tại Số 136 phố Lò Đúc",  # "Phương" stays
+        "Đăng ký tạm trú tại Số 12 3 tầng, thời hạn tạm trú đến ngày 20/09/2031 (nhà thuê)",
+        "Đăng ký thường trú vào hộ gia đình ông Lê Văn Hùng tại Số 5, 2024: nhà cũ",
+    ],
+)
+def test_wording_that_is_no_slip_of_a_phrase_is_left_as_read(requests: Phrasing, read: str) -> None:
+    assert mend_wording(read, requests) == read
+
+
+def test_a_mended_letter_is_flagged_and_a_comma_put_back_is_not(requests: Phrasing) -> None:
+    slipped = with_phrasing(Normalized("Đăng ký lạm trú lại Số 7 đường Bàu Cát", True), requests)
+    assert slipped.value == "Đăng ký tạm trú tại Số 7 đường Bàu Cát" and slipped.doubt == WORDING_MENDED
+    comma = with_phrasing(
+        Normalized("Đăng ký tạm trú tại Số 7 đường Bàu Cát phường Bảy Hiền", True), requests
+    )
+    assert comma.value == "Đăng ký tạm trú tại Số 7 đường Bàu Cát, phường Bảy Hiền" and comma.doubt is None
+    doubted = with_phrasing(Normalized("Đăng ký lạm trú tại Số 7", True, doubt="odd_characters"), requests)
+    assert doubted.value == "Đăng ký tạm trú tại Số 7" and doubted.doubt == "odd_characters"
+
+
+def test_a_field_naming_an_unknown_phrasing_is_a_template_error(settings: Settings, tmp_path: Path) -> None:
+    source = settings.templates_dir
+    copy = tmp_path / "templates"
+    for path in source.rglob("*.yaml"):
+        target = copy / path.relative_to(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(path.read_text(encoding="utf-8").replace("phrasing: requests", "phrasing: letters"))
+    with pytest.raises(TemplateError, match="no phrasing 'letters'"):
+        load_templates(copy)
