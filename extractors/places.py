@@ -372,9 +372,7 @@ UNIT_WITHOUT_COMMA = re.compile(
     r"(?=(?:phường|xã|thị trấn|thị xã|quận|huyện|[Tt]hành phố|[Tt]ỉnh)\s+[A-ZĐÀ-Ỹ])"
 )
 NUMBER_RUN_INTO_WORD = re.compile(r"(\d[\d/]*)([^\W\d_]{2,})(,?)")
-SPLIT_HOUSE_NUMBER = re.compile(
-    rf"(?i)(?<!\S)(số \d+) (\d+(?:/\d+)?)(?= (?:{'|'.join(STREET_WORDS)})(?!\S))"
-)
+SPLIT_HOUSE_NUMBER = re.compile(rf"(?i)(?<!\S)(số \d+) (\d+(?:/\d+)?)(?= (?:{'|'.join(STREET_WORDS)})(?!\S))")
 LONG_WORD = 5  # letters; a street word this long may be read with two edits, a shorter one with one
 
 
