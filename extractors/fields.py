@@ -1122,6 +1122,72 @@ def _weighed_name_words(
     return dataclasses.replace(reading, raw=text), dataclasses.replace(mended, doubt=LISTED_VALUE_WEIGHED)
 
 
+EMAIL_WEIGHED = "email_weighed"
+
+
+def _email_variants(email: str, confusions: list[tuple[str, str]]) -> list[str]:
+    """`email` with a dot between two letters of a local part that has none, or one character of its local
+    part replaced as `confusions` say."""
+    local, at, domain = email.partition("@")
+    variants = []
+    if "." not in local:
+        variants += [
+            f"{local[:cut]}.{local[cut:]}{at}{domain}"
+            for cut in range(1, len(local))
+            if local[cut - 1].isalpha() and local[cut].isalpha()
+        ]
+    for index, char in enumerate(local):
+        variants += [
+            f"{local[:index]}{written}{local[index + 1 :]}{at}{domain}"
+            for read, written in confusions
+            if char == read
+        ]
+    return variants
+
+
+def _weighed_email(
+    context: Context,
+    reading: Reading,
+    item: FieldSpec | ColumnSpec,
+    value: Normalized,
+    rules: ExtractionRules,
+    engine: OcrEngine | None,
+) -> tuple[Reading, Normalized] | None:
+    """A handwritten email read valid, as the near variant (_email_variants) its re-read crops put least
+    behind it, when that is at most rules.weighed_email.max_behind per crop; then the same from that variant,
+    a few steps at most. The model drops a local part's dot ("sonnguyen02" for "son.nguyen02") and reads a
+    script "t" as "l" or "b" ("viel.nguyen", "quyenbran"), while its crops hold the written form better.
+    Flagged EMAIL_WEIGHED; None when no variant is taken."""
+    bounds = rules.weighed_email
+    image = context.images.get(reading.page)
+    if (
+        bounds is None
+        or item.normalizer != "email"
+        or engine is None
+        or image is None
+        or not reading.unconfirmed
+        or not value.ok
+        or not isinstance(value.value, str)
+        or (crops := RereadCrops.around(image, reading.box)) is None
+        or len(crops.starts) < 2
+    ):
+        return None
+    email = value.value
+    for _ in range(bounds.max_steps):
+        variants = _email_variants(email, bounds.confusions)
+        ranked = crops.weigh([email, *variants], engine) if variants else None
+        if ranked is None:
+            break
+        behind = dict((choice, total) for total, choice in ranked)
+        nearest = min(variants, key=behind.__getitem__)
+        if behind[nearest] - behind[email] > bounds.max_behind * len(crops.starts):
+            break
+        email = nearest
+    if email == value.value or not (weighed := _meaning(item, email)).ok:
+        return None
+    return dataclasses.replace(reading, raw=email), dataclasses.replace(weighed, doubt=EMAIL_WEIGHED)
+
+
 def _listed_choice(
     context: Context,
     reading: Reading,
@@ -1801,6 +1867,7 @@ def extract_fields(
             _weighed_vocabulary(context, reading, item, value, rules, engine)
             or _weighed_closing_name(context, reading, item, value, rules, engine)
             or _weighed_name_words(context, reading, item, value, rules, engine)
+            or _weighed_email(context, reading, item, value, rules, engine)
         )
         if weighed:
             reading, value = weighed

@@ -340,6 +340,19 @@ class WeighedListed(Strict):
     )
 
 
+class WeighedEmail(Strict):
+    """How a handwritten email is set right by its near variants (fields.py `_weighed_email`): the model
+    drops a local part's dot and writes a script "t" as "l" or "b", yet its crops hold the written form."""
+
+    confusions: list[tuple[str, str]] = Field(
+        description="a character the model reads for another, and that other (read → written)"
+    )
+    max_behind: float = Field(
+        description="the most a variant may fall behind the value, per crop, to be taken (negative: ahead)"
+    )
+    max_steps: int = Field(gt=0, description="how many variants may be taken one after another")
+
+
 class ExtraDigit(Strict):
     """When a handwritten number read valid is taken to hold one digit the citizen did not write (fields.py
     `_extra_digit`): how much likelier (log-probability) its whole line must find the number without it."""
@@ -388,6 +401,7 @@ class ExtractionRules(Strict):
     extra_digit: ExtraDigit | None = None
     weighed_listed: WeighedListed | None = None
     phrasings: dict[str, Phrasing] = Field(default_factory=dict)
+    weighed_email: WeighedEmail | None = None
 
 
 class RequestType(Strict):

@@ -58,6 +58,7 @@ REASON_LABELS: dict[str, str] = {
     "odd_characters": "Có ký tự lạ (có thể đọc sai)",
     "occupation_unusual": "Nghề nghiệp có chữ số hoặc quá ngắn (có thể đọc sai)",
     "email_cleaned": "Đã bỏ ký tự lạ trong email",
+    "email_weighed": "Email viết tay được sửa theo ảnh (dấu chấm, chữ dễ nhầm như t/l), cần đối chiếu",
     "language_unclear": "Chưa rõ ngôn ngữ của giấy tờ",
     "document_type_unclear": "Chưa rõ loại giấy tờ",
     "form_version_unclear": "Chưa rõ phiên bản mẫu",

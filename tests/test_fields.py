@@ -15,6 +15,7 @@ from extractors.confirm import confirm_across_documents, confirm_by_weighing
 from extractors.extract import _digit_boxes
 from extractors.fields import (
     DIGITS,
+    EMAIL_WEIGHED,
     LISTED_VALUE_WEIGHED,
     NAME_CELL_EDGES,
     Context,
@@ -2113,3 +2114,62 @@ def test_a_printed_date_in_words_is_read_again_from_its_own_crop(
     )
     found = extract(templates, DocType.OWNERSHIP_CERTIFICATE, None, [page], images, shared_engine(settings))
     assert (found["issue_date"].value, found["issue_date"].needs_review) == ("2018-06-15", False)
+
+
+@pytest.mark.parametrize(
+    ("doc_type", "crop_file", "text", "box", "written", "reasons"),
+    [
+        # seed 5843 hs_0121 (stored page, CT02): the local part's dot not read
+        (
+            DocType.CT02,
+            "handwritten_email_dot_lost.png",
+            "...7. Email: huong nguyen98oullook.com..",
+            (232, 132, 850, 170),
+            "huong.nguyen98@outlook.com",
+            [EMAIL_WEIGHED, "handwriting_unconfirmed"],
+        ),
+        # seed 5843 hs_0087 (stored page, CT01): a script "t" read "l"
+        (
+            DocType.CT01,
+            "handwritten_email_t_read_l.png",
+            "6.Email: vielng93ooullook.com.",
+            (232, 132, 901, 185),
+            "vietng93@outlook.com",
+            [EMAIL_WEIGHED, "handwriting_unconfirmed"],
+        ),
+        # seed 6029 hs_0176 (stored page, CT01), read right: its nearest variant, "ngoonhung97", falls 3.8
+        # behind per crop, more than max_behind
+        (
+            DocType.CT01,
+            "handwritten_email_read_right.png",
+            "6. Email: ngocnhung97eyahoo com..",
+            (232, 132, 967, 189),
+            "ngocnhung97@yahoo.com",
+            ["email_at_restored", "handwriting_unconfirmed"],
+        ),
+    ],
+)
+def test_a_handwritten_email_takes_the_near_variant_its_crops_hold_better(
+    templates: TemplateSet,
+    settings: Settings,
+    doc_type: DocType,
+    crop_file: str,
+    text: str,
+    box: tuple[int, int, int, int],
+    written: str,
+    reasons: list[str],
+) -> None:
+    x0, y0, x1, y1 = box
+    line = OcrLine(
+        text=text, confidence=0.85, box=BoundingBox(x0=x0, y0=y0, x1=x1, y1=y1), recognizer="asternet"
+    )
+    title = (
+        "TỜ KHAI THAY ĐỔI THÔNG TIN VỀ CƯ TRÚ"
+        if doc_type == DocType.CT02
+        else "TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ"
+    )
+    page = make_page([(title, 600, 20)], height=400)
+    page.lines.append(line)
+    images = _images_with_crop(crop_file)
+    found = extract(templates, doc_type, "66/2023", [page], images, shared_engine(settings))["email"]
+    assert (found.value, found.review_reasons) == (written, reasons)

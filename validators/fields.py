@@ -80,6 +80,7 @@ READING_DOUBTS = frozenset(
         "listed_value_weighed",
         "wording_mended",
         "email_cleaned",
+        "email_weighed",
         "language_unclear",
         PAGE_ILLEGIBLE,
     }
