@@ -23,6 +23,7 @@ from .templates import Phrasing
 
 WORDING_MENDED = "wording_mended"
 WITHOUT_PUNCTUATION = re.compile(r"[\s,]")
+RUN_END = ",;:."
 # A match's worth: the characters of its phrase less this many per edit. A long phrase read with a slip
 # outranks a short one inside it read right ("thời han tạm trú đến ngày" over "đến ngày"), and of two phrases
 # that differ by a word, the one read with fewer edits wins ("… hộ gia đình bà" over "… hộ gia đình ông").
@@ -34,6 +35,7 @@ class PhraseMatch(NamedTuple):
     edits: int
     start: int  # the first word of the run it replaces, and how many words the run has
     words: int
+    tail: str  # the punctuation after the run, which the phrase keeps ("Công nhân, Công ty May 10")
 
 
 def _phrase_matches(words: list[str], phrasing: Phrasing) -> list[PhraseMatch]:
@@ -48,9 +50,10 @@ def _phrase_matches(words: list[str], phrasing: Phrasing) -> list[PhraseMatch]:
                 if run < 1 or start + run > len(words):
                     continue
                 read = " ".join(folded[start : start + run])
-                edits = Levenshtein.distance(read, target, score_cutoff=budget)
+                tail = read[-1] if read[-1] in RUN_END and not target.endswith(read[-1]) else ""
+                edits = Levenshtein.distance(read.removesuffix(tail), target, score_cutoff=budget)
                 if edits <= budget:
-                    matches.append(PhraseMatch(phrase, edits, start, run))
+                    matches.append(PhraseMatch(phrase, edits, start, run, tail))
     return matches
 
 
@@ -86,6 +89,7 @@ def mend_phrases(text: str, phrasing: Phrasing) -> str:
         if first.isalpha():  # the phrase begins in the case it was written in
             initial = replacement[0][:1]
             replacement[0] = (initial.upper() if first.isupper() else initial.lower()) + replacement[0][1:]
+        replacement[-1] += match.tail
         words[match.start : match.start + match.words] = replacement
     return " ".join(words)
 

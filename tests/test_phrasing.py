@@ -119,3 +119,21 @@ def test_a_field_naming_an_unknown_phrasing_is_a_template_error(settings: Settin
         target.write_text(path.read_text(encoding="utf-8").replace("phrasing: requests", "phrasing: letters"))
     with pytest.raises(TemplateError, match="no phrasing 'letters'"):
         load_templates(copy)
+
+
+@pytest.mark.parametrize(
+    ("read", "mended"),
+    [
+        ("Kinh doanh Cự do", "Kinh doanh tự do"),  # handwritten occupations of seed 4321
+        ("Sinh viêno", "Sinh viên"),
+        ("Lập tình viên", "Lập trình viên"),
+        ("Thợ máy", "Thợ máy"),  # a listed occupation near another is as written
+        ("Công nhân, Công ty May 10", "Công nhân, Công ty May 10"),
+        ("Nghiên cứu viên", "Nghiên cứu viên"),  # unlisted, and near no listed one
+    ],
+)
+def test_an_occupation_read_with_a_slip_takes_the_common_spelling(
+    settings: Settings, read: str, mended: str
+) -> None:
+    occupations = load_templates(settings.templates_dir).extraction.phrasings["occupations"]
+    assert mend_wording(read, occupations) == mended
