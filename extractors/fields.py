@@ -1114,7 +1114,7 @@ def _weighed_name_words(
         around = (words[index - 1], words[index + 1 :])
         spellings = [word, *(name for _, _, name in near)]
         choices = {" ".join([around[0], spelling, *around[1]]): spelling for spelling in spellings}
-        if (chosen := _listed_choice(context, reading, choices, rules, engine)) is not None:
+        if (chosen := _name_word_choice(context, reading, choices, word, rules, engine)) is not None:
             words[index] = chosen
     text = " ".join(words)
     if text == value.value or not (mended := _meaning(item, text)).ok:
@@ -1186,6 +1186,49 @@ def _weighed_email(
     if email == value.value or not (weighed := _meaning(item, email)).ok:
         return None
     return dataclasses.replace(reading, raw=email), dataclasses.replace(weighed, doubt=EMAIL_WEIGHED)
+
+
+def _name_word_choice(
+    context: Context,
+    reading: Reading,
+    choices: dict[str, str],
+    as_read: str,
+    rules: ExtractionRules,
+    engine: OcrEngine | None,
+) -> str | None:
+    """Of the listed names weighed for a word of a name read as no listed one (`choices`: text → spelling,
+    the word as read among them), the one the crops hold (_listed_choice), or else the listed one they hold
+    about as well as the word as read (rules.weighed_name_words.max_behind per crop) and clearly better than
+    any other listed one (its lead per crop): the model reads a script "t" as "c" ("Đạc", "Việc"), and
+    the crops barely tell the two apart, while the next listed name falls far behind."""
+    if (chosen := _listed_choice(context, reading, choices, rules, engine)) is not None:
+        return chosen
+    bounds, listed_bounds = rules.weighed_name_words, rules.weighed_listed
+    image = context.images.get(reading.page)
+    if (
+        bounds is None
+        or listed_bounds is None
+        or engine is None
+        or image is None
+        or reading.from_text_layer
+        or (crops := RereadCrops.around(image, reading.box)) is None
+        or len(crops.starts) < 2
+        or (ranked := crops.weigh(list(choices), engine)) is None
+    ):
+        return None
+    per_crop = len(crops.starts)
+    behind_read = next(total for total, text in ranked if choices[text] == as_read)
+    listed = [(total, choices[text]) for total, text in ranked if choices[text] != as_read]
+    if not listed:
+        return None
+    (nearest, spelling), next_nearest = listed[0], listed[1][0] if len(listed) > 1 else math.inf
+    if (
+        nearest > listed_bounds.max_shortfall * per_crop
+        or nearest - behind_read > bounds.max_behind * per_crop
+        or next_nearest - nearest < bounds.lead * per_crop
+    ):
+        return None
+    return spelling
 
 
 def _listed_choice(

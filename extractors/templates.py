@@ -340,6 +340,14 @@ class WeighedListed(Strict):
     )
 
 
+class WeighedNameWords(Strict):
+    """When a word of a handwritten name that is no listed name is taken to be the listed name its crops hold
+    about as well as the word as read (fields.py `_name_word_choice`)."""
+
+    max_behind: float = Field(description="the most it may fall behind the word as read, per crop")
+    lead: float = Field(description="how far ahead of the next listed name it must be, per crop")
+
+
 class WeighedEmail(Strict):
     """How a handwritten email is set right by its near variants (fields.py `_weighed_email`): the model
     drops a local part's dot and writes a script "t" as "l" or "b", yet its crops hold the written form."""
@@ -402,6 +410,7 @@ class ExtractionRules(Strict):
     weighed_listed: WeighedListed | None = None
     phrasings: dict[str, Phrasing] = Field(default_factory=dict)
     weighed_email: WeighedEmail | None = None
+    weighed_name_words: WeighedNameWords | None = None
 
 
 class RequestType(Strict):

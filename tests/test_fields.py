@@ -1349,6 +1349,16 @@ def test_a_handwritten_value_that_is_no_listed_one_is_not_weighed_into_one(
             "Phạm Minh Bảo",
             [LISTED_VALUE_WEIGHED, "handwriting_unconfirmed"],
         ),
+        # seed 4321 hs_0115 (stored page): a script "t" read "c", "Đạc"; the crops hold "Đạt" about as well as
+        # the word as read (_name_word_choice) and far better than "Đại"
+        (
+            "handwritten_name_word_t_read_c.png",
+            "1. Họ, chữ đệm và tên: Phạm Văn Đạc.",
+            (232, 132, 1031, 185),
+            "full_name",
+            "Phạm Văn Đạt",
+            [LISTED_VALUE_WEIGHED, "handwriting_unconfirmed"],
+        ),
     ],
 )
 def test_a_misread_place_or_given_name_is_the_listed_one_its_crops_hold(
