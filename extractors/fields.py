@@ -448,17 +448,20 @@ def _meaning(item: FieldSpec | ColumnSpec, raw: str) -> Normalized:
     holds_places = item.normalizer in PLACE_NAME_NORMALIZERS and isinstance(value.value, str)
     if holds_places and (mended := mend_place_names(value.value)) != value.value:
         value = dataclasses.replace(value, value=mended, doubt=value.doubt or PLACE_NAME_MENDED)
-    if item.normalizer == "address":
-        value = with_mended_wording(value, mend_address_words)
     return in_vocabulary(value, item.vocabulary)
 
 
-def _listed_spelling(value: Normalized, item: FieldSpec | ColumnSpec, rules: ExtractionRules) -> Normalized:
+def _listed_spelling(
+    value: Normalized, item: FieldSpec | ColumnSpec, rules: ExtractionRules, from_text_layer: bool = False
+) -> Normalized:
     """`value` with the listed spelling of how such values begin, when the field names such a list, and of
-    a name's middle and given names."""
+    a name's middle and given names; a value that was read (not a PDF's text layer) with its wording and
+    address words mended."""
     starts = rules.canonical_starts.get(item.canonical_starts or "", [])
     value = with_canonical_start(value, starts)
-    if isinstance(item, FieldSpec) and item.phrasing:
+    if item.normalizer == "address" and not from_text_layer:
+        value = with_mended_wording(value, mend_address_words)
+    if isinstance(item, FieldSpec) and item.phrasing and not from_text_layer:
         value = with_phrasing(value, rules.phrasings[item.phrasing])
     return with_listed_syllables(value, rules.name_syllables, starts) if item.normalizer == "name" else value
 
@@ -1154,10 +1157,11 @@ def _weighed_email(
     engine: OcrEngine | None,
 ) -> tuple[Reading, Normalized] | None:
     """A handwritten email read valid, as the near variant (_email_variants) its re-read crops put least
-    behind it, when that is at most rules.weighed_email.max_behind per crop; then the same from that variant,
-    a few steps at most. The model drops a local part's dot ("sonnguyen02" for "son.nguyen02") and reads a
-    script "t" as "l" or "b" ("viel.nguyen", "quyenbran"), while its crops hold the written form better.
-    Flagged EMAIL_WEIGHED; None when no variant is taken."""
+    behind, when that is at most rules.weighed_email.max_behind per crop behind the value as read (most are
+    ahead of it); then the same from that variant, a few steps at most. The model drops a local part's dot
+    ("sonnguyen02" for "son.nguyen02") and reads a script "t" as "l" or "b" ("viel.nguyen", "quyenbran"),
+    while its crops hold the written form about as well or better. Flagged EMAIL_WEIGHED, in place of an
+    earlier doubt (the value is flagged either way); None when no variant is taken."""
     bounds = rules.weighed_email
     image = context.images.get(reading.page)
     if (
@@ -1172,15 +1176,19 @@ def _weighed_email(
         or len(crops.starts) < 2
     ):
         return None
-    email = value.value
+    email: str = value.value
+    as_read: float | None = None  # how far behind the crops' best readings the value as read is
     for _ in range(bounds.max_steps):
         variants = _email_variants(email, bounds.confusions)
         ranked = crops.weigh([email, *variants], engine) if variants else None
         if ranked is None:
             break
-        behind = dict((choice, total) for total, choice in ranked)
+        behind = {choice: total for total, choice in ranked}
+        if as_read is None:
+            as_read = behind[email]
         nearest = min(variants, key=behind.__getitem__)
-        if behind[nearest] - behind[email] > bounds.max_behind * len(crops.starts):
+        # Each step is bounded against the value as read: steps cannot add up to a far worse reading.
+        if not math.isfinite(as_read) or behind[nearest] - as_read > bounds.max_behind * len(crops.starts):
             break
         email = nearest
     if email == value.value or not (weighed := _meaning(item, email)).ok:
@@ -1201,14 +1209,40 @@ def _name_word_choice(
     about as well as the word as read (rules.weighed_name_words.max_behind per crop) and clearly better than
     any other listed one (its lead per crop): the model reads a script "t" as "c" ("Đạc", "Việc"), and
     the crops barely tell the two apart, while the next listed name falls far behind."""
-    if (chosen := _listed_choice(context, reading, choices, rules, engine)) is not None:
-        return chosen
     bounds, listed_bounds = rules.weighed_name_words, rules.weighed_listed
+    if len(choices) < 2 or (weighed := _weighed_choices(context, reading, list(choices), engine)) is None:
+        return None
+    if (chosen := _listed_choice(context, reading, choices, rules, engine, weighed)) is not None:
+        return chosen
+    if bounds is None or listed_bounds is None:
+        return None
+    behind_read = next(total for total, text in weighed.ranked if choices[text] == as_read)
+    listed = [(total, choices[text]) for total, text in weighed.ranked if choices[text] != as_read]
+    (nearest, spelling), next_nearest = listed[0], listed[1][0] if len(listed) > 1 else math.inf
+    if (
+        not math.isfinite(nearest)
+        or not math.isfinite(behind_read)
+        or nearest > listed_bounds.max_shortfall * weighed.crops
+        or nearest - behind_read > bounds.max_behind * weighed.crops
+        or next_nearest - nearest < bounds.lead * weighed.crops
+    ):
+        return None
+    return spelling
+
+
+class WeighedChoices(NamedTuple):
+    ranked: list[tuple[float, str]]  # each choice with how far behind the crops' best readings, nearest first
+    crops: int
+
+
+def _weighed_choices(
+    context: Context, reading: Reading, choices: Sequence[str], engine: OcrEngine | None
+) -> WeighedChoices | None:
+    """`choices` weighed in the crops of the handwriting re-read (two at least: RereadCrops.weigh); None
+    when there are no such crops or the model cannot weigh one."""
     image = context.images.get(reading.page)
     if (
-        bounds is None
-        or listed_bounds is None
-        or engine is None
+        engine is None
         or image is None
         or reading.from_text_layer
         or (crops := RereadCrops.around(image, reading.box)) is None
@@ -1216,19 +1250,7 @@ def _name_word_choice(
         or (ranked := crops.weigh(list(choices), engine)) is None
     ):
         return None
-    per_crop = len(crops.starts)
-    behind_read = next(total for total, text in ranked if choices[text] == as_read)
-    listed = [(total, choices[text]) for total, text in ranked if choices[text] != as_read]
-    if not listed:
-        return None
-    (nearest, spelling), next_nearest = listed[0], listed[1][0] if len(listed) > 1 else math.inf
-    if (
-        nearest > listed_bounds.max_shortfall * per_crop
-        or nearest - behind_read > bounds.max_behind * per_crop
-        or next_nearest - nearest < bounds.lead * per_crop
-    ):
-        return None
-    return spelling
+    return WeighedChoices(ranked, len(crops.starts))
 
 
 def _listed_choice(
@@ -1237,26 +1259,21 @@ def _listed_choice(
     choices: dict[str, str],
     rules: ExtractionRules,
     engine: OcrEngine | None,
+    weighed: WeighedChoices | None = None,
 ) -> str | None:
     """Of several texts, each standing for a value (`choices`: text → value), the value of the one the
     crops of the handwriting re-read (two at least) hold nearly as well as their best readings
     (rules.weighed_listed.max_shortfall per crop) and far better than all the others
-    (rules.weighed_listed.lead, summed over the crops: RereadCrops.weigh); None when none does."""
+    (rules.weighed_listed.lead, summed over the crops: RereadCrops.weigh); None when none does. `weighed`:
+    the choices already weighed."""
     bounds = rules.weighed_listed
-    image = context.images.get(reading.page)
-    if (
-        bounds is None
-        or engine is None
-        or image is None
-        or reading.from_text_layer
-        or len(choices) < 2
-        or (crops := RereadCrops.around(image, reading.box)) is None
-        or len(crops.starts) < 2
-        or (ranked := crops.weigh(list(choices), engine)) is None
-    ):
+    if bounds is None or len(choices) < 2:
         return None
-    (nearest, text), (next_nearest, _) = ranked[:2]
-    if nearest > bounds.max_shortfall * len(crops.starts) or next_nearest - nearest < bounds.lead:
+    weighed = weighed or _weighed_choices(context, reading, list(choices), engine)
+    if weighed is None:
+        return None
+    (nearest, text), (next_nearest, _) = weighed.ranked[:2]
+    if nearest > bounds.max_shortfall * weighed.crops or next_nearest - nearest < bounds.lead:
         return None
     return choices[text]
 
@@ -1833,7 +1850,9 @@ def extract_fields(
         if item.last:
             readings = readings[::-1]
         if item.repeat:
-            judged = [(_listed_spelling(_meaning(item, r.raw), item, rules), r) for r in readings]
+            judged = [
+                (_listed_spelling(_meaning(item, r.raw), item, rules, r.from_text_layer), r) for r in readings
+            ]
             judged = [(value, r) for value, r in judged if value.value not in (None, "")]
             if not judged:
                 results[key] = _not_found(key)
@@ -1918,7 +1937,7 @@ def extract_fields(
             reread = _handwriting_reread(context, reading, item, rules, engine)
             if reread is not None and _letter_for_digit(value, reread[1]):
                 reading, value = reread
-        value = _listed_spelling(value, item, rules)
+        value = _listed_spelling(value, item, rules, reading.from_text_layer)
         if value.ok and (reread_date := _worded_date_reread(context, reading, item, value, engine)):
             reading, value = reread_date
         if value.ok and (cut := _extra_digit(context, reading, item, value, rules, engine)):
@@ -2159,7 +2178,7 @@ def extract_table(
                 )
                 if reread is not None:
                     reading, result = reread
-            result = _listed_spelling(result, column, rules)
+            result = _listed_spelling(result, column, rules, reading.from_text_layer)
             if len(cell) == 1 and (
                 weighed := _weighed_vocabulary(context, reading, column, result, rules, engine)
             ):
@@ -2370,7 +2389,8 @@ def extract_document(
     for key, derived in spec.derived.items():
         if derived.map == "request_types" and derived.source:
             source = fields.get(derived.source)
-            # Read from the words as read: a phrase the value's wording was mended to is still a guess.
+            # From the words as read (or re-read), before the wording was mended: a phrase a slip was mended
+            # to is still a guess.
             wording = (source.raw or source.value) if source else None
             value, guessed = request_type(wording, request_types)
             reasons = ["unrecognised_request"] if value in (None, "other") else []

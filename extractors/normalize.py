@@ -202,7 +202,7 @@ RULING_STROKES = " /\\|!"
 def relationship(raw: str) -> Normalized:
     """Relationship to the household head as written, first letter capital ("vợ" → "Vợ"), without the
     strokes a table's ruling leaves before or after it ("/Con dâu")."""
-    value = clean_text(raw).strip(RULING_STROKES)
+    value = clean_text(clean_text(raw).strip(RULING_STROKES))  # "|. Vợ": a stroke, then a speck
     return Normalized(value[:1].upper() + value[1:], bool(value), None if value else "empty")
 
 

@@ -38,29 +38,62 @@ class PhraseMatch(NamedTuple):
     tail: str  # the punctuation after the run, which the phrase keeps ("Công nhân, Công ty May 10")
 
 
+def _word_edits_allowed(read: list[str], phrase: list[str]) -> bool:
+    """Whether a run read word for word as a phrase changes no word wholly: each word may differ from the
+    phrase's in at most half its letters ("lạm" for "tạm", not "cho" for "tại"). A run with a space lost or
+    added is held to the phrase's budget alone."""
+    if len(read) != len(phrase):
+        return True
+    return all(
+        Levenshtein.distance(seen, meant) <= max(1, len(meant) // 2)
+        for seen, meant in zip(read, phrase, strict=True)
+    )
+
+
 def _phrase_matches(words: list[str], phrasing: Phrasing) -> list[PhraseMatch]:
     """Every run of `words` (as many as the phrase has, one fewer or one more: a space lost or added) within
-    the phrase's edit budget of it, case aside."""
+    the phrase's edit budget of it, case aside; at the value's start only, when the phrasing says so."""
     folded = [word.casefold() for word in words]
     matches = []
+    starts = range(min(1, len(words))) if phrasing.at_start else range(len(words))
     for phrase in phrasing.phrases:
         size, budget, target = len(phrase.split()), len(phrase) // phrasing.chars_per_edit, phrase.casefold()
-        for start in range(len(words)):
+        for start in starts:
             for run in (size, size - 1, size + 1):
                 if run < 1 or start + run > len(words):
                     continue
                 read = " ".join(folded[start : start + run])
                 tail = read[-1] if read[-1] in RUN_END and not target.endswith(read[-1]) else ""
-                edits = Levenshtein.distance(read.removesuffix(tail), target, score_cutoff=budget)
-                if edits <= budget:
+                read = read.removesuffix(tail)
+                edits = Levenshtein.distance(read, target, score_cutoff=budget)
+                if edits <= budget and _word_edits_allowed(read.split(), target.split()):
                     matches.append(PhraseMatch(phrase, edits, start, run, tail))
     return matches
 
 
+def _in_case_read(phrase: str, run: list[str]) -> list[str]:
+    """The phrase's words in the case the run was written in: capitals, or its first letter's case."""
+    words = phrase.split()
+    letters = "".join(char for char in "".join(run) if char.isalpha())
+    if letters.isupper() and len(letters) > 1:
+        return [word.upper() for word in words]
+    first = run[0][:1]
+    if first.isalpha():
+        initial = words[0][:1]
+        words[0] = (initial.upper() if first.isupper() else initial.lower()) + words[0][1:]
+    return words
+
+
+# Brackets read apart from the words they enclose ("( nhà thuê, lập hộ mới )").
+LOOSE_OPENING = re.compile(r"\(\s+")
+LOOSE_CLOSING = re.compile(r"\s+\)")
+
+
 def mend_phrases(text: str, phrasing: Phrasing) -> str:
     """`text` with each run of words read as a listed phrase but for a few edits given the phrase's letters,
-    the worthiest matches first (EDIT_COST); a word is mended by one phrase at most."""
-    words = text.split()
+    the worthiest matches first (EDIT_COST); a word is mended by one phrase at most, and a run read as its
+    phrase but for case is left as written."""
+    words = LOOSE_CLOSING.sub(")", LOOSE_OPENING.sub("(", text)).split()
     ranked = sorted(
         _phrase_matches(words, phrasing),
         key=lambda match: (
@@ -78,17 +111,16 @@ def mend_phrases(text: str, phrasing: Phrasing) -> str:
         for index in span:
             taken[index] = True
         chosen.append(match)
-    if chosen and all(not any(char.isalpha() for char in word) for word in words[: min(chosen).start]):
+    chosen.sort(key=lambda match: match.start)
+    if chosen and not any(char.isalpha() for word in words[: chosen[0].start] for char in word):
         # Before a value's first set phrase, a run without letters is a footnote mark read with it ("( 2):").
-        cut = min(chosen).start
+        cut = chosen[0].start
         chosen = [match._replace(start=match.start - cut) for match in chosen]
         words = words[cut:]
-    for match in sorted(chosen, key=lambda match: match.start, reverse=True):
-        replacement = match.phrase.split()
-        first = words[match.start][:1]
-        if first.isalpha():  # the phrase begins in the case it was written in
-            initial = replacement[0][:1]
-            replacement[0] = (initial.upper() if first.isupper() else initial.lower()) + replacement[0][1:]
+    for match in reversed(chosen):
+        if match.edits == 0:
+            continue
+        replacement = _in_case_read(match.phrase, words[match.start : match.start + match.words])
         replacement[-1] += match.tail
         words[match.start : match.start + match.words] = replacement
     return " ".join(words)
@@ -100,12 +132,12 @@ def _address_span(text: str, phrasing: Phrasing) -> re.Match[str] | None:
     after = "|".join(map(re.escape, phrasing.address_after))
     before = "|".join(re.escape(words) for words in phrasing.address_before)
     ending = rf"(?P<rest>[\s,]*(?:{before}).*)?$" if before else "$"
-    return re.search(rf"(?i)\b(?:{after})\s+(?P<address>.*?){ending}", text)
+    return re.search(rf"\b(?:{after})\s+(?P<address>.*?){ending}", text)
 
 
 # A date with more after it in the same word: a mark or a dot read as a digit after the year ("20/09/20311",
 # "25/11/2028..5").
-DATE_WITH_TAIL = re.compile(r"(?<!\S)(\d{1,2}/\d{1,2}/\d{4})[\d.,]+(?=\s|$)")
+DATE_WITH_TAIL = re.compile(r"(?<!\S)(\d{1,2}/\d{1,2}/\d{4})(?=[.,]*\d)[\d.,]+(?=\s|$)")
 
 
 def _dates_without_tails(text: str, phrasing: Phrasing) -> str:
@@ -123,11 +155,15 @@ def mend_wording(text: str, phrasing: Phrasing) -> str:
     if span is None or not span["address"]:
         return text
     address = mend_address_words(span["address"].strip(" ,"))
-    rest = (span["rest"] or "").lstrip(" ,")
+    if not span["rest"]:
+        return text[: span.start("address")] + address
+    rest = span["rest"].lstrip(" ,")
     following = rest.casefold()
     separator = next(
-        (sep for words, sep in phrasing.address_before.items() if following.startswith(words.casefold())), ""
+        (sep for words, sep in phrasing.address_before.items() if following.startswith(words.casefold())), " "
     )
+    if address[-1:] in ".;:":  # a sentence ended there: what follows is as written
+        separator = " "
     return text[: span.start("address")] + address + separator + rest
 
 

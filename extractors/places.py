@@ -366,24 +366,30 @@ def unlisted_closing_name(value: str) -> ClosingName | None:
 
 # Handwriting drops commas and garbles short common words. Before a unit word and the capitalised name it
 # begins, an address has a comma ("…đường Nguyễn Trãi phường Thanh Xuân" → "…Trãi, phường Thanh Xuân");
-# not inside "thị xã", and a commune's unit word only in lower case ("phố Xã Đàn" is a street).
-UNIT_WITHOUT_COMMA = re.compile(
-    r"(?<=[^\s,(])(?<!\bthị)(?<!\bThị)\s+"
-    r"(?=(?:phường|xã|thị trấn|thị xã|quận|huyện|[Tt]hành phố|[Tt]ỉnh)\s+[A-ZĐÀ-Ỹ])"
+# a commune's unit word only in lower case ("phố Xã Đàn" is a street), and not in "thị xã", "hợp tác xã".
+UNIT_AFTER_SPACE = re.compile(
+    r"(?<=[\w)])\s+(?=(?:phường|xã|thị trấn|thị xã|quận|huyện|[Tt]hành phố|[Tt]ỉnh)\s+(?P<name>\S))"
 )
+NO_COMMA_AFTER = frozenset({"thị", "tác"})
 NUMBER_RUN_INTO_WORD = re.compile(r"(\d[\d/]*)([^\W\d_]{2,})(,?)")
 SPLIT_HOUSE_NUMBER = re.compile(rf"(?i)(?<!\S)(số \d+) (\d+(?:/\d+)?)(?= (?:{'|'.join(STREET_WORDS)})(?!\S))")
-LONG_WORD = 5  # letters; a street word this long may be read with two edits, a shorter one with one
 
 
-def _nearest_word(read: str, listed: tuple[str, ...], long_word_edits: int = 2) -> str | None:
-    """The one listed word within a few edits of `read` (`long_word_edits` for long words, one for short),
-    nearer than any other; None when there is none, a tie, or `read` is listed."""
+def _commas_before_units(value: str) -> str:
+    def put_back(match: re.Match[str]) -> str:
+        before = value[: match.start()].split()
+        if not match["name"][0].isupper() or (before and before[-1].casefold() in NO_COMMA_AFTER):
+            return match[0]
+        return ", "
+
+    return UNIT_AFTER_SPACE.sub(put_back, value)
+
+
+def _nearest_word(read: str, listed: tuple[str, ...]) -> str | None:
+    """The one listed word `read` is one edit from; None when there is none, a tie, or `read` is listed."""
     scored = sorted((Levenshtein.distance(read.casefold(), word), word) for word in listed)
     distance, word = scored[0]
-    if distance == 0 or distance > (long_word_edits if len(word) >= LONG_WORD else 1):
-        return None
-    if len(scored) > 1 and scored[1][0] == distance:
+    if distance != 1 or (len(scored) > 1 and scored[1][0] == distance):
         return None
     return word
 
@@ -394,10 +400,10 @@ def _street_word(read: str) -> str | None:
 
 def mend_address_words(value: str) -> str:
     """`value` with its common address words as they are spelt: the street word after a house number
-    ("Số 27 đưng Trường Chinh", "Số 110 ng 198", run into it: "Số 138phố"), "phường" read with a letter
-    wrong before its name ("phưng Bảy Hiền"), a house number split by a space before its street word ("Số 1
-    70 phố"), and the comma before a unit word put back. A capitalised word is a name and left as read
-    ("Phương"). Then `mend_place_names`."""
+    and before a name or number ("Số 27 đưng Trường Chinh", "Số 110 ng 198", run into it: "Số 138phố"),
+    "phường" read with a letter wrong before its name ("phưng Bảy Hiền"), each one edit from the word read; a
+    house number split by a space before its street word ("Số 1 70 phố"); and the comma before a unit word
+    put back. A capitalised word is a name and left as read ("Phương"). Then `mend_place_names`."""
     words = []
     for word in value.split(" "):
         run_in = NUMBER_RUN_INTO_WORD.fullmatch(word)
@@ -414,11 +420,12 @@ def mend_address_words(value: str) -> str:
         spelling = None
         if core.casefold() in UNIT_WORDS.values():
             continue
+        names_next = following[:1].isupper() or following[:1].isdigit()  # "đường Lê Lợi", "ngõ 198"
         if any(char.isdigit() for char in words[index - 1]) and not words[index - 1].endswith(","):
-            spelling = _nearest_word(core, STREET_WORDS)
+            spelling = _nearest_word(core, STREET_WORDS) if names_next else None
         elif following[:1].isupper() and core not in STREET_WORDS:
-            spelling = _nearest_word(core, ("phường",), long_word_edits=1)
+            spelling = _nearest_word(core, ("phường",))
         if spelling is not None:
             words[index] = spelling + word[len(core) :]
     joined = SPLIT_HOUSE_NUMBER.sub(r"\1\2", " ".join(words))
-    return mend_place_names(UNIT_WITHOUT_COMMA.sub(", ", joined))
+    return mend_place_names(_commas_before_units(joined))

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from intake.model import DocType, NfcStr
 
@@ -94,9 +94,9 @@ class TableSpec(Strict):
     columns: list[ColumnSpec]
 
     def under(self, base: TableSpec | None) -> TableSpec:
-        """This (a form version's) table with what its columns leave unsaid (a closed list, a written format)
-        taken from the base table's column of the same key: the 2021 form's relationship column is checked
-        against the same list as the 2023 form's."""
+        """This (a form version's) table with what it and its columns leave unsaid (its end markers; a
+        column's closed list, written format) taken from the base table and its column of the same key: the
+        2021 form's relationship column is checked against the same list as the 2023 form's."""
         if base is None:
             return self
         base_columns = {column.key: column for column in base.columns}
@@ -108,7 +108,8 @@ class TableSpec(Strict):
             else column
             for column in self.columns
         ]
-        return self.model_copy(update={"columns": columns})
+        own = {name: getattr(self, name) for name in self.model_fields_set}
+        return base.model_copy(update={**own, "columns": columns})
 
 
 class BlockSpec(Strict):
@@ -348,11 +349,14 @@ class WeighedNameWords(Strict):
     lead: float = Field(description="how far ahead of the next listed name it must be, per crop")
 
 
+OneCharacter = Annotated[str, StringConstraints(min_length=1, max_length=1)]
+
+
 class WeighedEmail(Strict):
     """How a handwritten email is set right by its near variants (fields.py `_weighed_email`): the model
     drops a local part's dot and writes a script "t" as "l" or "b", yet its crops hold the written form."""
 
-    confusions: list[tuple[str, str]] = Field(
+    confusions: list[tuple[OneCharacter, OneCharacter]] = Field(
         description="a character the model reads for another, and that other (read → written)"
     )
     max_behind: float = Field(
@@ -386,6 +390,9 @@ class Phrasing(Strict):
     address_before: dict[NfcStr, str] = Field(
         default_factory=dict,
         description="what may follow the address, with the separator written before it (', ' or ' ')",
+    )
+    at_start: bool = Field(
+        default=False, description="the phrases are matched at the value's start only (an occupation's name)"
     )
     dates_after: list[NfcStr] = Field(
         default_factory=list, description="the words a date follows: a date has nothing more in its word"

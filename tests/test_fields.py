@@ -158,6 +158,27 @@ def test_the_request_type_is_guessed_from_first_words_read_with_slips_and_flagge
     assert request_type(wording, templates.request_types) == (expected, guessed)
 
 
+@pytest.mark.parametrize("text_layer", [False, True])
+def test_a_request_read_with_slips_is_mended_and_its_type_still_guessed(
+    templates: TemplateSet, text_layer: bool
+) -> None:
+    written = "Đăng ký lạm trú lại Số 65 phố Bạch Đằng phường Hai Bà Trưng, Thành phố Hà Nội"
+    rows = [row for row in CT01_ROWS if not row[0].startswith(("10.", "113", "Thành phố Hà Nội..."))]
+    page = make_page([*rows, (f"10. Nội dung đề nghị(2): {written}", 240, 1177)])
+    if text_layer:  # a PDF's own text is what was typed: its wording is left as it is
+        page.lines = [line.model_copy(update={"source": "text_layer"}) for line in page.lines]
+    fields = extract(templates, DocType.CT01, "66/2023", [page])
+    request, kind = fields["request"], fields["request_type"]
+    if text_layer:
+        assert request.value == written and "wording_mended" not in request.review_reasons
+    else:
+        assert request.value == (
+            "Đăng ký tạm trú tại Số 65 phố Bạch Đằng, phường Hai Bà Trưng, Thành phố Hà Nội"
+        )
+        assert "wording_mended" in request.review_reasons
+    assert kind.value == "tam_tru" and kind.review_reasons == ["request_guessed"]
+
+
 def test_a_label_with_misread_tone_marks_is_found_before_a_table_header(templates: TemplateSet) -> None:
     rows = [
         ("1. Ho, chữ đêm và tên: Lê Phương Huyền...", 240, 630) if row[0].startswith("1.") else row
@@ -303,7 +324,9 @@ def test_every_form_version_checks_the_members_relationship_against_the_list(tem
         assert column.vocabulary == listed.vocabulary
         assert _meaning(column, "/vọ").value == "Vợ" and _meaning(column, "/Con dâu|").value == "Con dâu"
         assert _meaning(column, "Vvẹ").problem == "not_in_vocabulary"
-    own_columns = templates.document(DocType.CT01).extraction("56/2021").tables["household_members"].columns
+    own_table = templates.document(DocType.CT01).extraction("56/2021").tables["household_members"]
+    assert own_table.end_markers == ["Ý KIẾN CỦA", "ngày…tháng…năm", "NGƯỜI KÊ KHAI"]
+    own_columns = own_table.columns
     assert [(column.key, column.keep) for column in own_columns if column.key == "occupation"] == [
         ("occupation", False)
     ]

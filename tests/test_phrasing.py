@@ -69,6 +69,15 @@ def requests(settings: Settings) -> Phrasing:
             "25/11/2028..5",
             "Gia hạn tạm trú tại Số 12 phố Huế, phường Hai Bà Trưng, Thành phố Hà Nội đến ngày 25/11/2028",
         ),
+        (  # the footnote mark before a value whose phrases sort before its first
+            "( 2): Đăng ký tạm trú tại Số 7 phố Huế, thời hạn tạm trú đến ngày 20/09/2031",
+            "Đăng ký tạm trú tại Số 7 phố Huế, thời hạn tạm trú đến ngày 20/09/2031",
+        ),
+        (  # brackets read apart; a sentence ended before what follows the address
+            "Đăng ký thường trú tại Số 7 phố Huế ( nhà thuê, lập hộ mới )",
+            "Đăng ký thường trú tại Số 7 phố Huế (nhà thuê, lập hộ mới)",
+        ),
+        ("ĐĂNG KÝ LẠM TRÚ TẠI SỐ 7 PHỐ HUẾ", "ĐĂNG KÝ TẠM TRÚ TẠI SỐ 7 PHỐ HUẾ"),  # capitals stay capitals
         (  # the honorific read with a slip; a house number split by a space
             "Đăng ký thường trú vào hộ gia đình bòà Vũ Thị Lan tại Số 3 3 đường Âu Cơ",
             "Đăng ký thường trú vào hộ gia đình bà Vũ Thị Lan tại Số 33 đường Âu Cơ",
@@ -92,6 +101,15 @@ def test_set_phrases_and_the_address_are_mended(requests: Phrasing, read: str, m
         "Đăng ký lam bau",  # too far from any phrase
         "Đăng ký thường trú vào hộ gia đình bà Nguyễn Phương Trâm tại Số 136 phố Lò Đúc",  # "Phương" stays
         "Đăng ký tạm trú tại Số 12 3 tầng, thời hạn tạm trú đến ngày 20/09/2031 (nhà thuê)",
+        # A whole word is no slip of another, though the phrase's budget would allow it.
+        "Đăng ký tạm trú cho con tại Số 7 phố Huế",
+        "Gia hạn tạm trú lần đầu tại Số 7 phố Huế",
+        # A phrase read but for case is as written; a date's comma is no tail.
+        "ĐĂNG KÝ TẠM TRÚ TẠI SỐ 7 PHỐ HUẾ",
+        "Tách hộ tại số 7 phố Huế",
+        "Gia hạn tạm trú tại Số 7 phố Huế đến ngày 20/09/2031, gia hạn lần hai",
+        # A name after "tại" is no address.
+        "Đăng ký thường trú vào hộ gia đình ông Tại Văn Minh tại Số 5 phố Huế",
         "Đăng ký thường trú vào hộ gia đình ông Lê Văn Hùng tại Số 5, 2024: nhà cũ",
     ],
 )
@@ -130,6 +148,11 @@ def test_a_field_naming_an_unknown_phrasing_is_a_template_error(settings: Settin
         ("Thợ máy", "Thợ máy"),  # a listed occupation near another is as written
         ("Công nhân, Công ty May 10", "Công nhân, Công ty May 10"),
         ("Nghiên cứu viên", "Nghiên cứu viên"),  # unlisted, and near no listed one
+        ("Kế toán viên", "Kế toán viên"),  # a word is no slip of another ("Kiểm toán viên")
+        ("KỸ SƯ", "KỸ SƯ"),
+        # The workplace is not an occupation: "Y tế" is not "Y tá", nor "ty Điện" "Thợ điện".
+        ("Nhân viên, Trung tâm Y tế quận 1", "Nhân viên, Trung tâm Y tế quận 1"),
+        ("Kỹ sư, Tổng công ty Điện lực", "Kỹ sư, Tổng công ty Điện lực"),
     ],
 )
 def test_an_occupation_read_with_a_slip_takes_the_common_spelling(

@@ -165,6 +165,12 @@ def test_common_address_words_and_commas_are_put_right(read: str, mended: str) -
         "Số 12 ngõ Hòa Bình đường Lê Lợi, phường Kim Liên",  # a street word is no misread "phường"
         "Số 8 tổ 3, phường 11, quận 10",  # "tổ" is no street word; a numbered ward takes no comma
         "Số 2 lô A khu dân cư Hòa Bình",
+        "gần chợ xã đông",  # a lower-case word after a unit word is no name
+        "Khu tập thể huyện ủy Gia Lâm",
+        "Lê Lợi - phường Bến Thành",  # punctuation before the unit word: no comma after it
+        "hợp tác xã Thành Công",
+        "Phòng 302 trường Đại học Bách khoa",  # two edits from "đường"
+        "Số 15 ngã tư Sở",  # a street word is followed by a name or a number
     ],
 )
 def test_addresses_written_as_usual_are_left_as_read(read: str) -> None:
