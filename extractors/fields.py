@@ -1187,8 +1187,14 @@ def _weighed_email(
         if as_read is None:
             as_read = behind[email]
         nearest = min(variants, key=behind.__getitem__)
-        # Each step is bounded against the value as read: steps cannot add up to a far worse reading.
-        if not math.isfinite(as_read) or behind[nearest] - as_read > bounds.max_behind * len(crops.starts):
+        # Each step is bounded against the value as read (steps cannot add up to a far worse reading) and
+        # against the email it replaces (a step after the right one is no better).
+        bound = bounds.max_behind * len(crops.starts)
+        if (
+            not math.isfinite(as_read)
+            or behind[nearest] - as_read > bound
+            or (email != value.value and behind[nearest] - behind[email] > 0)
+        ):
             break
         email = nearest
     if email == value.value or not (weighed := _meaning(item, email)).ok:

@@ -183,11 +183,28 @@ HOUSE_NUMBER = re.compile(
 HOUSE_DIGIT_LOOKALIKES = str.maketrans({"I": "1", "l": "1", "§": "8", "Š": "5", " ": ""})
 
 
+SENTENCE_END = re.compile(r"\.\s+(?=[A-ZĐÀ-Ỹ])")
+ABBREVIATION = re.compile(r"(?<![^\W\d_])[^\W\d_]{1,2}$|(?<![^\W\d_])[A-ZĐ]{3}$")  # "P.", "TP.", "Tp."
+ADDRESS_UNITS = ("phường", "xã", "thị trấn", "thị xã", "quận", "huyện", "thành phố", "tỉnh")
+
+
+def _without_following_sentence(value: str) -> str:
+    """An address without the sentence after it ("… Hải Phòng. Nhà ở thuộc quyền …"); a dot after an
+    abbreviated unit ("P. Bến Nghé", "TP. Hồ Chí Minh"), or before the address's next unit (a comma read as a
+    dot: "… phố Huế. Phường Hàng Bài"), ends no sentence."""
+    for end in SENTENCE_END.finditer(value):
+        following = value[end.end() :].casefold()
+        if ABBREVIATION.search(value[: end.start()]) or following.startswith(ADDRESS_UNITS):
+            continue
+        return value[: end.start()]
+    return value
+
+
 def address(raw: str) -> Normalized:
     """An address as written, without a following sentence ("… Hải Phòng. Nhà ở thuộc quyền …"); one holding
     a character no address is written with is kept, but doubted. House numbers read with look-alikes of their
     digits are mended, and doubted."""
-    value = re.split(r"\.\s+(?=[A-ZĐÀ-Ỹ])", clean_text(raw), maxsplit=1)[0]
+    value = _without_following_sentence(clean_text(raw))
     if not value:
         return Normalized.fail("empty")
     mended = HOUSE_NUMBER.sub(lambda m: f"{m[1]} {m[2].translate(HOUSE_DIGIT_LOOKALIKES)}", value)

@@ -60,8 +60,8 @@ def _phrase_matches(words: list[str], phrasing: Phrasing) -> list[PhraseMatch]:
         size, budget, target = len(phrase.split()), len(phrase) // phrasing.chars_per_edit, phrase.casefold()
         for start in starts:
             for run in (size, size - 1, size + 1):
-                if run < 1 or start + run > len(words):
-                    continue
+                if run < 1 or start + run > len(words) or not any(map(str.isalnum, words[start + run - 1])):
+                    continue  # a run ends in a word, not in a mark read apart (" , ")
                 read = " ".join(folded[start : start + run])
                 tail = read[-1] if read[-1] in RUN_END and not target.endswith(read[-1]) else ""
                 read = read.removesuffix(tail)

@@ -370,15 +370,14 @@ def unlisted_closing_name(value: str) -> ClosingName | None:
 UNIT_AFTER_SPACE = re.compile(
     r"(?<=[\w)])\s+(?=(?:phường|xã|thị trấn|thị xã|quận|huyện|[Tt]hành phố|[Tt]ỉnh)\s+(?P<name>\S))"
 )
-NO_COMMA_AFTER = frozenset({"thị", "tác"})
+NO_COMMA_AFTER = re.compile(r"(?i)(?<![^\W\d_])(?:thị|tác)$")  # "(thị xã", "hợp tác xã"
 NUMBER_RUN_INTO_WORD = re.compile(r"(\d[\d/]*)([^\W\d_]{2,})(,?)")
 SPLIT_HOUSE_NUMBER = re.compile(rf"(?i)(?<!\S)(số \d+) (\d+(?:/\d+)?)(?= (?:{'|'.join(STREET_WORDS)})(?!\S))")
 
 
 def _commas_before_units(value: str) -> str:
     def put_back(match: re.Match[str]) -> str:
-        before = value[: match.start()].split()
-        if not match["name"][0].isupper() or (before and before[-1].casefold() in NO_COMMA_AFTER):
+        if not match["name"][0].isupper() or NO_COMMA_AFTER.search(value[: match.start()]):
             return match[0]
         return ", "
 

@@ -42,7 +42,14 @@ from extractors.fields import (
 from extractors.normalize import Normalized, name, relationship, text
 from extractors.ocr import shared_engine
 from extractors.ocr.asternet import AsterNetRecognizer
-from extractors.templates import DocumentTemplate, FieldSpec, TemplateSet, WeighedNumbers, load_templates
+from extractors.templates import (
+    DocumentTemplate,
+    FieldSpec,
+    TableSpec,
+    TemplateSet,
+    WeighedNumbers,
+    load_templates,
+)
 from intake.config import Settings
 from intake.model import BoundingBox, DocType, Document, ExtractedField, OcrLine, Page
 
@@ -324,12 +331,31 @@ def test_every_form_version_checks_the_members_relationship_against_the_list(tem
         assert column.vocabulary == listed.vocabulary
         assert _meaning(column, "/vọ").value == "Vợ" and _meaning(column, "/Con dâu|").value == "Con dâu"
         assert _meaning(column, "Vvẹ").problem == "not_in_vocabulary"
-    own_table = templates.document(DocType.CT01).extraction("56/2021").tables["household_members"]
-    assert own_table.end_markers == ["Ý KIẾN CỦA", "ngày…tháng…năm", "NGƯỜI KÊ KHAI"]
-    own_columns = own_table.columns
+    own_columns = templates.document(DocType.CT01).extraction("56/2021").tables["household_members"].columns
     assert [(column.key, column.keep) for column in own_columns if column.key == "occupation"] == [
         ("occupation", False)
     ]
+
+
+def test_a_version_table_takes_what_it_leaves_unsaid_from_the_base_table() -> None:
+    base = TableSpec.model_validate(
+        {
+            "title": "Thành viên",
+            "end_markers": ["NGƯỜI KÊ KHAI"],
+            "columns": [{"key": "relationship_to_head", "header": "Quan hệ", "vocabulary": ["Vợ", "Con"]}],
+        }
+    )
+    own = TableSpec.model_validate(
+        {
+            "title": "Thành viên trong hộ",
+            "columns": [{"key": "relationship_to_head", "header": "Mối quan hệ"}],
+        }
+    )
+    merged = own.under(base)
+    assert (merged.title, merged.end_markers) == ("Thành viên trong hộ", ["NGƯỜI KÊ KHAI"])
+    assert (merged.columns[0].header, merged.columns[0].vocabulary) == ("Mối quan hệ", ["Vợ", "Con"])
+    emptied = TableSpec.model_validate({**own.model_dump(exclude_unset=True), "end_markers": []})
+    assert emptied.under(base).end_markers == []
 
 
 def test_a_short_name_at_the_left_of_its_column_is_placed_by_the_ruled_lines(templates: TemplateSet) -> None:

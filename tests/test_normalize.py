@@ -136,6 +136,18 @@ def test_an_address_with_a_character_no_address_holds_is_doubted() -> None:
     assert plain.value == "Số 140/7 đường Lê Duẩn, thôn 3 (cũ), phường Hải Châu" and plain.doubt is None
 
 
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Số 5 Lê Lợi, P. Bến Nghé, Q. 1, TP. Hồ Chí Minh",  # abbreviated units end no sentence
+        "Thôn 3, X. Yên Sở, H. Hoài Đức, Tp. Hà Nội",
+        "Số 12 phố Huế. Phường Hàng Bài, Hà Nội",  # a comma read as a dot before the next unit
+    ],
+)
+def test_an_address_is_not_cut_at_an_abbreviation_or_before_its_next_unit(written: str) -> None:
+    assert n.address(written).value == written
+
+
 def test_email() -> None:
     assert n.email("Le.Mai87 @gmail.com").value == "le.mai87@gmail.com"
     assert not n.email("le.mai87 at example").ok

@@ -108,6 +108,7 @@ def test_set_phrases_and_the_address_are_mended(requests: Phrasing, read: str, m
         "ĐĂNG KÝ TẠM TRÚ TẠI SỐ 7 PHỐ HUẾ",
         "Tách hộ tại số 7 phố Huế",
         "Gia hạn tạm trú tại Số 7 phố Huế đến ngày 20/09/2031, gia hạn lần hai",
+        "Đăng ký tạm trú , Số 7 phố Huế",  # a run ends in a word, not in a mark read apart
         # A name after "tại" is no address.
         "Đăng ký thường trú vào hộ gia đình ông Tại Văn Minh tại Số 5 phố Huế",
         "Đăng ký thường trú vào hộ gia đình ông Lê Văn Hùng tại Số 5, 2024: nhà cũ",

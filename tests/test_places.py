@@ -169,6 +169,8 @@ def test_common_address_words_and_commas_are_put_right(read: str, mended: str) -
         "Khu tập thể huyện ủy Gia Lâm",
         "Lê Lợi - phường Bến Thành",  # punctuation before the unit word: no comma after it
         "hợp tác xã Thành Công",
+        "Thôn 2 (thị xã Sơn Tây), Hà Nội",  # "thị xã" after a mark
+        "Xóm 2-thị xã Sơn Tây",
         "Phòng 302 trường Đại học Bách khoa",  # two edits from "đường"
         "Số 15 ngã tư Sở",  # a street word is followed by a name or a number
     ],
