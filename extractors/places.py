@@ -23,17 +23,14 @@ from typing import NamedTuple
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from .normalize import strip_accents, tone_key, toneless, vietnamese_syllable
+from .normalize import ADDRESS_UNITS, strip_accents, tone_key, toneless, vietnamese_syllable
 
 GAZETTEER_PACKAGE = "vietnamadminunits"
 GAZETTEER_FILES = ("parser_legacy.json", "parser_from_2025.json")
 NAME_KEYS = frozenset({"provinceShort", "districtShort", "wardShort"})
 
 # Unit words by their letters without tone marks ("quân" for "quận", "tính" for "tỉnh").
-UNIT_WORDS = {
-    toneless(word): word
-    for word in ("tỉnh", "thành phố", "quận", "huyện", "thị xã", "thị trấn", "phường", "xã")
-}
+UNIT_WORDS = {toneless(word): word for word in ADDRESS_UNITS}
 WORD = re.compile(r"[^\W\d_]+")
 # The words that name a street or lane after its house number ("Số 12 ngõ 7 đường Nguyễn Trãi").
 STREET_WORDS = ("đường", "phố", "ngõ", "ngách", "hẻm", "kiệt")
@@ -413,13 +410,11 @@ def mend_address_words(value: str) -> str:
     for index in range(1, len(words)):
         word = words[index]
         core = word.rstrip(",")
-        if not core[:1].islower() or not WORD.fullmatch(core):
+        if not core[:1].islower() or not WORD.fullmatch(core) or core in ADDRESS_UNITS:
             continue
         following = words[index + 1] if index + 1 < len(words) else ""
-        spelling = None
-        if core.casefold() in UNIT_WORDS.values():
-            continue
         names_next = following[:1].isupper() or following[:1].isdigit()  # "đường Lê Lợi", "ngõ 198"
+        spelling = None
         if any(char.isdigit() for char in words[index - 1]) and not words[index - 1].endswith(","):
             spelling = _nearest_word(core, STREET_WORDS) if names_next else None
         elif following[:1].isupper() and core not in STREET_WORDS:
