@@ -478,14 +478,43 @@ def test_a_mark_doubted_for_an_illegible_page_waits_for_the_legible_copy(setting
         dossier, "rental_contract", "notarized", False, needs_review=True, review_reasons=["page_illegible"]
     )
     run(dossier, settings)
-    unsure = next(check for check in dossier.checks if check.code == "rental_not_notarized")
+    assert "rental_not_notarized" not in failed(dossier)
+    unsure = next(check for check in dossier.checks if check.code == "field_needs_review")
     contract = next(d for d in dossier.documents if d.doc_type == "rental_contract")
-    assert (unsure.outcome, unsure.document) == ("review", contract.index)  # the paper read unsure
+    assert (unsure.field, unsure.document) == ("notarized", contract.index)  # the paper read unsure
     dossier.checks.append(
         Check(code="illegible_page", passed=False, outcome="supplement", message="Trang 2 bị mờ", page=1)
     )
     decision = decide(dossier, load_rules(settings.templates_dir))
     assert decision.status == DecisionStatus.SUPPLEMENT and decision.reasons == ["illegible_page"]
+
+
+def test_a_floor_area_read_on_an_illegible_page_refuses_nothing(settings) -> None:
+    """Seed 6481 hs_0160: "1.5" read for "11.5" under glare went to a person as a refusal to confirm; the
+    new copy of the page is what will say the area."""
+    from intake.model import Check
+    from validators.config import load_rules
+    from validators.decision import decide
+
+    dossier = dossier_from_truth("04_thuong_tru_thue_cong_chung")
+    set_field(
+        dossier, "rental_contract", "area_m2", 1.5, needs_review=True, review_reasons=["page_illegible"]
+    )
+    run(dossier, settings)
+    assert "floor_area_below_minimum" not in failed(dossier)
+    assert {(c.code, c.field) for c in dossier.checks if not c.passed} == {("field_needs_review", "area_m2")}
+    dossier.checks.append(
+        Check(code="illegible_page", passed=False, outcome="supplement", message="Trang 1 bị lóa", page=1)
+    )
+    decision = decide(dossier, load_rules(settings.templates_dir))
+    assert decision.status == DecisionStatus.SUPPLEMENT and decision.reasons == ["illegible_page"]
+
+    legible = dossier_from_truth("04_thuong_tru_thue_cong_chung")
+    set_field(
+        legible, "rental_contract", "area_m2", 1.5, needs_review=True, review_reasons=["low_confidence"]
+    )
+    run(legible, settings)
+    assert failed(legible)["floor_area_below_minimum"] == "review"
 
 
 def test_a_consent_letter_counts_only_for_the_role_its_writer_signs_as(settings) -> None:

@@ -451,8 +451,9 @@ def _run_rule(view: DossierView, rule: dict[str, Any], declaration: Document | N
             ),
             ctx.reading.uncertain[0],
         )
-        if not verdict:
-            # About the paper read unsure: while a page of it is illegible, the check waits for its new copy.
+        found = document.fields.get(key)
+        if not verdict and not (found is not None and PAGE_ILLEGIBLE in found.review_reasons):
+            # About the paper read unsure, for a person to judge.
             check = view.check(reason, document=document, outcome="review", **ctx.details)
             label = view.rules.field_label(key)
             return [
@@ -460,7 +461,8 @@ def _run_rule(view: DossierView, rule: dict[str, Any], declaration: Document | N
                     update={"message": f"{check.message} (cần kiểm tra: {label} đọc chưa chắc chắn)"}
                 )
             ]
-        found = document.fields.get(key)
+        # Read unsure, or read on an illegible page: a finding that rests on such a page (a floor area
+        # below the minimum, a contract not notarised) waits for its new copy, as field reviews do.
         return [
             view.check(
                 "field_needs_review",
