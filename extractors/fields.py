@@ -462,7 +462,8 @@ def _listed_spelling(
     if item.normalizer == "address" and not from_text_layer:
         value = with_mended_wording(value, mend_address_words)
     if isinstance(item, FieldSpec) and item.phrasing and not from_text_layer:
-        value = with_phrasing(value, rules.phrasings[item.phrasing])
+        phrasing = rules.phrasings[item.phrasing] if isinstance(item.phrasing, str) else item.phrasing
+        value = with_phrasing(value, phrasing)
     return with_listed_syllables(value, rules.name_syllables, starts) if item.normalizer == "name" else value
 
 

@@ -52,7 +52,8 @@ def _word_edits_allowed(read: list[str], phrase: list[str]) -> bool:
 
 def _phrase_matches(words: list[str], phrasing: Phrasing) -> list[PhraseMatch]:
     """Every run of `words` (as many as the phrase has, one fewer or one more: a space lost or added) within
-    the phrase's edit budget of it, case aside; at the value's start only, when the phrasing says so."""
+    the phrase's edit budget of it, case aside; at the value's start or its end only, if the phrasing says
+    so."""
     folded = [word.casefold() for word in words]
     matches = []
     starts = range(min(1, len(words))) if phrasing.at_start else range(len(words))
@@ -62,6 +63,8 @@ def _phrase_matches(words: list[str], phrasing: Phrasing) -> list[PhraseMatch]:
             for run in (size, size - 1, size + 1):
                 if run < 1 or start + run > len(words) or not any(map(str.isalnum, words[start + run - 1])):
                     continue  # a run ends in a word, not in a mark read apart (" , ")
+                if phrasing.at_end and start + run != len(words):
+                    continue
                 read = " ".join(folded[start : start + run])
                 tail = read[-1] if read[-1] in RUN_END and not target.endswith(read[-1]) else ""
                 read = read.removesuffix(tail)
@@ -118,11 +121,12 @@ def mend_phrases(text: str, phrasing: Phrasing) -> str:
         chosen = [match._replace(start=match.start - cut) for match in chosen]
         words = words[cut:]
     for match in reversed(chosen):
-        if match.edits == 0:
-            continue
-        replacement = _in_case_read(match.phrase, words[match.start : match.start + match.words])
-        replacement[-1] += match.tail
-        words[match.start : match.start + match.words] = replacement
+        if match.edits:
+            replacement = _in_case_read(match.phrase, words[match.start : match.start + match.words])
+            replacement[-1] += match.tail
+            words[match.start : match.start + match.words] = replacement
+        if phrasing.comma_before and match.start > 0 and words[match.start - 1][-1] not in RUN_END:
+            words[match.start - 1] += ","
     return " ".join(words)
 
 

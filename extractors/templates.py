@@ -36,6 +36,36 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class Phrasing(Strict):
+    """How a free-text value is commonly worded (a CT01 request: "Đăng ký tạm trú tại … , thời hạn tạm trú
+    đến ngày …"): set phrases a reading is mended to when a few letters of them are read wrong, and where in
+    it an address stands (extractors/phrasing.py)."""
+
+    phrases: list[NfcStr]
+    chars_per_edit: int = Field(
+        gt=0, description="a phrase of n characters is taken when read with at most n // chars_per_edit edits"
+    )
+    address_after: list[NfcStr] = Field(
+        default_factory=list, description="the words an address follows (its first occurrence)"
+    )
+    address_before: dict[NfcStr, str] = Field(
+        default_factory=dict,
+        description="what may follow the address, with the separator written before it (', ' or ' ')",
+    )
+    at_start: bool = Field(
+        default=False, description="the phrases are matched at the value's start only (an occupation's name)"
+    )
+    at_end: bool = Field(
+        default=False, description="the phrases are matched at the value's end only (an address's country)"
+    )
+    comma_before: bool = Field(
+        default=False, description="a phrase that does not open the value follows a comma, put back if lost"
+    )
+    dates_after: list[NfcStr] = Field(
+        default_factory=list, description="the words a date follows: a date has nothing more in its word"
+    )
+
+
 class FieldSpec(Strict):
     """Where a field's value is and how to read it: after one of its labels, or where its pattern matches
     (with labels too, where no label is found), or one of any_of / present_if / one_of."""
@@ -72,9 +102,10 @@ class FieldSpec(Strict):
         default=None,
         description="name of a list in extraction.yaml written_formats: how the value is written",
     )
-    phrasing: str | None = Field(
+    phrasing: str | Phrasing | None = Field(
         default=None,
-        description="name of an entry in extraction.yaml phrasings: the set phrases the value is written in",
+        description="the set phrases the value is written in: the name of an entry of extraction.yaml "
+        "phrasings, or the field's own",
     )
 
 
@@ -375,30 +406,6 @@ class ExtraDigit(Strict):
     )
 
 
-class Phrasing(Strict):
-    """How a free-text value is commonly worded (a CT01 request: "Đăng ký tạm trú tại … , thời hạn tạm trú
-    đến ngày …"): set phrases a reading is mended to when a few letters of them are read wrong, and where in
-    it an address stands (extractors/phrasing.py)."""
-
-    phrases: list[NfcStr]
-    chars_per_edit: int = Field(
-        gt=0, description="a phrase of n characters is taken when read with at most n // chars_per_edit edits"
-    )
-    address_after: list[NfcStr] = Field(
-        default_factory=list, description="the words an address follows (its first occurrence)"
-    )
-    address_before: dict[NfcStr, str] = Field(
-        default_factory=dict,
-        description="what may follow the address, with the separator written before it (', ' or ' ')",
-    )
-    at_start: bool = Field(
-        default=False, description="the phrases are matched at the value's start only (an occupation's name)"
-    )
-    dates_after: list[NfcStr] = Field(
-        default_factory=list, description="the words a date follows: a date has nothing more in its word"
-    )
-
-
 class ExtractionRules(Strict):
     label_cutoff: float
     review_below: float
@@ -439,7 +446,7 @@ class TemplateSet(BaseModel):
         for document in self.documents:
             for version in [None, *(v.version for v in document.versions)]:
                 for key, item in document.extraction(version).fields.items():
-                    if item.phrasing and item.phrasing not in self.extraction.phrasings:
+                    if isinstance(item.phrasing, str) and item.phrasing not in self.extraction.phrasings:
                         raise ValueError(f"{document.doc_type} {key}: no phrasing {item.phrasing!r}")
         return self
 

@@ -161,3 +161,27 @@ def test_an_occupation_read_with_a_slip_takes_the_common_spelling(
 ) -> None:
     occupations = load_templates(settings.templates_dir).extraction.phrasings["occupations"]
     assert mend_wording(read, occupations) == mended
+
+
+@pytest.mark.parametrize(
+    ("read", "mended"),
+    [
+        # Handwritten CT02 addresses abroad of seeds 5843 and 4321 as the model read them.
+        ("170 Central Road Công hòa Liên bang Đức", "170 Central Road, Cộng hòa Liên bang Đức"),
+        ("326 Central Road Hàn Quốc", "326 Central Road, Hàn Quốc"),
+        ("898 Central Road Cộng hòa Liên bang ĐứCc", "898 Central Road, Cộng hòa Liên bang Đức"),
+        ("721 Central Road, Hàn auQuốc", "721 Central Road, Hàn Quốc"),
+        ("342 Central Road Nhệt Bản.", "342 Central Road, Nhật Bản."),
+        ("76 Central Road, Hàn Quốc", "76 Central Road, Hàn Quốc"),  # typed, as written
+        ("Hauptstraße 5, 80331 München", "Hauptstraße 5, 80331 München"),  # no country closes it
+        ("Hàn Quốc Street 5, Seoul", "Hàn Quốc Street 5, Seoul"),  # a country inside the address
+        ("Nhật Bản", "Nhật Bản"),  # the country alone takes no comma
+        ("671 Central Road, HoaKinia", "671 Central Road, HoaKinia"),  # too far from "Hoa Kỳ"
+    ],
+)
+def test_an_address_abroad_ends_in_its_country_after_a_comma(
+    settings: Settings, read: str, mended: str
+) -> None:
+    spec = load_templates(settings.templates_dir).document("ct02").extraction(None).fields["foreign_address"]
+    assert isinstance(spec.phrasing, Phrasing)
+    assert mend_wording(read, spec.phrasing) == mended
