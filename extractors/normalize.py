@@ -254,14 +254,19 @@ def vietnamese_syllable(word: str) -> bool:
 
 
 # Leaders after a name with what the line went on to: the next field's number or first letter, read with it
-# ("Hoàng Gia Cường............ M" for "… 10. Mối quan hệ", "Phan Hồng Hiền..8").
-NAME_TAIL = re.compile(r"\s*[,.…_]*[.…_]{2,}\s*\S{0,2}$")
+# ("Hoàng Gia Cường............ M" for "… 10. Mối quan hệ", "Phan Hồng Hiền..8", "Nguyễn Thị Nhang....12, M").
+NAME_TAIL = re.compile(r"\s*[,.…_]*[.…_]{2,}\s*(?:\d{1,2}[.,]?\s*)?\S{0,2}$")
+# That number run into the name's last word, in handwriting ("Nguyễn Minh Yến8", "Tần Thy Nhang,8. M"): the
+# word before it may have been read with it, so the name is doubted.
+NAME_NUMBER_RUN_IN = re.compile(r"(?<=[^\W\d_])[,.]?\d{1,2}[.,]?(?:\s+[^\W\d_]{1,2})?$")
+NAME_NUMBER_CUT = "name_number_cut"
 
 
 def name(raw: str) -> Normalized:
     """Vietnamese personal names in title case ("NGUYỄN THỊ HƯỜNG" → "Nguyễn Thị Hường")."""
     value = re.sub(r"^(?:ông|bà|anh|chị)\s*[:.]?\s+", "", clean_text(raw), flags=re.IGNORECASE)
     value = NAME_TAIL.sub("", value)
+    value, cut = NAME_NUMBER_RUN_IN.subn("", value)
     if not value:
         return Normalized.fail("empty")
     if re.search(r"\d", value):
@@ -273,7 +278,8 @@ def name(raw: str) -> Normalized:
         return Normalized(" ".join(words), False, "single_word_name")
     # A word no Vietnamese syllable is spelt like ("Trandg", "Ngoc") is an OCR slip: kept, but doubted.
     odd = not all(vietnamese_syllable(word) for word in words)
-    return Normalized(" ".join(words), True, doubt="name_spelling_unusual" if odd else None)
+    doubt = "name_spelling_unusual" if odd else NAME_NUMBER_CUT if cut else None
+    return Normalized(" ".join(words), True, doubt=doubt)
 
 
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100

@@ -503,7 +503,26 @@ def test_foreign_text_takes_any_alphabet_but_not_symbols() -> None:
         ("Phan Hồng Hiền..8", "Phan Hồng Hiền"),
         ("Phan Tiến Thắng,....m", "Phan Tiến Thắng"),
         ("Lê Văn A", "Lê Văn A"),
+        ("Nguyễn Thị Nhung....12, M", "Nguyễn Thị Nhung"),
     ],
 )
 def test_a_name_read_with_leaders_and_the_next_fields_start_is_the_name(raw: str, expected: str) -> None:
     assert n.name(raw) == n.Normalized(expected, True)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # Handwritten household heads' names of the development sets, the next field's number run in.
+        ("Nguyễn Minh Yến8", "Nguyễn Minh Yến"),
+        ("Tần Thy Nhang,8. M", "Tần Thy Nhang"),
+        ("Huỳnh Quang Việt.8", "Huỳnh Quang Việt"),
+    ],
+)
+def test_a_number_run_into_a_name_is_cut_and_the_name_doubted(raw: str, expected: str) -> None:
+    assert n.name(raw) == n.Normalized(expected, True, doubt=n.NAME_NUMBER_CUT)
+
+
+@pytest.mark.parametrize("raw", ["Nguyễn 1234", "Phan Xuân 7ùng8", "Trần Văn 12B"])
+def test_digits_inside_a_name_are_no_tail(raw: str) -> None:
+    assert n.name(raw).problem == "digits_in_name"

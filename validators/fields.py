@@ -73,6 +73,7 @@ READING_DOUBTS = frozenset(
         SEX_FROM_ID,
         "name_spelling_unusual",
         "name_marks_guessed",
+        "name_number_cut",
         "odd_characters",
         "occupation_unusual",
         "address_digits_guessed",
