@@ -352,8 +352,9 @@ def date_value(raw: str) -> Normalized:
     value = clean_text(raw)
     unaccented = strip_accents(value)
     plain = unaccented.casefold()
-    # "ngày 29 tháng IÌ năm 2026": the day and month as read, look-alike letters taken for digits (before
-    # case folding: "B" is an 8, "b" a 6). A box's edge may follow them ("tháng I1] năm").
+    # "ngày 29 tháng IÌ năm 2026": the day, month and year as read, look-alike letters taken for digits
+    # (before case folding: "B" is an 8, "b" a 6). A box's edge may follow them ("tháng I1] năm"); the
+    # year's closing 1 may be read as one ("năm 202]").
     words = re.search(
         r"ngay\s*(\S{1,2})[\]|]?\s*thang\s*(\S{1,2})[\]|]?\s*nam\s*(\S{4})",
         unaccented,
@@ -367,7 +368,7 @@ def date_value(raw: str) -> Normalized:
             (
                 day.translate(WRITTEN_DATE_LOOKALIKES),
                 month.translate(WRITTEN_DATE_LOOKALIKES),
-                year.translate(DIGIT_LOOKALIKES),
+                year.translate(WRITTEN_DATE_LOOKALIKES),
             )
         )
     match = re.fullmatch(r"(\d{1,2}) (\d{1,2}) (\d{4})", read_as_digits)

@@ -1949,10 +1949,31 @@ def test_rows_with_no_member_data_do_not_flag_the_table(templates: TemplateSet, 
     assert "table_rows_unread" not in members.review_reasons
 
 
-def test_a_certificates_date_with_look_alike_digits_is_found_and_doubted(templates: TemplateSet) -> None:
-    rows: list[Row] = [("GIẤY CHỨNG NHẬN", 800, 300), ("Hà Nội, ngày 13 tháng ! năm 2022", 1300, 3000)]
+@pytest.mark.parametrize(
+    ("line", "value"),
+    [
+        ("Hà Nội, ngày 13 tháng ! năm 2022", "2022-01-13"),
+        # A box's edge read after an 11, or for the year's closing 1 (seeds 7351, 6547, 8017).
+        ("Hà Nội, ngày I1] tháng 5 năm 2025", "2025-05-11"),
+        ("Hải Phòng, ngày 10 tháng l1] năm 2024", "2024-11-10"),
+        ("Hà Nội, ngày 15 tháng 3 năm 202]", "2021-03-15"),
+    ],
+)
+def test_a_certificates_date_with_look_alike_digits_is_found_and_doubted(
+    templates: TemplateSet, line: str, value: str
+) -> None:
+    rows: list[Row] = [("GIẤY CHỨNG NHẬN", 800, 300), (line, 1300, 3000)]
     issued = extract(templates, DocType.OWNERSHIP_CERTIFICATE, None, [make_page(rows)])["issue_date"]
-    assert (issued.value, issued.review_reasons) == ("2022-01-13", ["date_digits_guessed"])
+    assert (issued.value, issued.review_reasons) == (value, ["date_digits_guessed"])
+
+
+def test_a_contracts_date_is_found_with_a_slip_in_the_months_accent(templates: TemplateSet) -> None:
+    rows: list[Row] = [
+        ("HỢP ĐỒNG THUÊ NHÀ Ở", 800, 300),
+        ("Hôm nay, ngày 11 thắng 10 năm 2026, tại Số 72/5 đường Lê Hồng Phong", 300, 600),
+    ]
+    signed = extract(templates, DocType.RENTAL_CONTRACT, None, [make_page(rows)])["signing_date"]
+    assert (signed.value, signed.needs_review) == ("2026-10-11", False)
 
 
 def test_a_ct02_record_says_the_form_has_no_members_table_nor_guardians_block(templates: TemplateSet) -> None:
