@@ -228,6 +228,22 @@ def test_a_name_ending_in_e_keeps_its_e_when_the_at_sign_is_lost() -> None:
     assert n.email("thanhbgmail.com").value == "thanhb@gmail.com"  # a "b" ending a name stays
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # Typed and handwritten emails of the eight development sets, the "@" read as a mark or a letter.
+        ("thanhthao90$gmail.com", "thanhthao90@gmail.com"),  # not "thanhthao9", the "0" taken for the "@"
+        ("quocdong98Poutlook.com", "quocdong98@outlook.com"),
+        ("haint93Woutlook.com", "haint93@outlook.com"),
+        ("minhthao1999agmail.com", "minhthao1999@gmail.com"),
+        ("abc12Đgmail.com", "abc12@gmail.com"),
+        ("hoa.nguyenagmail.com", "hoa.nguyena@gmail.com"),  # an "a" after a letter is the name's
+    ],
+)
+def test_an_at_sign_read_as_a_mark_or_a_letter_after_a_digit_is_restored(raw: str, expected: str) -> None:
+    assert n.email(raw) == n.Normalized(expected, True, doubt="email_at_restored")
+
+
 def test_email_domain_is_not_guessed_from_far_or_ambiguous_spellings() -> None:
     assert not n.email("son.nguyen1999eoullock.cam").ok  # three slips
     # the dotted leaders' ".a" is no slip of the domain: two slips are left, a guess
