@@ -96,8 +96,13 @@ def _speck_before_comma(match: re.Match[str]) -> str:
     return word if word[-1].isdigit() or not word.isascii() else match[0]
 
 
+# A speck read as an underscore: alone between words ("Hai Bà _ Trưng"), or before a word ("Quận _1").
+STRAY_UNDERSCORE = re.compile(r"(?<!\S)_+(?=\s|$)|(?<!\S)_(?=[^\W_])")
+
+
 def clean_text(raw: str) -> str:
-    joined = " ".join(raw.replace("\u00a0", " ").translate(LOOKALIKE_LETTERS).split())
+    joined = STRAY_UNDERSCORE.sub("", raw.replace("\u00a0", " ").translate(LOOKALIKE_LETTERS))
+    joined = " ".join(joined.split())
     joined = DOUBLED_COMMA.sub(",", joined)
     joined = DOT_BEFORE_COMMA.sub(_speck_before_comma, joined)
     return nfc(joined).strip(" .:;,-_…'\"`‘’“”")

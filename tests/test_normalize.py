@@ -548,3 +548,23 @@ def test_a_number_run_into_a_name_is_cut_and_the_name_doubted(raw: str, expected
 @pytest.mark.parametrize("raw", ["Nguyễn 1234", "Phan Xuân 7ùng8", "Trần Văn 12B"])
 def test_digits_inside_a_name_are_no_tail(raw: str) -> None:
     assert n.name(raw).problem == "digits_in_name"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # Typed ID cards' addresses of the eight development sets, a speck read as an underscore.
+        (
+            "Số 45 phố Lò Đúc, phường Bạch Đằng, quận Hai Bà _ Trưng",
+            "Số 45 phố Lò Đúc, phường Bạch Đằng, quận Hai Bà Trưng",
+        ),
+        (
+            "Số 34/4 đường Lê Thánh Tôn, phường Bến Thành, Quận _1",
+            "Số 34/4 đường Lê Thánh Tôn, phường Bến Thành, Quận 1",
+        ),
+        ("quận Tân Bình, _ Thành phố Hồ Chí Minh", "quận Tân Bình, Thành phố Hồ Chí Minh"),
+        ("Số 12 ngõ nguyen_van", "Số 12 ngõ nguyen_van"),  # inside a word it is written
+    ],
+)
+def test_a_speck_read_as_an_underscore_is_dropped(raw: str, expected: str) -> None:
+    assert n.clean_text(raw) == expected
