@@ -220,7 +220,7 @@ def _mend_segment(segment: str, last: bool) -> str:
 # The closing unit of an address or an office ("…, Thành phố Hà Ni", "Công an phường Bảy Hiền Thành phố Hồ
 # Chí Minha"): a province, or a district-level city, read in handwriting with letters wrong or added.
 CLOSING_UNIT = re.compile(
-    r"(?i)(?<![\w])(?P<unit>th[àa]nh\s+ph[ốo]|t[ỉi]nh)\w?\s+(?P<name>[^\W\d_][^\d,;()]*?)(?P<end>[.\s]*)$"
+    r"(?i)(?<![\w])(?P<unit>th[àa]nh[.\w]{0,2}\s+ph[ốo]|t[ỉi]nh)\w?\s+(?P<name>[^\W\d_][^\d,;()]*?)(?P<end>[.\s]*)$"
 )
 UNIT_SPELLINGS = {"thanh pho": "thành phố", "tinh": "tỉnh"}
 CLOSING_NAME_SIMILARITY = 0.6  # normalised Levenshtein similarity, letters without tone marks
@@ -254,8 +254,12 @@ def _like(read: str, listed: str) -> float:
     differing = [
         (spelt, a, b) for spelt, a, b in zip(as_read, words_read, words_listed, strict=True) if a != b
     ]
+    # A word that is no syllable is a misreading, and may be as little alike as WORD_SIMILARITY ("Hn Chi
+    # Minh"); one that is a syllable must be more alike ("Hùng" is not "Bằng").
     if sum(vietnamese_syllable(spelt) for spelt, _, _ in differing) > 1 or any(
-        Levenshtein.normalized_similarity(a, b) <= WORD_SIMILARITY for _, a, b in differing
+        Levenshtein.normalized_similarity(a, b) < WORD_SIMILARITY
+        or (Levenshtein.normalized_similarity(a, b) == WORD_SIMILARITY and vietnamese_syllable(spelt))
+        for spelt, a, b in differing
     ):
         return 0.0
     return Levenshtein.normalized_similarity(" ".join(words_read), " ".join(words_listed))
@@ -281,8 +285,8 @@ def _communes(province: str, unit: str) -> frozenset[str]:
 
 
 def _unit_key(closing: re.Match[str]) -> str:
-    """The closing unit word of a CLOSING_UNIT match without marks or extra spaces ("thanh pho", "tinh")."""
-    return strip_accents(re.sub(r"\s+", " ", closing["unit"]).casefold())
+    """The closing unit word of a CLOSING_UNIT match as UNIT_SPELLINGS keys it ("Thànhn phố": "thanh pho")."""
+    return "thanh pho" if "ph" in closing["unit"].casefold() else "tinh"
 
 
 def snap_closing_unit(value: str) -> str:

@@ -106,6 +106,11 @@ def test_listed_names_and_guesses_are_left_as_read(read: str) -> None:
         ),  # "Yên Viên (Thị trấn)"
         ("xã Krông Búkk, tỉnh Đắk Lắk", "xã Krông Búk, tỉnh Đắk Lắk"),  # not the listed "KRông Búk"
         ("phường Gia Viên Thành Phố Hải Phòng", "phường Gia Viên, Thành Phố Hải Phòng"),  # its case kept
+        # Handwritten requests of the eight development sets: a word no syllable, a letter run into "Thành".
+        ("phường Phú Lợi, Thành phố Hn Chi Minh", "phường Phú Lợi, Thành phố Hồ Chí Minh"),
+        ("phường Ninh Kiều, Thành phố Cnần Thâơnm", "phường Ninh Kiều, Thành phố Cần Thơ"),
+        ("phường Thanh Xuân, Thànhn phố Hà Nội", "phường Thanh Xuân, Thành phố Hà Nội"),
+        ("phường Bến Thành, Thành.n phố Hồ Chí Minh", "phường Bến Thành, Thành phố Hồ Chí Minh"),
     ],
 )
 def test_the_closing_unit_read_with_letters_wrong_takes_the_nearest_listed_name(
