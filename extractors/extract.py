@@ -22,6 +22,7 @@ from .birth_year import (
 from .confirm import confirm_across_documents, confirm_by_weighing
 from .fields import extract_document
 from .foreign import foreign_paper_fields
+from .mentions import agree_mentions
 from .ocr.base import OcrEngine, OcrEngineError, shared_engine
 from .templates import RequestType, TemplateSet, load_templates
 
@@ -59,6 +60,7 @@ def extract_dossier(dossier: Dossier, images: list[np.ndarray], settings: Settin
             templates.request_types,
             engine,
         )
+        agree_mentions(fields, template.extraction(document.form_version), templates.extraction)
         boxes = _digit_boxes(templates, document, "personal_id")
         weigh_birth_data(fields, dossier.pages, page_images, templates.extraction, engine, boxes)
         for key, found in fields.items():

@@ -407,7 +407,7 @@ class SyllableIndex(NamedTuple):
 
 
 @functools.cache
-def _syllable_index(syllables: tuple[str, ...], surnames: tuple[str, ...]) -> SyllableIndex:
+def syllable_index(syllables: tuple[str, ...], surnames: tuple[str, ...]) -> SyllableIndex:
     by_letters: dict[str, set[str]] = {}
     for word in syllables:
         by_letters.setdefault(toneless(word), set()).add(word)
@@ -427,7 +427,7 @@ def with_listed_syllables(
     with is left as read."""
     if not syllables or not value.ok or not isinstance(value.value, str):
         return value
-    known, by_letters, _ = _syllable_index(tuple(syllables), tuple(surnames or ()))
+    known, by_letters, _ = syllable_index(tuple(syllables), tuple(surnames or ()))
     words = value.value.split()
     mended = list(words)
     for index, word in enumerate(words[1:], start=1):
@@ -1101,7 +1101,7 @@ def _weighed_name_words(
     if not handwritten_name or not value.ok or not isinstance(value.value, str):
         return None
     surnames = rules.canonical_starts.get(item.canonical_starts or "", [])
-    listed = _syllable_index(tuple(rules.name_syllables), tuple(surnames))
+    listed = syllable_index(tuple(rules.name_syllables), tuple(surnames))
     words = value.value.split()
     for index, word in enumerate(words[1:], start=1):
         if tone_key(word) in listed.known:

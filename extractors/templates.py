@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from intake.model import DocType, NfcStr
 
@@ -166,8 +166,26 @@ class ColonLabels(Strict):
     margin: float = Field(description="by how much it must be nearer one field's label than any other's")
 
 
+class Mention(Strict):
+    """A field whose value another field of the form names too: the CT01 request names the household head
+    it joins ("… vào hộ gia đình ông Nguyễn Văn An tại …"), two readings of one name
+    (extractors/mentions.py)."""
+
+    field: str
+    within: str = Field(alias="in", description="the field whose value names it")
+    pattern: str = Field(description="where in that value it is named: the group `value`")
+
+    @field_validator("pattern")
+    @classmethod
+    def _names_the_value(cls, pattern: str) -> str:
+        if "value" not in re.compile(pattern).groupindex:
+            raise ValueError(f"mention pattern {pattern!r} has no group 'value'")
+        return pattern
+
+
 class ExtractionSpec(Strict):
     fields: dict[str, FieldSpec] = Field(default_factory=dict)
+    mentions: list[Mention] = Field(default_factory=list)
     colon_labels: ColonLabels | None = None
     stop_labels: list[NfcStr] = Field(default_factory=list)
     tables: dict[str, TableSpec] = Field(default_factory=dict)
@@ -180,12 +198,19 @@ class ExtractionSpec(Strict):
         description="canonical keys the form has no place for, with the value that says so",
     )
 
-    def check_pairs(self) -> None:
-        """Each `one_per` pairs two repeated fields of this (whole, not a version's partial) spec."""
+    def check_references(self) -> None:
+        """Each `one_per` pairs two repeated fields of this (whole, not a version's partial) spec, and each
+        mention names two of its fields."""
         for key, item in self.fields.items():
             paired = self.fields.get(item.one_per) if item.one_per else None
             if item.one_per and not (item.repeat and paired is not None and paired.repeat):
                 raise ValueError(f"{key}: one_per must pair two repeated fields, not {item.one_per!r}")
+        for mention in self.mentions:
+            unknown = {mention.field, mention.within} - set(self.fields)
+            if unknown:
+                raise ValueError(
+                    f"mention of {mention.field} in {mention.within}: no field {sorted(unknown)}"
+                )
 
     def overridden_by(self, other: ExtractionSpec) -> ExtractionSpec:
         """This spec with a form version's additions and replacements (per field, table, block …)."""
@@ -202,6 +227,7 @@ class ExtractionSpec(Strict):
             sections={**self.sections, **other.sections},
             derived={**self.derived, **other.derived},
             not_on_form={**self.not_on_form, **other.not_on_form},
+            mentions=other.mentions or self.mentions,
         )
 
 
@@ -222,9 +248,9 @@ class DocumentTemplate(ExtractionSpec):
     versions: list[VersionTemplate] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _pairs_known(self) -> DocumentTemplate:
+    def _references_known(self) -> DocumentTemplate:
         for version in [None, *(v.version for v in self.versions)]:
-            self.extraction(version).check_pairs()
+            self.extraction(version).check_references()
         return self
 
     def extraction(self, form_version: str | None) -> ExtractionSpec:

@@ -74,6 +74,7 @@ READING_DOUBTS = frozenset(
         "name_spelling_unusual",
         "name_marks_guessed",
         "name_number_cut",
+        "from_other_field",
         "odd_characters",
         "occupation_unusual",
         "address_digits_guessed",

@@ -1,0 +1,94 @@
+"""Two readings of one name on a form made one (extractors/mentions.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractors.mentions import FROM_OTHER_FIELD, agree_mentions
+from extractors.templates import TemplateError, TemplateSet, load_templates
+from intake.config import Settings
+from intake.model import ExtractedField
+
+
+@pytest.fixture(scope="module")
+def templates(settings: Settings) -> TemplateSet:
+    return load_templates(settings.templates_dir)
+
+
+def _agreed(
+    templates: TemplateSet, head: str | None, request: str, sure: bool = False
+) -> dict[str, ExtractedField]:
+    doubt = [] if sure else ["handwriting_unconfirmed"]
+    fields = {
+        "household_head_name": ExtractedField(
+            key="household_head_name", value=head, raw=head, needs_review=not sure, review_reasons=doubt
+        ),
+        "request": ExtractedField(key="request", value=request, needs_review=not sure, review_reasons=doubt),
+    }
+    agree_mentions(fields, templates.document("ct01").extraction("116/2026"), templates.extraction)
+    return fields
+
+
+JOINING = (
+    "Đăng ký thường trú vào hộ gia đình ông {} tại Số 16 phố Lê Lai, phường Gia Viên, Thành phố Hải Phòng"
+)
+
+
+@pytest.mark.parametrize(
+    ("head", "named", "head_after", "named_after"),
+    [
+        # Handwritten declarations of the eight development sets, as the model read them.
+        ("Nguyễn Gia Việc", "Nguyễn Gia Việt", "Nguyễn Gia Việt", "Nguyễn Gia Việt"),
+        (
+            "Ñz«ô+ /ñ« [ôäg",
+            "Nguyễn Thu Thủy",
+            "Nguyễn Thu Thủy",
+            "Nguyễn Thu Thủy",
+        ),  # the head's line garbled
+        (None, "Nguyễn Thu Thủy", "Nguyễn Thu Thủy", "Nguyễn Thu Thủy"),  # or not found
+        ("Nguyễn Công Tuấn", "Nnguyễn Công Tuấn", "Nguyễn Công Tuấn", "Nguyễn Công Tuấn"),
+        ("Trần Quốc Phong", "Trnần Quốc Phong", "Trần Quốc Phong", "Trần Quốc Phong"),
+        # Two listed names: the text cannot tell which was written.
+        ("Phan Ngọc Trang", "Phạm Ngọc Trang", "Phan Ngọc Trang", "Phạm Ngọc Trang"),
+        ("Nguyễn Thùy Vân", "Nguyễn Thùy Văn", "Nguyễn Thùy Vân", "Nguyễn Thùy Văn"),
+        # A listed name far from a reading that is half a name is another name.
+        ("Nguyễn Văn Nnn", "Trần Thị Lan", "Nguyễn Văn Nnn", "Trần Thị Lan"),
+    ],
+)
+def test_the_reading_spelt_as_listed_names_stands_for_both(
+    templates: TemplateSet, head: str | None, named: str, head_after: str, named_after: str
+) -> None:
+    fields = _agreed(templates, head, JOINING.format(named))
+    assert fields["household_head_name"].value == head_after
+    assert fields["request"].value == JOINING.format(named_after)
+    for key, before in (("household_head_name", head), ("request", JOINING.format(named))):
+        changed = fields[key].value != before
+        assert (FROM_OTHER_FIELD in fields[key].review_reasons) == changed
+        assert fields[key].needs_review
+
+
+def test_two_sure_readings_are_left_as_written(templates: TemplateSet) -> None:
+    fields = _agreed(templates, "Nguyễn Gia Việc", JOINING.format("Nguyễn Gia Việt"), sure=True)
+    assert fields["household_head_name"].value == "Nguyễn Gia Việc"
+
+
+def test_a_request_naming_no_household_leaves_the_head_as_read(templates: TemplateSet) -> None:
+    request = "Đăng ký tạm trú tại Số 7 đường Bàu Cát, phường Bảy Hiền, Thành phố Hồ Chí Minh"
+    fields = _agreed(templates, "Nguyễn Gia Việc", request)
+    assert fields["household_head_name"].value == "Nguyễn Gia Việc" and fields["request"].value == request
+
+
+def test_a_mention_of_an_unknown_field_is_a_template_error(settings: Settings, tmp_path: Path) -> None:
+    source = settings.templates_dir
+    copy = tmp_path / "templates"
+    for path in source.rglob("*.yaml"):
+        target = copy / path.relative_to(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = path.read_text(encoding="utf-8")
+        target.write_text(
+            text.replace("{field: household_head_name, in: request", "{field: head, in: request")
+        )
+    with pytest.raises(TemplateError, match="no field"):
+        load_templates(copy)
