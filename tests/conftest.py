@@ -10,7 +10,7 @@ os.environ.setdefault("PREFECT_HOME", str(_PREFECT_HOME))
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
-from collections.abc import Iterator  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
 
 import pytest  # noqa: E402
 from s3server import S3Endpoint, run_s3_server  # noqa: E402
@@ -23,6 +23,21 @@ SAMPLES = PROJECT_ROOT / "samples"
 @pytest.fixture(scope="session")
 def settings() -> Settings:
     return get_settings()
+
+
+@pytest.fixture
+def edited_templates(settings: Settings, tmp_path: Path) -> Callable[[str, str], Path]:
+    """A copy of the templates with one piece of text replaced in every file: a template error to cause."""
+
+    def edited(old: str, new: str) -> Path:
+        copy = tmp_path / "templates"
+        for path in settings.templates_dir.rglob("*.yaml"):
+            target = copy / path.relative_to(settings.templates_dir)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        return copy
+
+    return edited
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -129,15 +130,11 @@ def test_a_mended_letter_is_flagged_and_a_comma_put_back_is_not(requests: Phrasi
     assert doubted.value == "Đăng ký tạm trú tại Số 7" and doubted.doubt == "odd_characters"
 
 
-def test_a_field_naming_an_unknown_phrasing_is_a_template_error(settings: Settings, tmp_path: Path) -> None:
-    source = settings.templates_dir
-    copy = tmp_path / "templates"
-    for path in source.rglob("*.yaml"):
-        target = copy / path.relative_to(source)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(path.read_text(encoding="utf-8").replace("phrasing: requests", "phrasing: letters"))
+def test_a_field_naming_an_unknown_phrasing_is_a_template_error(
+    edited_templates: Callable[[str, str], Path],
+) -> None:
     with pytest.raises(TemplateError, match="no phrasing 'letters'"):
-        load_templates(copy)
+        load_templates(edited_templates("phrasing: requests", "phrasing: letters"))
 
 
 @pytest.mark.parametrize(
