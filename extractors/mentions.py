@@ -3,13 +3,16 @@
 Nguyễn Văn An tại …"), and the head's own line often reads worse, or better: the model garbles one line of a
 hand ("Ñz«ô+ /ñ« [ôäg") and reads the other right, or slips a letter in one ("Nguyễn Gia Việc", "Nnguyễn
 Công Tuấn"). Of two such readings that differ, the one spelt wholly as listed names stands for both when the
-other is near it in letters, or is no name at all; the value taken is flagged. Two listed names ("Phạm" and
-"Phan", "Vân" and "Văn") are left as read: the text cannot tell them apart.
+other, read in doubt, is near it in letters or is no name at all; the value taken is flagged. A sure reading
+is left as written, and so are two listed names ("Phạm" and "Phan", "Vân" and "Văn"): the text cannot tell
+them apart. Names not listed (many of the minorities' names are not) lose to a listed one near them when
+both are read in doubt, flagged.
 """
 
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
@@ -29,48 +32,84 @@ def _listed_share(value: str, known: frozenset[str]) -> float:
     return sum(tone_key(word) in known for word in words) / len(words) if words else 0.0
 
 
-def _stands_for(better: str, other: str, known: frozenset[str]) -> bool:
-    """Whether `better` (a name of two words or more, each a listed name) stands for `other`: near it in
-    letters, or no name at all (fewer than half its words listed)."""
+class Listed(NamedTuple):
+    names: frozenset[str]  # tone keys of the listed names and surnames
+    surnames: frozenset[str]  # of the surnames
+
+
+def _listed_share(value: str, listed: Listed) -> float:
+    words = value.split()
+    return sum(tone_key(word) in listed.names for word in words) / len(words) if words else 0.0
+
+
+def _stands_for(better: str, other: str, listed: Listed) -> bool:
+    """Whether `better` (a name of two words or more, a listed surname then listed names) stands for
+    `other`: near it in letters, or no name at all (fewer than half its words listed)."""
     spelt = name(better)
-    if not spelt.ok or spelt.value != better or len(better.split()) < 2 or _listed_share(better, known) < 1:
+    words = better.split()
+    if not spelt.ok or spelt.value != better or len(words) < 2 or _listed_share(better, listed) < 1:
+        return False
+    if tone_key(words[0]) not in listed.surnames:
         return False
     near = Levenshtein.distance(better, other) <= len(better) // CHARS_PER_EDIT
-    return _listed_share(other, known) < 1 and (near or _listed_share(other, known) < 0.5)
+    return _listed_share(other, listed) < 1 and (near or _listed_share(other, listed) < 0.5)
 
 
-def _flagged(found: ExtractedField, value: object) -> ExtractedField:
-    return found.model_copy(
-        update={
-            "value": value,
-            "needs_review": True,
-            "review_reasons": [*found.review_reasons, FROM_OTHER_FIELD],
-        }
-    )
+def _written_as_a_name(text: str) -> bool:
+    """Each word has a capital ("nNguyễn" read with a stray letter has), or is no word: a name, not "của
+    tôi" or "chú ruột"."""
+    return all(any(char.isupper() for char in word) or not word.isalpha() for word in text.split())
 
 
-def _agree(fields: dict[str, ExtractedField], mention: Mention, known: frozenset[str]) -> None:
+def _taken(found: ExtractedField, value: str, source: ExtractedField) -> ExtractedField:
+    """`found` with the value read in `source`: what was doubted of its own reading no longer applies, and
+    where it was not found at all, it was read where `source` was."""
+    unconfirmed = [reason for reason in found.review_reasons if reason == "handwriting_unconfirmed"]
+    update: dict[str, object] = {
+        "value": value,
+        "needs_review": True,
+        "review_reasons": [*unconfirmed, FROM_OTHER_FIELD],
+    }
+    if found.page is None:
+        update.update(page=source.page, box=source.box, confidence=source.confidence)
+    return found.model_copy(update=update)
+
+
+def _agree(fields: dict[str, ExtractedField], mention: Mention, listed: Listed) -> None:
     found, within = fields.get(mention.field), fields.get(mention.within)
     if found is None or within is None or not isinstance(within.value, str):
         return
     named = re.search(mention.pattern, within.value)
-    if named is None or not (found.needs_review or within.needs_review):
-        return  # two sure readings that differ are what was written
+    if named is None:
+        return
     as_named = named["value"].strip()
     as_read = found.value if isinstance(found.value, str) else (found.raw or "")
-    if as_named == as_read:
+    if as_named == as_read or not _written_as_a_name(as_named):
         return
-    if _stands_for(as_named, as_read, known):
-        fields[mention.field] = _flagged(found, as_named)
-    elif _stands_for(as_read, as_named, known):
+    # Only a reading in doubt is replaced: a sure one is what was written.
+    if found.needs_review and _stands_for(as_named, as_read, listed):
+        fields[mention.field] = _taken(found, as_named, within)
+    elif (
+        within.needs_review
+        and len(as_named.split()) == len(as_read.split())  # word for word: no word of the request lost
+        and _stands_for(as_read, as_named, listed)
+    ):
         start, end = named.span("value")
-        fields[mention.within] = _flagged(within, within.value[:start] + as_read + within.value[end:])
+        mended = within.value[:start] + as_read + within.value[end:]
+        fields[mention.within] = within.model_copy(
+            update={
+                "value": mended,
+                "needs_review": True,
+                "review_reasons": [*within.review_reasons, FROM_OTHER_FIELD],
+            }
+        )
 
 
 def agree_mentions(fields: dict[str, ExtractedField], spec: ExtractionSpec, rules: ExtractionRules) -> None:
     """Each field the spec says another field names, and that naming, made one where one reading is spelt
-    as listed names are and the other is near it or no name (module docstring)."""
+    as listed names are and the other, in doubt, is near it or no name (module docstring)."""
     for mention in spec.mentions:
         starts = spec.fields[mention.field].canonical_starts
         surnames = rules.canonical_starts.get(starts or "", [])
-        _agree(fields, mention, syllable_index(tuple(rules.name_syllables), tuple(surnames)).known)
+        names = syllable_index(tuple(rules.name_syllables), tuple(surnames)).known
+        _agree(fields, mention, Listed(names, frozenset(tone_key(word) for word in surnames)))

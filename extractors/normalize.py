@@ -61,9 +61,9 @@ AMBIGUOUS_LOOKALIKE_BY_DIGITS = re.compile(r"(?<=[\d/.\-])[ZzSsBGbgqT]|[ZzSsBGbg
 
 # More look-alikes, for the day and month between "ngày", "tháng" and "năm" only, where nothing but digits
 # can stand (in a row of digit boxes "]" is a box's edge). Counted on the seed-4242 certificates and
-# contracts: "Ø" for 0, "]" for 1, "§" for 8 ("Š", an S once its accent is stripped, is taken for 5). On the
-# eight development sets' certificates and contracts a plain "S" there was an 8 four times of four, and "Š"
-# a 5 thirty-one times of thirty-two.
+# contracts: "Ø" for 0, "]" for 1, "§" for 8. On the eight development sets' certificates and contracts a
+# plain "S" there was an 8 four times of four, and "Š" a 5 thirty-one times of thirty-two
+# (_written_date_digits).
 WRITTEN_DATE_LOOKALIKES = {
     **DIGIT_LOOKALIKES,
     ord("Ø"): "0",
@@ -101,8 +101,7 @@ STRAY_UNDERSCORE = re.compile(r"(?<!\S)_+(?=\s|$)|(?<!\S)_(?=[^\W_])")
 
 
 def clean_text(raw: str) -> str:
-    joined = STRAY_UNDERSCORE.sub("", raw.replace("\u00a0", " ").translate(LOOKALIKE_LETTERS))
-    joined = " ".join(joined.split())
+    joined = " ".join(raw.replace("\u00a0", " ").translate(LOOKALIKE_LETTERS).split())
     joined = DOUBLED_COMMA.sub(",", joined)
     joined = DOT_BEFORE_COMMA.sub(_speck_before_comma, joined)
     return nfc(joined).strip(" .:;,-_…'\"`‘’“”")
@@ -116,7 +115,7 @@ def text(raw: str, any_letter: bool = False) -> Normalized:
     """Free text as written; one holding a character no Vietnamese (or English) text is written with
     ("(4ø uớân" for a handwritten "Giáo viên") is kept, but doubted. `any_letter`: letters of any alphabet
     are written with (a foreign address)."""
-    value = clean_text(raw)
+    value = clean_text(STRAY_UNDERSCORE.sub("", raw))
     if not value:
         return Normalized(value, False, "empty")
     return _doubted_if_odd(value, TEXT_PUNCTUATION, any_letter)
@@ -218,7 +217,7 @@ def address(raw: str) -> Normalized:
     """An address as written, without a following sentence ("… Hải Phòng. Nhà ở thuộc quyền …"); one holding
     a character no address is written with is kept, but doubted. House numbers read with look-alikes of their
     digits are mended, and doubted."""
-    value = _without_following_sentence(clean_text(raw))
+    value = _without_following_sentence(clean_text(STRAY_UNDERSCORE.sub("", raw)))
     if not value:
         return Normalized.fail("empty")
     mended = HOUSE_NUMBER.sub(lambda m: f"{m[1]} {m[2].translate(HOUSE_DIGIT_LOOKALIKES)}", value)
@@ -272,7 +271,7 @@ def vietnamese_syllable(word: str) -> bool:
 NAME_TAIL = re.compile(r"\s*[,.…_]*[.…_]{2,}\s*(?:\d{1,2}[.,]?\s*)?\S{0,2}$")
 # That number run into the name's last word, in handwriting ("Nguyễn Minh Yến8", "Tần Thy Nhang,8. M"): the
 # word before it may have been read with it, so the name is doubted.
-NAME_NUMBER_RUN_IN = re.compile(r"(?<=[^\W\d_])[,.]?\d{1,2}[.,]?(?:\s+[^\W\d_]{1,2})?$")
+NAME_NUMBER_RUN_IN = re.compile(r"(?<=[^\W\d_])[,.]?\d{1,2}[.,]?(?:\s+[^\W\d_])?$")
 NAME_NUMBER_CUT = "name_number_cut"
 
 
@@ -370,6 +369,9 @@ def _written_date_digits(read: str) -> str:
 def date_value(raw: str) -> Normalized:
     """dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy, "ngày dd tháng mm năm yyyy", or a year alone ("Sinh năm yyyy")."""
     value = clean_text(raw)
+    # Marks left over after composing belong to no letter: without them each letter keeps its place when
+    # the accents are stripped, and the day and month are read with their marks ("Š" is no "S").
+    value = "".join(char for char in value if not unicodedata.combining(char))
     unaccented = strip_accents(value)
     plain = unaccented.casefold()
     # "ngày 29 tháng IÌ năm 2026": the day, month and year as read, look-alike letters taken for digits
@@ -383,9 +385,8 @@ def date_value(raw: str) -> Normalized:
     as_written = " ".join(words.groups()) if words else ""
     read_as_digits = ""
     if words:
-        day, month, year = words.groups()
-        if len(value) == len(unaccented):  # each letter kept its place: the day and month with their marks
-            day, month = (value[words.start(group) : words.end(group)] for group in (1, 2))
+        year = words[3]
+        day, month = (value[words.start(group) : words.end(group)] for group in (1, 2))
         read_as_digits = " ".join(
             (
                 _written_date_digits(day),

@@ -68,6 +68,8 @@ def _phrase_matches(words: list[str], phrasing: Phrasing) -> list[PhraseMatch]:
                 read = " ".join(folded[start : start + run])
                 tail = read[-1] if read[-1] in RUN_END and not target.endswith(read[-1]) else ""
                 read = read.removesuffix(tail)
+                if any(read.count(mark) > target.count(mark) for mark in "()"):
+                    continue  # a bracket the phrase has not: "(Hàn Quốc)" is written so
                 edits = Levenshtein.distance(read, target, score_cutoff=budget)
                 if edits <= budget and _word_edits_allowed(read.split(), target.split()):
                     matches.append(PhraseMatch(phrase, edits, start, run, tail))
@@ -115,7 +117,11 @@ def mend_phrases(text: str, phrasing: Phrasing) -> str:
             taken[index] = True
         chosen.append(match)
     chosen.sort(key=lambda match: match.start)
-    if chosen and not any(char.isalpha() for word in words[: chosen[0].start] for char in word):
+    if (
+        chosen
+        and not phrasing.at_end
+        and not any(char.isalpha() for word in words[: chosen[0].start] for char in word)
+    ):
         # Before a value's first set phrase, a run without letters is a footnote mark read with it ("( 2):").
         cut = chosen[0].start
         chosen = [match._replace(start=match.start - cut) for match in chosen]
@@ -125,8 +131,8 @@ def mend_phrases(text: str, phrasing: Phrasing) -> str:
             replacement = _in_case_read(match.phrase, words[match.start : match.start + match.words])
             replacement[-1] += match.tail
             words[match.start : match.start + match.words] = replacement
-        if phrasing.comma_before and match.start > 0 and words[match.start - 1][-1] not in RUN_END:
-            words[match.start - 1] += ","
+        if phrasing.comma_before and match.start > 0 and words[match.start - 1][-1].isalnum():
+            words[match.start - 1] += ","  # not after a mark of its own ("Tokyo - Nhật Bản")
     return " ".join(words)
 
 

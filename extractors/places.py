@@ -225,7 +225,9 @@ CLOSING_UNIT = re.compile(
 UNIT_SPELLINGS = {"thanh pho": "thành phố", "tinh": "tỉnh"}
 CLOSING_NAME_SIMILARITY = 0.6  # normalised Levenshtein similarity, letters without tone marks
 CLOSING_NAME_LEAD = 0.15  # ahead of the next listed name of the same unit
-WORD_SIMILARITY = 0.5  # the word that differs must be more like its listed word than this ("Hùng", "Bằng")
+# The word that differs must be more like its listed word than this ("Hùng" is not "Bằng"), or, when it is
+# no syllable, at least as like ("Hn" for "Hồ").
+WORD_SIMILARITY = 0.5
 # A lower unit and its name right before the closing unit, without the comma between: "phường Gia Viên" of
 # "… phường Gia Viên Thành phố Hải Phòng".
 UNIT_AND_NAME_AT_END = re.compile(
@@ -244,7 +246,8 @@ def _words(name: str) -> list[str]:
 
 def _like(read: str, listed: str) -> float:
     """How like a listed name a reading is: 0 unless it has as many words, each word that differs more like
-    its listed word than WORD_SIMILARITY, and one of them at most a Vietnamese syllable as read (misread
+    its listed word than WORD_SIMILARITY (or as like, if no syllable), and one of them at most a Vietnamese
+    syllable as read (misread
     words are mostly none: "Hồ Chẵí Minha"; "Hồng Kông" is not "Sông Công"); else the similarity of the
     whole."""
     words_read, words_listed = _words(read), _words(listed)

@@ -19,14 +19,19 @@ def templates(settings: Settings) -> TemplateSet:
 
 
 def _agreed(
-    templates: TemplateSet, head: str | None, request: str, sure: bool = False
+    templates: TemplateSet,
+    head: str | None,
+    request: str,
+    head_sure: bool = False,
+    request_sure: bool = False,
 ) -> dict[str, ExtractedField]:
-    doubt = [] if sure else ["handwriting_unconfirmed"]
+    def reading(key: str, value: str | None, sure: bool) -> ExtractedField:
+        doubt = [] if sure else ["handwriting_unconfirmed"]
+        return ExtractedField(key=key, value=value, raw=value, needs_review=not sure, review_reasons=doubt)
+
     fields = {
-        "household_head_name": ExtractedField(
-            key="household_head_name", value=head, raw=head, needs_review=not sure, review_reasons=doubt
-        ),
-        "request": ExtractedField(key="request", value=request, needs_review=not sure, review_reasons=doubt),
+        "household_head_name": reading("household_head_name", head, head_sure),
+        "request": reading("request", request, request_sure),
     }
     agree_mentions(fields, templates.document("ct01").extraction("116/2026"), templates.extraction)
     return fields
@@ -70,9 +75,47 @@ def test_the_reading_spelt_as_listed_names_stands_for_both(
         assert fields[key].needs_review
 
 
-def test_two_sure_readings_are_left_as_written(templates: TemplateSet) -> None:
-    fields = _agreed(templates, "Nguyễn Gia Việc", JOINING.format("Nguyễn Gia Việt"), sure=True)
+def test_a_sure_reading_is_left_as_written(templates: TemplateSet) -> None:
+    fields = _agreed(templates, "Nguyễn Gia Việc", JOINING.format("Nguyễn Gia Việt"), head_sure=True)
     assert fields["household_head_name"].value == "Nguyễn Gia Việc"
+    # a name no list holds, read surely, is not taken for a listed one read in doubt (review of session 21)
+    fields = _agreed(templates, "Giàng Văn Sình", JOINING.format("Giàng Văn Sinh"), head_sure=True)
+    assert fields["household_head_name"].value == "Giàng Văn Sình"
+    fields = _agreed(templates, "Nnguyễn Gia Việt", JOINING.format("Nguyễn Gia Việt"), request_sure=True)
+    assert fields["household_head_name"].value == "Nguyễn Gia Việt"  # the sure one stands for the other
+
+
+@pytest.mark.parametrize(
+    "wording",
+    [
+        # The household named by kinship, not by name; words between the name and "tại"; no title before it.
+        "Đăng ký thường trú vào hộ gia đình của tôi tại Số 16 phố Lê Lai",
+        "Đăng ký thường trú vào hộ gia đình chú ruột tại Số 16 phố Lê Lai",
+        "Đăng ký thường trú vào hộ gia đình ông Nguyễn Văn An cư trú tại Số 16 phố Lê Lai",
+        "Đăng ký thường trú vào hộ gia đình Nguyễn Văn An tại Số 16 phố Lê Lai",
+    ],
+)
+def test_a_request_that_names_the_head_otherwise_is_left_as_read(
+    templates: TemplateSet, wording: str
+) -> None:
+    fields = _agreed(templates, "Nguyễn Văn An", wording)
+    assert fields["request"].value == wording and fields["household_head_name"].value == "Nguyễn Văn An"
+    garbled = _agreed(templates, "Ñz«ô+ /ñ« [ôäg", wording)
+    assert (garbled["household_head_name"].value, garbled["request"].value) == ("Ñz«ô+ /ñ« [ôäg", wording)
+
+
+def test_a_head_not_found_is_taken_where_the_request_was_read(templates: TemplateSet) -> None:
+    fields = {
+        "household_head_name": ExtractedField(
+            key="household_head_name", needs_review=True, review_reasons=["not_found"]
+        ),
+        "request": ExtractedField(
+            key="request", value=JOINING.format("Nguyễn Thu Thủy"), page=0, confidence=0.7, needs_review=True
+        ),
+    }
+    agree_mentions(fields, templates.document("ct01").extraction("116/2026"), templates.extraction)
+    head = fields["household_head_name"]
+    assert (head.value, head.page, head.review_reasons) == ("Nguyễn Thu Thủy", 0, [FROM_OTHER_FIELD])
 
 
 def test_a_request_naming_no_household_leaves_the_head_as_read(templates: TemplateSet) -> None:

@@ -174,6 +174,11 @@ def test_an_occupation_read_with_a_slip_takes_the_common_spelling(
         ("Hàn Quốc Street 5, Seoul", "Hàn Quốc Street 5, Seoul"),  # a country inside the address
         ("Nhật Bản", "Nhật Bản"),  # the country alone takes no comma
         ("671 Central Road, HoaKinia", "671 Central Road, HoaKinia"),  # too far from "Hoa Kỳ"
+        # From the review: a mark of its own before the country, a postal code, brackets.
+        ("Tokyo - Nhật Bản", "Tokyo - Nhật Bản"),
+        ("Shinjuku 100-0001 Nhật Bản", "Shinjuku 100-0001, Nhật Bản"),
+        ("Berlin (Cộng hòa Liên bang Đức)", "Berlin (Cộng hòa Liên bang Đức)"),
+        ("(Hàn Quốc)", "(Hàn Quốc)"),
     ],
 )
 def test_an_address_abroad_ends_in_its_country_after_a_comma(
