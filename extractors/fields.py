@@ -51,6 +51,7 @@ from .templates import (
     ExtractionRules,
     ExtractionSpec,
     FieldSpec,
+    Phrasing,
     RequestType,
     TableSpec,
     WrittenFormats,
@@ -451,6 +452,13 @@ def _meaning(item: FieldSpec | ColumnSpec, raw: str) -> Normalized:
     return in_vocabulary(value, item.vocabulary)
 
 
+def _phrasing_of(item: FieldSpec | ColumnSpec, rules: ExtractionRules) -> Phrasing | None:
+    """The set phrases a field's value is written in: its own, or extraction.yaml's it names."""
+    if not isinstance(item, FieldSpec) or item.phrasing is None:
+        return None
+    return rules.phrasings[item.phrasing] if isinstance(item.phrasing, str) else item.phrasing
+
+
 def _listed_spelling(
     value: Normalized, item: FieldSpec | ColumnSpec, rules: ExtractionRules, from_text_layer: bool = False
 ) -> Normalized:
@@ -461,8 +469,7 @@ def _listed_spelling(
     value = with_canonical_start(value, starts)
     if item.normalizer == "address" and not from_text_layer:
         value = with_mended_wording(value, mend_address_words)
-    if isinstance(item, FieldSpec) and item.phrasing and not from_text_layer:
-        phrasing = rules.phrasings[item.phrasing] if isinstance(item.phrasing, str) else item.phrasing
+    if (phrasing := _phrasing_of(item, rules)) is not None and not from_text_layer:
         value = with_phrasing(value, phrasing)
     return with_listed_syllables(value, rules.name_syllables, starts) if item.normalizer == "name" else value
 
@@ -1048,6 +1055,44 @@ def _weighed_vocabulary(
         return None
     chosen = _listed_choice(context, reading, {word: word for word in item.vocabulary}, rules, engine)
     if chosen is None or not (listed := _meaning(item, chosen)).ok:
+        return None
+    return dataclasses.replace(reading, raw=chosen), dataclasses.replace(listed, doubt=LISTED_VALUE_WEIGHED)
+
+
+# A phrase weighed for a value read as no words is at least this share of the value's length: a phrase that is
+# only part of what was written ("Kỹ sư" of "Kỹ sư, Tổng công ty Điện lực") is held as well by the crops.
+WEIGHED_PHRASE_LENGTH_SHARE = 0.6
+
+
+def _weighed_phrase(
+    context: Context,
+    reading: Reading,
+    item: FieldSpec | ColumnSpec,
+    value: Normalized,
+    rules: ExtractionRules,
+    engine: OcrEngine | None,
+) -> tuple[Reading, Normalized] | None:
+    """A handwritten value (or one in doubt) of a field written in set phrases that the model garbled
+    ("Hceu té" for "Hưu trí", "7cec á"), or read too short to be one ("xe" for "Lái xe"), as the phrase the
+    crops of the re-read hold (_listed_choice), flagged LISTED_VALUE_WEIGHED; only phrases near the value's
+    length are weighed, so a workplace written after an occupation is not lost. None when no phrase is so
+    held."""
+    phrasing = _phrasing_of(item, rules)
+    text = value.value
+    if phrasing is None or not phrasing.weighed or reading.from_text_layer or not isinstance(text, str):
+        return None
+    if value.doubt is None and all(vietnamese_syllable(word) for word in text.split()):
+        return None  # read as words: a slip in them is the wording's to mend
+    if not (reading.unconfirmed or value.doubt):
+        return None
+    choices = {
+        phrase: phrase
+        for phrase in phrasing.phrases
+        if len(phrase) >= WEIGHED_PHRASE_LENGTH_SHARE * len(text)
+    }
+    if text in choices or (chosen := _listed_choice(context, reading, choices, rules, engine)) is None:
+        return None
+    if not (listed := _meaning(item, chosen)).ok:
         return None
     return dataclasses.replace(reading, raw=chosen), dataclasses.replace(listed, doubt=LISTED_VALUE_WEIGHED)
 
@@ -1934,6 +1979,7 @@ def extract_fields(
                 reading, value = reread
         weighed = (
             _weighed_vocabulary(context, reading, item, value, rules, engine)
+            or _weighed_phrase(context, reading, item, value, rules, engine)
             or _weighed_closing_name(context, reading, item, value, rules, engine)
             or _weighed_name_words(context, reading, item, value, rules, engine)
             or _weighed_email(context, reading, item, value, rules, engine)

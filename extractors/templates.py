@@ -64,6 +64,11 @@ class Phrasing(Strict):
     dates_after: list[NfcStr] = Field(
         default_factory=list, description="the words a date follows: a date has nothing more in its word"
     )
+    weighed: bool = Field(
+        default=False,
+        description="a handwritten value read as no words, as short as a phrase alone, is weighed against "
+        "the phrases in the image (an occupation without its workplace)",
+    )
 
 
 class FieldSpec(Strict):

@@ -1432,6 +1432,39 @@ def test_a_misread_place_or_given_name_is_the_listed_one_its_crops_hold(
     assert (found.value, found.review_reasons) == (weighed, reasons)
 
 
+@pytest.mark.parametrize(
+    ("crop_file", "text", "recognizer", "box"),
+    [
+        # seed 5843 hs_0001 (stored page): a script "Hưu trí" the handwriting model read "Hceu té"
+        ("handwritten_occupation_garbled.png", "Hceu té.", "asternet", (232, 132, 989, 178)),
+        # seed 4321 hs_0040: "Lái xe" read "⁄⁄¿ xe", too short for an occupation
+        ("handwritten_occupation_read_short.png", "⁄⁄¿ xe..", "tesseract", (232, 132, 976, 185)),
+    ],
+)
+def test_a_garbled_handwritten_occupation_is_the_common_one_its_crops_hold(
+    templates: TemplateSet,
+    settings: Settings,
+    crop_file: str,
+    text: str,
+    recognizer: str,
+    box: tuple[int, int, int, int],
+) -> None:
+    page = make_page([("TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ", 600, 20)], height=400)
+    x0, y0, x1, y1 = box
+    page.lines.append(
+        OcrLine(
+            text=f"10. Nghề nghiệp, nơi làm việc: {text}",
+            confidence=0.9,
+            box=BoundingBox(x0=x0, y0=y0, x1=x1, y1=y1),
+            recognizer=recognizer,
+        )
+    )
+    images = _images_with_crop(crop_file)
+    found = extract(templates, DocType.CT01, "56/2021", [page], images, shared_engine(settings))["occupation"]
+    assert found.value == ("Hưu trí" if "Hceu" in text else "Lái xe")
+    assert LISTED_VALUE_WEIGHED in found.review_reasons and found.needs_review
+
+
 def test_an_unsure_listed_value_is_not_weighed_against_the_others(
     templates: TemplateSet, settings: Settings
 ) -> None:
