@@ -42,7 +42,7 @@ from .normalize import (
     vietnamese_syllable,
 )
 from .ocr.base import OcrEngine
-from .phrasing import with_mended_wording, with_phrasing
+from .phrasing import holds_a_phrase, with_mended_wording, with_phrasing
 from .places import mend_address_words, mend_place_names, unlisted_closing_name
 from .templates import (
     ColonLabels,
@@ -1074,23 +1074,21 @@ def _weighed_phrase(
 ) -> tuple[Reading, Normalized] | None:
     """A handwritten value (or one in doubt) of a field written in set phrases that the model garbled
     ("Hceu té" for "Hưu trí", "7cec á"), or read too short to be one ("xe" for "Lái xe"), as the phrase the
-    crops of the re-read hold (_listed_choice), flagged LISTED_VALUE_WEIGHED; only phrases near the value's
-    length are weighed, so a workplace written after an occupation is not lost. None when no phrase is so
-    held."""
+    crops of the re-read hold (_listed_choice), flagged LISTED_VALUE_WEIGHED. Only a value in which the
+    wording finds no phrase is weighed ("Công chức, UBND" and "Giáo viên THCS" keep their workplace), and only
+    phrases of at least WEIGHED_PHRASE_LENGTH_SHARE of its length. None when no phrase is so held."""
     phrasing = _phrasing_of(item, rules)
     text = value.value
     if phrasing is None or not phrasing.weighed or reading.from_text_layer or not isinstance(text, str):
         return None
-    if value.doubt is None and all(vietnamese_syllable(word) for word in text.split()):
-        return None  # read as words: a slip in them is the wording's to mend
-    if not (reading.unconfirmed or value.doubt):
-        return None
+    if not (reading.unconfirmed or value.doubt) or holds_a_phrase(text, phrasing):
+        return None  # read surely, or a phrase found in it: with a slip the wording mends, or a workplace
     choices = {
         phrase: phrase
         for phrase in phrasing.phrases
         if len(phrase) >= WEIGHED_PHRASE_LENGTH_SHARE * len(text)
     }
-    if text in choices or (chosen := _listed_choice(context, reading, choices, rules, engine)) is None:
+    if (chosen := _listed_choice(context, reading, choices, rules, engine)) is None:
         return None
     if not (listed := _meaning(item, chosen)).ok:
         return None

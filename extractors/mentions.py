@@ -5,8 +5,8 @@ hand ("Ñz«ô+ /ñ« [ôäg") and reads the other right, or slips a letter in o
 Công Tuấn"). Of two such readings that differ, the one spelt wholly as listed names stands for both when the
 other, read in doubt, is near it in letters or is no name at all; the value taken is flagged. A sure reading
 is left as written, and so are two listed names ("Phạm" and "Phan", "Vân" and "Văn"): the text cannot tell
-them apart. Names not listed (many of the minorities' names are not) lose to a listed one near them when
-both are read in doubt, flagged.
+them apart. A name not listed (many of the minorities' names are not), read in doubt, loses to a listed one
+near it, flagged.
 """
 
 from __future__ import annotations
@@ -25,11 +25,6 @@ from .templates import ExtractionRules, ExtractionSpec, Mention
 FROM_OTHER_FIELD = "from_other_field"
 # Two readings of one name are near when they differ in at most one letter in this many.
 CHARS_PER_EDIT = 3
-
-
-def _listed_share(value: str, known: frozenset[str]) -> float:
-    words = value.split()
-    return sum(tone_key(word) in known for word in words) / len(words) if words else 0.0
 
 
 class Listed(NamedTuple):
@@ -64,7 +59,7 @@ def _written_as_a_name(text: str) -> bool:
 def _taken(found: ExtractedField, value: str, source: ExtractedField) -> ExtractedField:
     """`found` with the value read in `source`: what was doubted of its own reading no longer applies, and
     where it was not found at all, it was read where `source` was."""
-    unconfirmed = [reason for reason in found.review_reasons if reason == "handwriting_unconfirmed"]
+    unconfirmed = [reason for reason in source.review_reasons if reason == "handwriting_unconfirmed"]
     update: dict[str, object] = {
         "value": value,
         "needs_review": True,

@@ -100,8 +100,11 @@ def _speck_before_comma(match: re.Match[str]) -> str:
 STRAY_UNDERSCORE = re.compile(r"(?<!\S)_+(?=\s|$)|(?<!\S)_(?=[^\W_])")
 
 
-def clean_text(raw: str) -> str:
-    joined = " ".join(raw.replace("\u00a0", " ").translate(LOOKALIKE_LETTERS).split())
+def clean_text(raw: str, underscores: bool = False) -> str:
+    """`raw` with its spaces single, look-alike letters and specks put right, NFC; `underscores`: an
+    underscore standing alone or before a word is kept (an email's)."""
+    text = raw if underscores else STRAY_UNDERSCORE.sub("", raw)
+    joined = " ".join(text.replace("\u00a0", " ").translate(LOOKALIKE_LETTERS).split())
     joined = DOUBLED_COMMA.sub(",", joined)
     joined = DOT_BEFORE_COMMA.sub(_speck_before_comma, joined)
     return nfc(joined).strip(" .:;,-_…'\"`‘’“”")
@@ -115,7 +118,7 @@ def text(raw: str, any_letter: bool = False) -> Normalized:
     """Free text as written; one holding a character no Vietnamese (or English) text is written with
     ("(4ø uớân" for a handwritten "Giáo viên") is kept, but doubted. `any_letter`: letters of any alphabet
     are written with (a foreign address)."""
-    value = clean_text(STRAY_UNDERSCORE.sub("", raw))
+    value = clean_text(raw)
     if not value:
         return Normalized(value, False, "empty")
     return _doubted_if_odd(value, TEXT_PUNCTUATION, any_letter)
@@ -217,7 +220,7 @@ def address(raw: str) -> Normalized:
     """An address as written, without a following sentence ("… Hải Phòng. Nhà ở thuộc quyền …"); one holding
     a character no address is written with is kept, but doubted. House numbers read with look-alikes of their
     digits are mended, and doubted."""
-    value = _without_following_sentence(clean_text(STRAY_UNDERSCORE.sub("", raw)))
+    value = _without_following_sentence(clean_text(raw))
     if not value:
         return Normalized.fail("empty")
     mended = HOUSE_NUMBER.sub(lambda m: f"{m[1]} {m[2].translate(HOUSE_DIGIT_LOOKALIKES)}", value)
@@ -371,7 +374,7 @@ def date_value(raw: str) -> Normalized:
     value = clean_text(raw)
     # Marks left over after composing belong to no letter: without them each letter keeps its place when
     # the accents are stripped, and the day and month are read with their marks ("Š" is no "S").
-    value = "".join(char for char in value if not unicodedata.combining(char))
+    value = "".join(char for char in value if unicodedata.category(char) != "Mn")
     unaccented = strip_accents(value)
     plain = unaccented.casefold()
     # "ngày 29 tháng IÌ năm 2026": the day, month and year as read, look-alike letters taken for digits
@@ -575,7 +578,7 @@ def _listed_domain_misread(value: str) -> str | None:
 def email(raw: str, lookalikes: bool = True) -> Normalized:
     """An email address; one repaired from look-alikes, a misread "@" or domain, or stray marks is doubted.
     Without `lookalikes` (an address a person typed), its characters are taken as typed."""
-    as_written = clean_text(raw)
+    as_written = clean_text(raw, underscores=True)
     joined = as_written.replace(" ", "")
     mended = _without_lookalikes(joined) if lookalikes else joined
     repaired = _email_repaired(mended.casefold())
@@ -625,7 +628,7 @@ def email_at_domain(raw: str, domain: str) -> Normalized:
     the "@", or else before the stretch of the reading closest to the domain, less the character the "@"
     was read as, without tone marks or characters no address holds. Always doubted: the part before the
     "@" is as read."""
-    value = strip_accents(clean_text(raw)).replace(" ", "").casefold()
+    value = strip_accents(clean_text(raw, underscores=True)).replace(" ", "").casefold()
     if "@" in value:
         local = value[: value.rindex("@")]
     else:

@@ -70,10 +70,17 @@ def _phrase_matches(words: list[str], phrasing: Phrasing) -> list[PhraseMatch]:
                 read = read.removesuffix(tail)
                 if any(read.count(mark) > target.count(mark) for mark in "()"):
                     continue  # a bracket the phrase has not: "(Hàn Quốc)" is written so
+                if phrasing.comma_before and not read[:1].isalnum():
+                    continue  # a separator of its own before the phrase: "Tokyo -Nhật Bản"
                 edits = Levenshtein.distance(read, target, score_cutoff=budget)
                 if edits <= budget and _word_edits_allowed(read.split(), target.split()):
                     matches.append(PhraseMatch(phrase, edits, start, run, tail))
     return matches
+
+
+def holds_a_phrase(text: str, phrasing: Phrasing) -> bool:
+    """Whether `text` holds a run of words within a listed phrase's edit budget of it (mend_phrases)."""
+    return bool(_phrase_matches(text.split(), phrasing))
 
 
 def _in_case_read(phrase: str, run: list[str]) -> list[str]:

@@ -247,9 +247,8 @@ def _words(name: str) -> list[str]:
 def _like(read: str, listed: str) -> float:
     """How like a listed name a reading is: 0 unless it has as many words, each word that differs more like
     its listed word than WORD_SIMILARITY (or as like, if no syllable), and one of them at most a Vietnamese
-    syllable as read (misread
-    words are mostly none: "Hồ Chẵí Minha"; "Hồng Kông" is not "Sông Công"); else the similarity of the
-    whole."""
+    syllable as read (misread words are mostly none: "Hồ Chẵí Minha"; "Hồng Kông" is not "Sông Công"); else
+    the similarity of the whole."""
     words_read, words_listed = _words(read), _words(listed)
     if len(words_read) != len(words_listed):
         return 0.0

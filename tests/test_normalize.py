@@ -571,3 +571,5 @@ def test_digits_inside_a_name_are_no_tail(raw: str) -> None:
 def test_a_speck_read_as_an_underscore_is_dropped(raw: str, expected: str) -> None:
     assert n.text(raw).value == n.address(raw).value == expected
     assert n.email("hoa _le@yahoo.com").value == "hoa_le@yahoo.com"  # in an email it is written
+    assert n.name("NGUYỄN VĂN _ AN").value == "Nguyễn Văn An"
+    assert n.date_value("ngày _12 tháng 5 năm 2024").value == "2024-05-12"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from extractors.normalize import Normalized
-from extractors.phrasing import WORDING_MENDED, mend_wording, with_phrasing
+from extractors.phrasing import WORDING_MENDED, holds_a_phrase, mend_wording, with_phrasing
 from extractors.templates import Phrasing, TemplateError, load_templates
 from intake.config import Settings
 
@@ -176,6 +176,7 @@ def test_an_occupation_read_with_a_slip_takes_the_common_spelling(
         ("671 Central Road, HoaKinia", "671 Central Road, HoaKinia"),  # too far from "Hoa Kỳ"
         # From the review: a mark of its own before the country, a postal code, brackets.
         ("Tokyo - Nhật Bản", "Tokyo - Nhật Bản"),
+        ("Tokyo -Nhật Bản", "Tokyo -Nhật Bản"),
         ("Shinjuku 100-0001 Nhật Bản", "Shinjuku 100-0001, Nhật Bản"),
         ("Berlin (Cộng hòa Liên bang Đức)", "Berlin (Cộng hòa Liên bang Đức)"),
         ("(Hàn Quốc)", "(Hàn Quốc)"),
@@ -187,3 +188,20 @@ def test_an_address_abroad_ends_in_its_country_after_a_comma(
     spec = load_templates(settings.templates_dir).document("ct02").extraction(None).fields["foreign_address"]
     assert isinstance(spec.phrasing, Phrasing)
     assert mend_wording(read, spec.phrasing) == mended
+
+
+@pytest.mark.parametrize(
+    ("read", "holds"),
+    [
+        ("Hceu té", False),  # garbled: weighed in the image (fields.py _weighed_phrase)
+        ("xe", False),
+        ("Kế Zoán", True),  # a slip the wording mends
+        # A workplace after the occupation: the occupation is found, and the value is not weighed.
+        ("Công chức, UBND", True),
+        ("Giáo viên THCS", True),
+        ("Nhân viên bán hàng, Vinmart", True),
+    ],
+)
+def test_an_occupation_holds_a_phrase_unless_garbled(settings: Settings, read: str, holds: bool) -> None:
+    occupations = load_templates(settings.templates_dir).extraction.phrasings["occupations"]
+    assert holds_a_phrase(read, occupations) is holds
