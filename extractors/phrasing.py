@@ -11,6 +11,7 @@ right (places.mend_address_words).
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from collections.abc import Callable
 from typing import NamedTuple
@@ -40,12 +41,12 @@ class PhraseMatch(NamedTuple):
 
 def _word_edits_allowed(read: list[str], phrase: list[str]) -> bool:
     """Whether a run read word for word as a phrase changes no word wholly: each word may differ from the
-    phrase's in at most half its letters ("lạm" for "tạm", not "cho" for "tại"). A run with a space lost or
-    added is held to the phrase's budget alone."""
+    phrase's in at most half its letters, rounded up ("lạm" or "brủ" for "tạm" or "trú", not "cho" for
+    "tại"). A run with a space lost or added is held to the phrase's budget alone."""
     if len(read) != len(phrase):
         return True
     return all(
-        Levenshtein.distance(seen, meant) <= max(1, len(meant) // 2)
+        Levenshtein.distance(seen, meant) <= max(1, math.ceil(len(meant) / 2))
         for seen, meant in zip(read, phrase, strict=True)
     )
 

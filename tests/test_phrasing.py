@@ -21,6 +21,11 @@ def requests(settings: Settings) -> Phrasing:
 @pytest.mark.parametrize(
     ("read", "mended"),
     [
+        # "trú" read "brủ" or "bú": two letters of three, within a phrase read otherwise right (seed 5843)
+        (
+            "Đăng ký lạm brủ tại Số 78 đường Quang Trung, phường Hải Châu, Thành phố Đà Nẵng",
+            "Đăng ký tạm trú tại Số 78 đường Quang Trung, phường Hải Châu, Thành phố Đà Nẵng",
+        ),
         # Handwritten requests of seed 2961 as the model read them.
         (
             "Đăng ký lạm brú lại Số 100 đường ẵVõ Văn Tần phường Xuân Hòa, Thành phố Hồ Chí Minh, thời hạn "
