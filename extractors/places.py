@@ -34,6 +34,7 @@ UNIT_WORDS = {toneless(word): word for word in ADDRESS_UNITS}
 WORD = re.compile(r"[^\W\d_]+")
 # The words that name a street or lane after its house number ("Số 12 ngõ 7 đường Nguyễn Trãi").
 STREET_WORDS = ("đường", "phố", "ngõ", "ngách", "hẻm", "kiệt")
+MAX_SPECK_LETTERS = 2  # letters a speck after a street word may be read as ("phốnc Hồ Tùng Mậu")
 MIN_NAME_WORDS = 2  # a one-word name shares its letters with too many other words
 MAX_NAME_WORDS = 5
 
@@ -400,17 +401,44 @@ def _street_word(read: str) -> str | None:
     return read if read in STREET_WORDS else _nearest_word(read, STREET_WORDS)
 
 
+def _street_word_with_specks(read: str) -> str | None:
+    """The street word `read` begins with, when a speck or two was read after it as letters ("phốnc")."""
+    return next(
+        (
+            word
+            for word in STREET_WORDS
+            if read.startswith(word) and 0 < len(read) - len(word) <= MAX_SPECK_LETTERS and read.isalpha()
+        ),
+        None,
+    )
+
+
+def _split_before_name(word: str) -> tuple[str, str] | None:
+    """A street word run into the name after it ("phốcLạch"): the street word as read, and the name."""
+    capital = next((index for index, char in enumerate(word) if index and char.isupper()), None)
+    if capital is None:
+        return None
+    head = word[:capital]
+    if _street_word(head) is None and _street_word_with_specks(head) is None:
+        return None
+    return head, word[capital:]
+
+
 def mend_address_words(value: str) -> str:
     """`value` with its common address words as they are spelt: the street word after a house number
     and before a name or number ("Số 27 đưng Trường Chinh", "Số 110 ng 198", run into it: "Số 138phố"),
-    "phường" read with a letter wrong before its name ("phưng Bảy Hiền"), each one edit from the word read; a
+    "phường" read with a letter wrong before its name ("phưng Bảy Hiền"), each one edit from the word read (a
+    street word also with a speck or two read after it as letters, or run into the name: "phốcLạch Tray"); a
     house number split by a space before its street word ("Số 1 70 phố"); and the comma before a unit word
     put back. A capitalised word is a name and left as read ("Phương"). Then `mend_place_names`."""
-    words = []
+    words: list[str] = []
     for word in value.split(" "):
         run_in = NUMBER_RUN_INTO_WORD.fullmatch(word)
+        after_number = bool(words) and any(char.isdigit() for char in words[-1])
         if run_in is not None and _street_word(run_in[2]) is not None:
             words += [run_in[1], run_in[2] + run_in[3]]
+        elif after_number and (split := _split_before_name(word)) is not None:
+            words += split
         else:
             words.append(word)
     for index in range(1, len(words)):
@@ -422,7 +450,8 @@ def mend_address_words(value: str) -> str:
         names_next = following[:1].isupper() or following[:1].isdigit()  # "đường Lê Lợi", "ngõ 198"
         spelling = None
         if any(char.isdigit() for char in words[index - 1]) and not words[index - 1].endswith(","):
-            spelling = _nearest_word(core, STREET_WORDS) if names_next else None
+            if names_next:
+                spelling = _nearest_word(core, STREET_WORDS) or _street_word_with_specks(core)
         elif following[:1].isupper() and core not in STREET_WORDS:
             spelling = _nearest_word(core, ("phường",))
         if spelling is not None:

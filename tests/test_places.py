@@ -155,6 +155,10 @@ def test_an_unlisted_closing_name_comes_with_the_listed_names_nearest_it() -> No
         # A house number split by a space, or run into its street word.
         ("Số 1 70 phố Lò Đúc", "Số 170 phố Lò Đúc"),
         ("Số 106phn Lạch Tray", "Số 106 phố Lạch Tray"),
+        # A speck read as letters after the street word, or the street word run into the name (seed 4321).
+        ("Số 69 phốcn Quân Nhân", "Số 69 phố Quân Nhân"),
+        ("Số 89 phốcLê Lai", "Số 89 phố Lê Lai"),
+        ("Số 156 đườngnLê Lợi", "Số 156 đường Lê Lợi"),
     ],
 )
 def test_common_address_words_and_commas_are_put_right(read: str, mended: str) -> None:
