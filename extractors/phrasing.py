@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
-from .normalize import Normalized
+from .normalize import Normalized, vietnamese_syllable
 from .places import mend_address_words
 from .templates import Phrasing
 
@@ -41,14 +41,20 @@ class PhraseMatch(NamedTuple):
 
 def _word_edits_allowed(read: list[str], phrase: list[str]) -> bool:
     """Whether a run read word for word as a phrase changes no word wholly: each word may differ from the
-    phrase's in at most half its letters, rounded up ("lạm" or "brủ" for "tạm" or "trú", not "cho" for
-    "tại"). A run with a space lost or added is held to the phrase's budget alone."""
+    phrase's in at most half its letters ("lạm" for "tạm", not "cho" for "tại"), rounded up for a word no
+    syllable is spelt like ("brủ" for "trú": a misreading; "Xin" is no slip of "Xóa", nor "mới" of "tại").
+    A run with a space lost or added is held to the phrase's budget alone."""
     if len(read) != len(phrase):
         return True
     return all(
-        Levenshtein.distance(seen, meant) <= max(1, math.ceil(len(meant) / 2))
+        _word_slip(seen.strip(RUN_END), meant.strip(RUN_END))
         for seen, meant in zip(read, phrase, strict=True)
     )
+
+
+def _word_slip(seen: str, meant: str) -> bool:
+    allowed = len(meant) // 2 if vietnamese_syllable(seen) else math.ceil(len(meant) / 2)
+    return Levenshtein.distance(seen, meant) <= max(1, allowed)
 
 
 def _phrase_matches(words: list[str], phrasing: Phrasing) -> list[PhraseMatch]:
