@@ -43,9 +43,25 @@ def _word_edits_allowed(read: list[str], phrase: list[str]) -> bool:
     """Whether a run read word for word as a phrase changes no word wholly: each word may differ from the
     phrase's in at most half its letters ("lạm" for "tạm", not "cho" for "tại"), rounded up for a word no
     syllable is spelt like ("brủ" for "trú": a misreading; "Xin" is no slip of "Xóa", nor "mới" of "tại").
-    A run with a space lost or added is held to the phrase's budget alone."""
-    if len(read) != len(phrase):
-        return True
+    A run with a space lost or added is read so against the phrase with two of its words as one ("NhậtBnn"
+    for "Nhật Bản"), not with a word put in or left out ("Nhân viên kế toán" is no "Nhân viên y tế")."""
+    if len(read) == len(phrase):
+        return _words_slip(read, phrase)
+    if abs(len(read) - len(phrase)) != 1:
+        return False
+    longer, shorter = (read, phrase) if len(read) > len(phrase) else (phrase, read)
+    for index in range(len(shorter)):
+        # Where the space was lost or added, what was read is no word: "NhậtBnn", "Nh ật".
+        misread = read[index : index + 2] if longer is read else read[index : index + 1]
+        if all(vietnamese_syllable(word.strip(RUN_END)) for word in misread):
+            continue
+        joined = [*longer[:index], longer[index] + longer[index + 1], *longer[index + 2 :]]
+        if _words_slip(*((joined, shorter) if longer is read else (shorter, joined))):
+            return True
+    return False
+
+
+def _words_slip(read: list[str], phrase: list[str]) -> bool:
     return all(
         _word_slip(seen.strip(RUN_END), meant.strip(RUN_END))
         for seen, meant in zip(read, phrase, strict=True)
@@ -145,7 +161,14 @@ def mend_phrases(text: str, phrasing: Phrasing) -> str:
             replacement = _in_case_read(match.phrase, words[match.start : match.start + match.words])
             replacement[-1] += match.tail
             words[match.start : match.start + match.words] = replacement
-        if phrasing.comma_before and match.start > 0 and words[match.start - 1][-1].isalnum():
+        before = " ".join(words[: match.start]).casefold()
+        one_name = any(before.endswith(word.casefold()) for word in phrasing.one_name_after)
+        if (
+            phrasing.comma_before
+            and match.start > 0
+            and words[match.start - 1][-1].isalnum()
+            and not one_name
+        ):
             words[match.start - 1] += ","  # not after a mark of its own ("Tokyo - Nhật Bản")
     return " ".join(words)
 

@@ -61,6 +61,10 @@ class Phrasing(Strict):
     comma_before: bool = Field(
         default=False, description="a phrase that does not open the value follows a comma, put back if lost"
     )
+    one_name_after: list[NfcStr] = Field(
+        default_factory=list,
+        description='words making one name with a phrase after them, no comma between ("Vương quốc Hà Lan")',
+    )
     dates_after: list[NfcStr] = Field(
         default_factory=list, description="the words a date follows: a date has nothing more in its word"
     )

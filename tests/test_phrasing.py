@@ -156,6 +156,7 @@ def test_a_field_naming_an_unknown_phrasing_is_a_template_error(
         ("Công nhân, Công ty May 10", "Công nhân, Công ty May 10"),
         ("Nghiên cứu viên", "Nghiên cứu viên"),  # unlisted, and near no listed one
         ("Hộ sinh", "Hộ sinh"),
+        ("Nhân viên kế toán", "Nhân viên kế toán"),  # no word of "Nhân viên y tế" left out ("y")
         ("Nhân viên bán vé", "Nhân viên bán vé"),
         ("7cc sinh", "Học sinh"),  # no syllable: two letters of three may be misread
         ("Kế toán viên", "Kế toán viên"),  # a word is no slip of another ("Kiểm toán viên")
@@ -192,6 +193,8 @@ def test_an_occupation_read_with_a_slip_takes_the_common_spelling(
         ("Shinjuku 100-0001 Nhật Bản", "Shinjuku 100-0001, Nhật Bản"),
         ("Berlin (Cộng hòa Liên bang Đức)", "Berlin (Cộng hòa Liên bang Đức)"),
         ("(Hàn Quốc)", "(Hàn Quốc)"),
+        ("Vương quốc Hà Lan", "Vương quốc Hà Lan"),  # one name
+        ("332 Cenbral Road NhậtBnn", "332 Cenbral Road, Nhật Bản"),  # a space lost: one word no syllable
     ],
 )
 def test_an_address_abroad_ends_in_its_country_after_a_comma(
