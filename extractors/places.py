@@ -229,6 +229,7 @@ CLOSING_NAME_LEAD = 0.15  # ahead of the next listed name of the same unit
 # The word that differs must be more like its listed word than this ("Hùng" is not "Bằng"), or, when it is
 # no syllable, at least as like ("Hn" for "Hồ").
 WORD_SIMILARITY = 0.5
+LOOSE_WORD_WHOLE_SIMILARITY = 0.7
 # A lower unit and its name right before the closing unit, without the comma between: "phường Gia Viên" of
 # "… phường Gia Viên Thành phố Hải Phòng".
 UNIT_AND_NAME_AT_END = re.compile(
@@ -258,14 +259,20 @@ def _like(read: str, listed: str) -> float:
         (spelt, a, b) for spelt, a, b in zip(as_read, words_read, words_listed, strict=True) if a != b
     ]
     # A word that is no syllable is a misreading, and may be as little alike as WORD_SIMILARITY ("Hn Chi
-    # Minh"); one that is a syllable must be more alike ("Hùng" is not "Bằng").
+    # Minh") when it is the only word that differs, or the whole is LOOSE_WORD_WHOLE_SIMILARITY alike
+    # ("HồaChí Minh" is no "Chí Linh"); one that is a syllable must be more alike ("Hùng" is not "Bằng").
+    whole = Levenshtein.normalized_similarity(" ".join(words_read), " ".join(words_listed))
+    loose = len(differing) == 1 or whole >= LOOSE_WORD_WHOLE_SIMILARITY
     if sum(vietnamese_syllable(spelt) for spelt, _, _ in differing) > 1 or any(
         Levenshtein.normalized_similarity(a, b) < WORD_SIMILARITY
-        or (Levenshtein.normalized_similarity(a, b) == WORD_SIMILARITY and vietnamese_syllable(spelt))
+        or (
+            Levenshtein.normalized_similarity(a, b) == WORD_SIMILARITY
+            and (vietnamese_syllable(spelt) or not loose)
+        )
         for spelt, a, b in differing
     ):
         return 0.0
-    return Levenshtein.normalized_similarity(" ".join(words_read), " ".join(words_listed))
+    return whole
 
 
 def _listed_or_nearest(read: str, listed: frozenset[str]) -> str | None:
