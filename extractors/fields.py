@@ -1054,6 +1054,14 @@ def _weighed_vocabulary(
     if value.ok or len(item.vocabulary) < 2:
         return None
     chosen = _listed_choice(context, reading, {word: word for word in item.vocabulary}, rules, engine)
+    return _as_weighed(reading, item, chosen)
+
+
+def _as_weighed(
+    reading: Reading, item: FieldSpec | ColumnSpec, chosen: str | None
+) -> tuple[Reading, Normalized] | None:
+    """The listed value the crops were weighed into, as the field's reading and value, flagged
+    LISTED_VALUE_WEIGHED; None when none was chosen or it fails the field's normaliser."""
     if chosen is None or not (listed := _meaning(item, chosen)).ok:
         return None
     return dataclasses.replace(reading, raw=chosen), dataclasses.replace(listed, doubt=LISTED_VALUE_WEIGHED)
@@ -1088,11 +1096,7 @@ def _weighed_phrase(
         for phrase in phrasing.phrases
         if len(phrase) >= WEIGHED_PHRASE_LENGTH_SHARE * len(text)
     }
-    if (chosen := _listed_choice(context, reading, choices, rules, engine)) is None:
-        return None
-    if not (listed := _meaning(item, chosen)).ok:
-        return None
-    return dataclasses.replace(reading, raw=chosen), dataclasses.replace(listed, doubt=LISTED_VALUE_WEIGHED)
+    return _as_weighed(reading, item, _listed_choice(context, reading, choices, rules, engine))
 
 
 def _weighed_closing_name(
