@@ -405,6 +405,7 @@ class SyllableIndex(NamedTuple):
     known: frozenset[str]  # tone keys of the listed names and surnames
     by_letters: dict[str, frozenset[str]]  # the listed names by their letters without tone marks
     letters_of: dict[str, str]  # each listed name and surname's letters without tone marks
+    surnames: frozenset[str]  # tone keys of the surnames
 
 
 @functools.cache
@@ -416,6 +417,7 @@ def syllable_index(syllables: tuple[str, ...], surnames: tuple[str, ...]) -> Syl
         known=frozenset(tone_key(word) for word in syllables + surnames),
         by_letters={letters: frozenset(words) for letters, words in by_letters.items()},
         letters_of={word: toneless(word) for word in syllables + surnames},
+        surnames=frozenset(tone_key(word) for word in surnames),
     )
 
 
@@ -428,7 +430,8 @@ def with_listed_syllables(
     with is left as read."""
     if not syllables or not value.ok or not isinstance(value.value, str):
         return value
-    known, by_letters, _ = syllable_index(tuple(syllables), tuple(surnames or ()))
+    index = syllable_index(tuple(syllables), tuple(surnames or ()))
+    known, by_letters = index.known, index.by_letters
     words = value.value.split()
     mended = list(words)
     for index, word in enumerate(words[1:], start=1):

@@ -12,13 +12,12 @@ near it, flagged.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
 from intake.model import ExtractedField
 
-from .fields import syllable_index
+from .fields import SyllableIndex, syllable_index
 from .normalize import name, tone_key
 from .templates import ExtractionRules, ExtractionSpec, Mention
 
@@ -27,17 +26,12 @@ FROM_OTHER_FIELD = "from_other_field"
 CHARS_PER_EDIT = 3
 
 
-class Listed(NamedTuple):
-    names: frozenset[str]  # tone keys of the listed names and surnames
-    surnames: frozenset[str]  # of the surnames
-
-
-def _listed_share(value: str, listed: Listed) -> float:
+def _listed_share(value: str, listed: SyllableIndex) -> float:
     words = value.split()
-    return sum(tone_key(word) in listed.names for word in words) / len(words) if words else 0.0
+    return sum(tone_key(word) in listed.known for word in words) / len(words) if words else 0.0
 
 
-def _stands_for(better: str, other: str, listed: Listed) -> bool:
+def _stands_for(better: str, other: str, listed: SyllableIndex) -> bool:
     """Whether `better` (a name of two words or more, a listed surname then listed names) stands for
     `other`: near it in letters, or no name at all (fewer than half its words listed)."""
     spelt = name(better)
@@ -70,7 +64,7 @@ def _taken(found: ExtractedField, value: str, source: ExtractedField) -> Extract
     return found.model_copy(update=update)
 
 
-def _agree(fields: dict[str, ExtractedField], mention: Mention, listed: Listed) -> None:
+def _agree(fields: dict[str, ExtractedField], mention: Mention, listed: SyllableIndex) -> None:
     found, within = fields.get(mention.field), fields.get(mention.within)
     if found is None or within is None or not isinstance(within.value, str):
         return
@@ -106,5 +100,4 @@ def agree_mentions(fields: dict[str, ExtractedField], spec: ExtractionSpec, rule
     for mention in spec.mentions:
         starts = spec.fields[mention.field].canonical_starts
         surnames = rules.canonical_starts.get(starts or "", [])
-        names = syllable_index(tuple(rules.name_syllables), tuple(surnames)).known
-        _agree(fields, mention, Listed(names, frozenset(tone_key(word) for word in surnames)))
+        _agree(fields, mention, syllable_index(tuple(rules.name_syllables), tuple(surnames)))

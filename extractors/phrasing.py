@@ -161,16 +161,18 @@ def mend_phrases(text: str, phrasing: Phrasing) -> str:
             replacement = _in_case_read(match.phrase, words[match.start : match.start + match.words])
             replacement[-1] += match.tail
             words[match.start : match.start + match.words] = replacement
-        before = " ".join(words[: match.start]).casefold()
-        one_name = any(before.endswith(word.casefold()) for word in phrasing.one_name_after)
-        if (
-            phrasing.comma_before
-            and match.start > 0
-            and words[match.start - 1][-1].isalnum()
-            and not one_name
-        ):
-            words[match.start - 1] += ","  # not after a mark of its own ("Tokyo - Nhật Bản")
+        if phrasing.comma_before and _comma_lost(words[: match.start], phrasing):
+            words[match.start - 1] += ","
     return " ".join(words)
+
+
+def _comma_lost(before: list[str], phrasing: Phrasing) -> bool:
+    """Whether the words `before` a phrase end without the comma it follows: not after a mark of their own
+    ("Tokyo - Nhật Bản"), nor after words that make one name with it ("Vương quốc Hà Lan")."""
+    if not before or not before[-1][-1].isalnum():
+        return False
+    written = " ".join(before).casefold()
+    return not any(written.endswith(word.casefold()) for word in phrasing.one_name_after)
 
 
 def _address_span(text: str, phrasing: Phrasing) -> re.Match[str] | None:

@@ -263,13 +263,11 @@ def _like(read: str, listed: str) -> float:
     # ("HồaChí Minh" is no "Chí Linh"); one that is a syllable must be more alike ("Hùng" is not "Bằng").
     whole = Levenshtein.normalized_similarity(" ".join(words_read), " ".join(words_listed))
     loose = len(differing) == 1 or whole >= LOOSE_WORD_WHOLE_SIMILARITY
-    if sum(vietnamese_syllable(spelt) for spelt, _, _ in differing) > 1 or any(
-        Levenshtein.normalized_similarity(a, b) < WORD_SIMILARITY
-        or (
-            Levenshtein.normalized_similarity(a, b) == WORD_SIMILARITY
-            and (vietnamese_syllable(spelt) or not loose)
-        )
-        for spelt, a, b in differing
+    syllables = [vietnamese_syllable(spelt) for spelt, _, _ in differing]
+    likeness = [Levenshtein.normalized_similarity(a, b) for _, a, b in differing]
+    if sum(syllables) > 1 or any(
+        similar < WORD_SIMILARITY or (similar == WORD_SIMILARITY and (syllable or not loose))
+        for similar, syllable in zip(likeness, syllables, strict=True)
     ):
         return 0.0
     return whole
