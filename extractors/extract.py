@@ -19,7 +19,7 @@ from .birth_year import (
     sex_from_id,
     weigh_birth_data,
 )
-from .confirm import confirm_across_documents, confirm_by_weighing
+from .confirm import confirm_across_documents, confirm_by_weighing, mend_quotes
 from .fields import extract_document
 from .foreign import foreign_paper_fields
 from .mentions import agree_mentions
@@ -77,6 +77,7 @@ def extract_dossier(dossier: Dossier, images: list[np.ndarray], settings: Settin
             )
         document.fields = {**fields, **foreign}
         document.needs_review = document.needs_review or any(f.needs_review for f in fields.values())
+    mend_quotes(dossier.documents, templates.extraction.cross_document)
     if confirm_dossier(dossier, dict(enumerate(images)), templates, engine):
         for document in dossier.documents:
             document.needs_review = unsure_before[document.index] or any(

@@ -8,7 +8,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from intake.model import DocType, NfcStr
 
@@ -175,6 +182,16 @@ class ColonLabels(Strict):
     margin: float = Field(description="by how much it must be nearer one field's label than any other's")
 
 
+def _with_value(pattern: str) -> str:
+    if "value" not in re.compile(pattern).groupindex:
+        raise ValueError(f"pattern {pattern!r} has no group 'value'")
+    return pattern
+
+
+# A regular expression whose group `value` is the part of a text it finds.
+ValuePattern = Annotated[str, AfterValidator(_with_value)]
+
+
 class Mention(Strict):
     """A field whose value another field of the form names too: the CT01 request names the household head
     it joins ("… vào hộ gia đình ông Nguyễn Văn An tại …"), two readings of one name
@@ -182,14 +199,7 @@ class Mention(Strict):
 
     field: str
     within: str = Field(alias="in", description="the field whose value names it")
-    pattern: str = Field(description="where in that value it is named: the group `value`")
-
-    @field_validator("pattern")
-    @classmethod
-    def _names_the_value(cls, pattern: str) -> str:
-        if "value" not in re.compile(pattern).groupindex:
-            raise ValueError(f"mention pattern {pattern!r} has no group 'value'")
-        return pattern
+    pattern: ValuePattern = Field(description="where in that value it is named: the group `value`")
 
 
 class ExtractionSpec(Strict):
@@ -314,6 +324,19 @@ class WeighedGroup(Strict):
     )
 
 
+class Quote(Strict):
+    """A part of a field's value that another paper of the dossier carries as part of one of its fields: the
+    address a CT01 request asks for ("Đăng ký thường trú tại Số 37 đường Lê Lợi, phường …"), which the paper
+    proving lawful residence there names (extractors/confirm.py)."""
+
+    within: str = Field(alias="in", description="the field whose value quotes the other paper")
+    pattern: ValuePattern = Field(description="where in that value the quoted part is: the group `value`")
+    sources: list[str] = Field(alias="from", description="the other papers' fields it quotes")
+    source_pattern: ValuePattern = Field(
+        description="the part of a source's value that is quoted: the group `value`"
+    )
+
+
 class ConfirmationRules(Strict):
     groups: dict[str, list[str]] = Field(
         description="field keys that hold the same kind of value across document types (names, IDs, dates)"
@@ -321,6 +344,7 @@ class ConfirmationRules(Strict):
     weighed: dict[str, WeighedGroup] = Field(
         default_factory=dict, description="group → how its unsure values are weighed (extractors/confirm.py)"
     )
+    quotes: list[Quote] = Field(default_factory=list)
 
 
 class HandwrittenChoices(Strict):

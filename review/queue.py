@@ -53,6 +53,7 @@ REASON_LABELS: dict[str, str] = {
     "name_spelling_unusual": "Tên có chữ không đúng chính tả tiếng Việt (có thể đọc sai dấu)",
     "name_marks_guessed": "Dấu của tên được sửa theo tên thông dụng (có thể đọc sai dấu), cần đối chiếu",
     "from_other_field": "Lấy theo cách viết cùng tên ở mục khác của tờ khai (mục này đọc sai), cần đối chiếu",
+    "from_other_document": "Một phần được sửa theo giấy tờ khác trong hồ sơ (địa chỉ chỗ ở), cần đối chiếu",
     "name_number_cut": "Tên đọc liền với số thứ tự của mục sau, đã bỏ phần số; cần đối chiếu chữ cuối",
     "place_name_mended": "Tên đơn vị hành chính được sửa theo danh mục, cần đối chiếu",
     "listed_value_weighed": "Chữ viết tay khó đọc, giá trị được chọn theo danh mục khớp nhất với ảnh",

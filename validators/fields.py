@@ -75,6 +75,7 @@ READING_DOUBTS = frozenset(
         "name_marks_guessed",
         "name_number_cut",
         "from_other_field",
+        "from_other_document",
         "odd_characters",
         "occupation_unusual",
         "address_digits_guessed",

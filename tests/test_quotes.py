@@ -1,0 +1,108 @@
+"""The address a request asks for, mended to the proof paper's where it was misread (confirm.mend_quotes)."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from extractors.confirm import FROM_OTHER_DOCUMENT, mend_quotes
+from extractors.templates import ConfirmationRules, Quote, TemplateSet, load_templates
+from intake.config import Settings
+from intake.model import DocType, Document, ExtractedField
+
+REQUEST = "Đăng ký tạm trú tại {}, phường Gia Viên, Thành phố Hải Phòng, thời hạn tạm trú đến ngày 25/03/2027"
+
+
+@pytest.fixture(scope="module")
+def rules(settings: Settings) -> ConfirmationRules:
+    templates: TemplateSet = load_templates(settings.templates_dir)
+    return templates.extraction.cross_document
+
+
+def _declaration(street: str, sure: bool = False) -> Document:
+    value = REQUEST.format(street)
+    request = ExtractedField(
+        key="request",
+        value=value,
+        raw=value,
+        confidence=0.8,
+        needs_review=not sure,
+        review_reasons=[] if sure else ["handwriting_unconfirmed"],
+    )
+    return Document(index=0, doc_type=DocType.CT01, pages=[0], fields={"request": request})
+
+
+def _proof(index: int, address: str, sure: bool = True, key: str = "address") -> Document:
+    doc_type = DocType.OWNERSHIP_CERTIFICATE if key == "address" else DocType.RENTAL_CONTRACT
+    found = ExtractedField(
+        key=key,
+        value=address,
+        confidence=0.97,
+        needs_review=not sure,
+        review_reasons=[] if sure else ["page_illegible"],
+    )
+    return Document(index=index, doc_type=doc_type, pages=[index], fields={key: found})
+
+
+# An old certificate names the old ward and district after the house and street.
+CERTIFICATE = "Số 65 phố Lê Lai, phường Máy Tơ, quận Ngô Quyền, thành phố Hải Phòng"
+
+
+@pytest.mark.parametrize(
+    ("read", "proof", "key"),
+    [
+        # Handwritten requests of the development sets, as the model read them.
+        ("Số 65 phốcLê Lai", CERTIFICATE, "address"),
+        ("Số 88 đường Lê Dun", "Số 88 đường Lê Duẩn, phường Hải Châu, Thành phố Đà Nẵng", "property_address"),
+        ("Số 8 đường Lê Duẩn", "Số 88 đường Lê Duẩn, phường Hải Châu, Thành phố Đà Nẵng", "property_address"),
+        ("Số 10894 đường Võ Văn Tần", "Số 108/14 đường Võ Văn Tần, phường 7, Quận 3", "address"),
+    ],
+)
+def test_a_misread_street_is_the_proof_papers(
+    rules: ConfirmationRules, read: str, proof: str, key: str
+) -> None:
+    declaration = _declaration(read)
+    assert mend_quotes([declaration, _proof(1, proof, key=key)], rules) == 1
+    request = declaration.fields["request"]
+    street = proof.split(",")[0]
+    # Only the house and street are taken; the new ward the request names stays as read.
+    assert request.value == REQUEST.format(street)
+    assert request.raw == REQUEST.format(read)
+    assert request.needs_review
+    assert request.review_reasons == ["handwriting_unconfirmed", FROM_OTHER_DOCUMENT]
+
+
+@pytest.mark.parametrize(
+    ("read", "proofs", "sure"),
+    [
+        ("Số 65 phốcLê Lai", [CERTIFICATE], True),  # a sure request is what was written
+        ("Số 65 phố Lê Lai", [CERTIFICATE], False),  # already the same
+        ("Số 1 đường Lê", ["Số 1 đường Lê Hồng Phong, phường Hải Châu"], False),  # too far to be a slip
+        # Spacing only: the typed paper may be the one misread.
+        ("Số 164 ngõ 110 phố Thái Hà", ["Số 164 ngõ 1 10 phố Thái Hà, phường Đống Đa"], False),
+        # Near two proof papers' streets: which one is meant the text cannot say.
+        ("Số 3 phố Lê Lai", ["Số 37 phố Lê Lai, phường Gia Viên", "Số 38 phố Lê Lai"], False),
+        ("Số 65 phốcLê Lai", [], False),  # no proof paper
+    ],
+)
+def test_a_request_is_left_as_read(
+    rules: ConfirmationRules, read: str, proofs: list[str], sure: bool
+) -> None:
+    declaration = _declaration(read, sure=sure)
+    papers = [declaration, *(_proof(index, proof) for index, proof in enumerate(proofs, start=1))]
+    assert mend_quotes(papers, rules) == 0
+    assert declaration.fields["request"].value == REQUEST.format(read)
+
+
+def test_an_unsure_proof_mends_nothing_and_two_papers_of_one_address_do(rules: ConfirmationRules) -> None:
+    declaration = _declaration("Số 65 phốcLê Lai")
+    assert mend_quotes([declaration, _proof(1, CERTIFICATE, sure=False)], rules) == 0
+    contract = _proof(2, "Số 65 phố Lê Lai, phường Gia Viên, Thành phố Hải Phòng", key="property_address")
+    assert mend_quotes([declaration, _proof(1, CERTIFICATE), contract], rules) == 1
+    assert declaration.fields["request"].value == REQUEST.format("Số 65 phố Lê Lai")
+
+
+def test_a_quote_must_say_where_its_part_is() -> None:
+    with pytest.raises(ValidationError, match="no group 'value'"):
+        quote = {"in": "request", "pattern": r"tại\s+([^,]+),", "from": ["address"]}
+        Quote.model_validate({**quote, "source_pattern": "(?P<value>.+)"})
