@@ -106,3 +106,14 @@ def test_a_quote_must_say_where_its_part_is() -> None:
     with pytest.raises(ValidationError, match="no group 'value'"):
         quote = {"in": "request", "pattern": r"tại\s+([^,]+),", "from": ["address"]}
         Quote.model_validate({**quote, "source_pattern": "(?P<value>.+)"})
+
+
+def test_the_current_address_of_a_2021_declaration_is_the_proof_papers_too(rules: ConfirmationRules) -> None:
+    read = "Số 162 ngõ 145 phố Là Đúc, phường Vĩnh Tuy, Thành phố Hà Nội"
+    current = ExtractedField(
+        key="current_address", value=read, needs_review=True, review_reasons=["handwriting_unconfirmed"]
+    )
+    declaration = Document(index=0, doc_type=DocType.CT01, pages=[0], fields={"current_address": current})
+    proof = _proof(1, "Số 162 ngõ 145 phố Lò Đúc, phường Bạch Đằng, quận Hai Bà Trưng, thành phố Hà Nội")
+    assert mend_quotes([declaration, proof], rules) == 1
+    assert declaration.fields["current_address"].value == read.replace("Là Đúc", "Lò Đúc")
