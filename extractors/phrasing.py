@@ -19,7 +19,7 @@ from typing import NamedTuple
 from rapidfuzz.distance import Levenshtein
 
 from .normalize import Normalized, vietnamese_syllable
-from .places import mend_address_words
+from .places import TRAILING_SPECK, mend_address_words
 from .templates import Phrasing
 
 WORDING_MENDED = "wording_mended"
@@ -129,8 +129,16 @@ def mend_phrases(text: str, phrasing: Phrasing) -> str:
     the worthiest matches first (EDIT_COST); a word is mended by one phrase at most, and a run read as its
     phrase but for case is left as written."""
     words = LOOSE_CLOSING.sub(")", LOOSE_OPENING.sub("(", text)).split()
+    matches = _phrase_matches(words, phrasing)
+    if words and (speck := TRAILING_SPECK.search(words[-1])) is not None and speck.start() > 0:
+        # A speck after the last word ("(nhà thuê, lập hộ mới..m"): left out where a phrase ends the text
+        # without it.
+        without = [*words[:-1], words[-1][: speck.start()]]
+        matches_without = _phrase_matches(without, phrasing)
+        if any(match.start + match.words == len(without) for match in matches_without):
+            words, matches = without, matches_without
     ranked = sorted(
-        _phrase_matches(words, phrasing),
+        matches,
         key=lambda match: (
             EDIT_COST * match.edits - len(match.phrase),
             match.edits,

@@ -223,6 +223,14 @@ def _mend_segment(segment: str, last: bool) -> str:
 CLOSING_UNIT = re.compile(
     r"(?i)(?<![\w])(?P<unit>th[àa]nh[.\w]{0,2}\s+ph[ốo]|t[ỉi]nh)\w?\s+(?P<name>[^\W\d_][^\d,;()]*?)(?P<end>[.\s]*)$"
 )
+# The same, read with a comma in the name or after the unit ("Thành phố Hà, Nội", "Thành phố, Hồ Chí Minh"),
+# or with a speck after the name read as dots and a letter or two ("Cần Thơ...i", "Cần Thơn.ha").
+CLOSING_UNIT_SPECKLED = re.compile(
+    r"(?i)(?<![\w])(?P<unit>th[àa]nh[.\w]{0,2}\s+ph[ốo]|t[ỉi]nh)\w?,?\s+(?P<name>[^\W\d_][^\d;()]*?)(?P<end>[.\s]*)$"
+)
+STRAY_COMMA = re.compile(r"\s*,\s*")
+# A speck after a text's last word, read as dots and a letter or two ("Thơ...i", "mới).mn").
+TRAILING_SPECK = re.compile(r"\.+[^\W\d_]{1,2}$")
 UNIT_SPELLINGS = {"thanh pho": "thành phố", "tinh": "tỉnh"}
 CLOSING_NAME_SIMILARITY = 0.6  # normalised Levenshtein similarity, letters without tone marks
 CLOSING_NAME_LEAD = 0.15  # ahead of the next listed name of the same unit
@@ -304,6 +312,7 @@ def snap_closing_unit(value: str) -> str:
     likewise among that province's communes ("phường Vĩnh Tay" of Hà Nội); and the comma put back between
     a lower unit's name and the closing unit (not in capitals: a printed heading may go without). On the
     handwritten declarations of seed 6173 this set right 46 recipients and addresses, none wrong."""
+    value = _closing_without_specks(value)
     match = CLOSING_UNIT.search(value)
     if match is None:
         return value
@@ -338,6 +347,24 @@ def snap_closing_unit(value: str) -> str:
     if (head, unit_word, name) == (read_head, unit_read, read):
         return value
     return f"{head} {unit_word} {name}{match['end']}".lstrip()
+
+
+def _closing_without_specks(value: str) -> str:
+    """`value` with the commas and the speck read in its closing unit's name left out (CLOSING_UNIT_SPECKLED)
+    when without them the name is listed, or near one listed name (`_listed_or_nearest`); else as read. A
+    comma before a name that is not one with the rest ("Thủ Đức, Thành phố Hồ Chí Minh", "Hà Nội, Việt
+    Nam") stays."""
+    match = CLOSING_UNIT_SPECKLED.search(value)
+    if match is None:
+        return value
+    read, unit_read = match["name"], value[match.start("unit") : match.start("name")]
+    name = STRAY_COMMA.sub(" ", TRAILING_SPECK.sub("", read)).strip()
+    if name == read and "," not in unit_read:
+        return value
+    if _listed_or_nearest(name, gazetteer().by_unit.get(_unit_key(match), frozenset())) is None:
+        return value
+    unit = unit_read.rstrip(", ")
+    return f"{value[: match.start('unit')]}{unit} {name}{match['end']}"
 
 
 CLOSING_CANDIDATES = 8  # listed names a misread closing name is weighed against in the image

@@ -92,6 +92,15 @@ def requests(settings: Settings) -> Phrasing:
             "Đăng ký thường trú vào hộ gia đình nông Lê Văn Hùng tại Số 138phố Lạch Tray",
             "Đăng ký thường trú vào hộ gia đình ông Lê Văn Hùng tại Số 138 phố Lạch Tray",
         ),
+        # A speck after the closing bracket, or the bracket itself, read as dots and a letter or two.
+        (
+            "Đăng ký thường trú tại Số 22 phố Lạc Trung, Thành phố Hà Nội (nhà thuê, lập hộ mới...n",
+            "Đăng ký thường trú tại Số 22 phố Lạc Trung, Thành phố Hà Nội (nhà thuê, lập hộ mới)",
+        ),
+        (
+            "Đăng ký thường trú tại Số 118 đường Quang Trung, Thành phố Đà Nẵng (nhà thuê, lập hộ mới).mn",
+            "Đăng ký thường trú tại Số 118 đường Quang Trung, Thành phố Đà Nẵng (nhà thuê, lập hộ mới)",
+        ),
     ],
 )
 def test_set_phrases_and_the_address_are_mended(requests: Phrasing, read: str, mended: str) -> None:
@@ -122,6 +131,8 @@ def test_set_phrases_and_the_address_are_mended(requests: Phrasing, read: str, m
         # A name after "tại" is no address.
         "Đăng ký thường trú vào hộ gia đình ông Tại Văn Minh tại Số 5 phố Huế",
         "Đăng ký thường trú vào hộ gia đình ông Lê Văn Hùng tại Số 5, 2024: nhà cũ",
+        # Letters after a dot that no phrase ends before are as written.
+        "Đăng ký tạm trú tại Số 7 phố Huế, thời hạn tạm trú đến ngày 20/09/2031, xem tr.ba",
     ],
 )
 def test_wording_that_is_no_slip_of_a_phrase_is_left_as_read(requests: Phrasing, read: str) -> None:

@@ -112,6 +112,13 @@ def test_listed_names_and_guesses_are_left_as_read(read: str) -> None:
         ("phường Phú Lợi, Thành phố Hn Chi Minh", "phường Phú Lợi, Thành phố Hồ Chí Minh"),
         ("phường Thanh Xuân, Thànhn phố Hà Nội", "phường Thanh Xuân, Thành phố Hà Nội"),
         ("phường Bến Thành, Thành.n phố Hồ Chí Minh", "phường Bến Thành, Thành phố Hồ Chí Minh"),
+        # A comma read in the closing name or after its unit word, a speck read after it.
+        ("phường Đống Đa, Thành phố Hà, Nôi", "phường Đống Đa, Thành phố Hà Nội"),
+        ("phường Bến Thành, Thành phố Hồ Chí, Minh", "phường Bến Thành, Thành phố Hồ Chí Minh"),
+        ("phường Thanh Xuân, Thành phố, Hà Nội", "phường Thanh Xuân, Thành phố Hà Nội"),
+        ("phường Gia Viên, Thành phốc, Hải Phòng", "phường Gia Viên, Thành phố Hải Phòng"),
+        ("phường Ninh Kiều, Thành phố Cần Thơ...i", "phường Ninh Kiều, Thành phố Cần Thơ"),
+        ("phường Ninh Kiều, Thành phố Cần Thơn.ha", "phường Ninh Kiều, Thành phố Cần Thơ"),
     ],
 )
 def test_the_closing_unit_read_with_letters_wrong_takes_the_nearest_listed_name(
@@ -183,6 +190,11 @@ def test_common_address_words_and_commas_are_put_right(read: str, mended: str) -
         "Xóm 2-thị xã Sơn Tây",
         "Phòng 302 trường Đại học Bách khoa",  # two edits from "đường"
         "Số 15 ngã tư Sở",  # a street word is followed by a name or a number
+        # A comma before what is not one name with the rest stays.
+        "Số 5 đường Võ Văn Ngân, Thành phố Thủ Đức, Thành phố Hồ Chí Minh",
+        "Số 5 đường Yên Thế, Thành phố Bắc Giang, Tỉnh Bắc Giang",
+        "Số 5 đường Láng, Thành phố Hà Nội, Việt Nam",
+        "Số 5 đường Láng, Thành phố Hà Nội.",
     ],
 )
 def test_addresses_written_as_usual_are_left_as_read(read: str) -> None:
