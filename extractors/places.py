@@ -240,6 +240,7 @@ WORD_SIMILARITY = 0.5
 # A closing name no listed name is near enough to, after a commune only one province has, is that province's
 # when at least this like it (letters without tone marks): "Cnần Thâơnm" after "phường Ninh Kiều".
 WARD_BACKED_SIMILARITY = 0.5
+CLOSING_UNIT_WORD_EDITS = 2  # "Thành phố" read with letters lost or added (_closing_unit_word_mended)
 LOOSE_WORD_WHOLE_SIMILARITY = 0.7
 # A lower unit and its name right before the closing unit, without the comma between: "phường Gia Viên" of
 # "… phường Gia Viên Thành phố Hải Phòng".
@@ -333,7 +334,7 @@ def snap_closing_unit(value: str) -> str:
     likewise among that province's communes ("phường Vĩnh Tay" of Hà Nội); and the comma put back between
     a lower unit's name and the closing unit (not in capitals: a printed heading may go without). On the
     handwritten declarations of seed 6173 this set right 46 recipients and addresses, none wrong."""
-    value = _closing_without_specks(value)
+    value = _closing_without_specks(_closing_unit_word_mended(value))
     match = CLOSING_UNIT.search(value)
     if match is None:
         return value
@@ -374,6 +375,34 @@ def snap_closing_unit(value: str) -> str:
     if (head, unit_word, name) == (read_head, unit_read, read):
         return value
     return f"{head} {unit_word} {name}{match['end']}".lstrip()
+
+
+def _closing_unit_word_mended(value: str) -> str:
+    """`value` with the two words before its closing name spelt "Thành phố" where they were read with a
+    letter or two lost or added ("Thnh phố", "Thàanh Phố", "Thành Pphố", "nThành phố", "Tnhành phố"): at
+    most CLOSING_UNIT_WORD_EDITS from it, letters without tone marks, one of them no syllable, and the
+    words after them a listed name of a city, or near one (`_listed_or_nearest`)."""
+    words = value.split(" ")
+    cities = gazetteer().by_unit.get("thanh pho", frozenset())
+    for name_words in range(1, MAX_NAME_WORDS + 1):
+        start = len(words) - name_words - 2
+        if start < 0:
+            break
+        pair = words[start : start + 2]
+        letters = "".join(char for char in toneless(" ".join(pair)).casefold() if char.isalpha())
+        if (
+            letters == "thanhpho"
+            or Levenshtein.distance(letters, "thanhpho") > CLOSING_UNIT_WORD_EDITS
+            or all(vietnamese_syllable(word) for word in pair)
+            or not pair[0][-1:].isalpha()
+        ):
+            continue
+        name = " ".join(words[start + 2 :])
+        if _listed_or_nearest(name.rstrip(". "), cities) is None:
+            continue
+        unit = "THÀNH PHỐ" if "".join(pair).isupper() else "Thành phố"
+        return " ".join([*words[:start], unit, *words[start + 2 :]])
+    return value
 
 
 def _closing_without_specks(value: str) -> str:
@@ -456,6 +485,14 @@ def _nearest_word(read: str, listed: tuple[str, ...]) -> str | None:
     return word
 
 
+def _ward_word(read: str) -> str | None:
+    """ "phường" when `read` is one edit from it, or two and no syllable ("nphhường", "phưcnng")."""
+    if (spelling := _nearest_word(read, ("phường",))) is not None:
+        return spelling
+    misread = not vietnamese_syllable(read) and Levenshtein.distance(read.casefold(), "phường") == 2
+    return "phường" if misread else None
+
+
 def _street_word(read: str) -> str | None:
     return read if read in STREET_WORDS else _nearest_word(read, STREET_WORDS)
 
@@ -512,7 +549,7 @@ def mend_address_words(value: str) -> str:
             if names_next:
                 spelling = _nearest_word(core, STREET_WORDS) or _street_word_with_specks(core)
         elif following[:1].isupper() and core not in STREET_WORDS:
-            spelling = _nearest_word(core, ("phường",))
+            spelling = _ward_word(core)
         if spelling is not None:
             words[index] = spelling + word[len(core) :]
     joined = SPLIT_HOUSE_NUMBER.sub(r"\1\2", " ".join(words))

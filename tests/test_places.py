@@ -122,6 +122,13 @@ def test_listed_names_and_guesses_are_left_as_read(read: str) -> None:
         ("phường Vĩnh Tuy, Thành phố Hà Nihh", "phường Vĩnh Tuy, Thành phố Hà Nội"),
         ("phường Gia Viên, Thành phố Hà Phong", "phường Gia Viên, Thành phố Hải Phòng"),  # a listed commune's
         ("phường Ninh Kiều, Thành phố Cnần Thâơnm", "phường Ninh Kiều, Thành phố Cần Thơ"),
+        # "Thành phố" read with a letter or two lost or added, "phường" too (2021 declarations' addresses).
+        ("phường Gia Viên, Thnh phố Hải Phòng", "phường Gia Viên, Thành phố Hải Phòng"),
+        ("phường Bến Thành Thàanh phố Hồ Chí Minh", "phường Bến Thành, Thành phố Hồ Chí Minh"),
+        ("phường Thanh Xuân Tnhành phố Hà Nội", "phường Thanh Xuân, Thành phố Hà Nội"),
+        ("phường Phú Lợi, aThành phố Hồ Chí Minh", "phường Phú Lợi, Thành phố Hồ Chí Minh"),
+        ("phường Gia Viên, Thành Pphố Hải Phòng", "phường Gia Viên, Thành phố Hải Phòng"),
+        ("PHƯỜNG GIA VIÊN, THNH PHỐ HẢI PHÒNG", "PHƯỜNG GIA VIÊN, THÀNH PHỐ HẢI PHÒNG"),
         # A comma read in the closing name or after its unit word, a speck read after it.
         ("phường Đống Đa, Thành phố Hà, Nôi", "phường Đống Đa, Thành phố Hà Nội"),
         ("phường Bến Thành, Thành phố Hồ Chí, Minh", "phường Bến Thành, Thành phố Hồ Chí Minh"),
@@ -177,6 +184,10 @@ def test_an_unlisted_closing_name_comes_with_the_listed_names_nearest_it() -> No
         ("Số 69 phốcn Quân Nhân", "Số 69 phố Quân Nhân"),
         ("Số 89 phốcLê Lai", "Số 89 phố Lê Lai"),
         ("Số 156 đườngnLê Lợi", "Số 156 đường Lê Lợi"),
+        # "phường" two letters off, when what was read is no syllable.
+        ("Số 41 phố Trần Thái Tông, phhưnng Cầu Giấy", "Số 41 phố Trần Thái Tông, phường Cầu Giấy"),
+        ("Số 9 phố Trần Thái Tông phưcnng Cầu Giấy", "Số 9 phố Trần Thái Tông, phường Cầu Giấy"),
+        ("Số 14 đường Nguyễn Trãi, nphhường Thanh Xuân", "Số 14 đường Nguyễn Trãi, phường Thanh Xuân"),
     ],
 )
 def test_common_address_words_and_commas_are_put_right(read: str, mended: str) -> None:
@@ -200,6 +211,11 @@ def test_common_address_words_and_commas_are_put_right(read: str, mended: str) -
         "Xóm 2-thị xã Sơn Tây",
         "Phòng 302 trường Đại học Bách khoa",  # two edits from "đường"
         "Số 15 ngã tư Sở",  # a street word is followed by a name or a number
+        "Số 5 Lê Lợi, phòng Tài Chính",  # a syllable two letters from "phường" is a word of its own
+        # Two syllables near "Thành phố" are words of their own; so is a pair before no city's name.
+        "xã Thanh Phú, huyện Bến Lức",
+        "Số 5 đường Thanh Phúc Hà Nội",
+        "Số 5 đường Thnh phố Cổ",
         # A comma before what is not one name with the rest stays.
         "Số 5 đường Võ Văn Ngân, Thành phố Thủ Đức, Thành phố Hồ Chí Minh",
         "Số 5 đường Yên Thế, Thành phố Bắc Giang, Tỉnh Bắc Giang",
