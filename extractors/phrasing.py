@@ -39,6 +39,16 @@ class PhraseMatch(NamedTuple):
     tail: str  # the punctuation after the run, which the phrase keeps ("Công nhân, Công ty May 10")
 
 
+def _as_written(words: list[str], read_as: dict[str, str]) -> list[str]:
+    """`words` with each word's first letters that the model reads for others (`Phrasing.read_as`) as
+    written: "bú" → "trú", "lạm" → "tạm"."""
+    written = []
+    for word in words:
+        start = next((read for read in read_as if word.casefold().startswith(read.casefold())), None)
+        written.append(word if start is None else read_as[start] + word[len(start) :])
+    return written
+
+
 def _word_edits_allowed(read: list[str], phrase: list[str]) -> bool:
     """Whether a run read word for word as a phrase changes no word wholly: each word may differ from the
     phrase's in at most half its letters ("lạm" for "tạm", not "cho" for "tại"), rounded up for a word no
@@ -95,9 +105,15 @@ def _phrase_matches(words: list[str], phrasing: Phrasing) -> list[PhraseMatch]:
                     continue  # a bracket the phrase has not: "(Hàn Quốc)" is written so
                 if phrasing.comma_before and not read[:1].isalnum():
                     continue  # a separator of its own before the phrase: "Tokyo -Nhật Bản"
-                edits = Levenshtein.distance(read, target, score_cutoff=budget)
-                if edits <= budget and _word_edits_allowed(read.split(), target.split()):
-                    matches.append(PhraseMatch(phrase, edits, start, run, tail))
+                # The run as read, or with letters the model reads for others as written ("lạm bú" for "tạm
+                # trú"); the edits counted are those of the run as read.
+                for written in dict.fromkeys((read, " ".join(_as_written(read.split(), phrasing.read_as)))):
+                    within = Levenshtein.distance(written, target, score_cutoff=budget) <= budget
+                    if within and _word_edits_allowed(written.split(), target.split()):
+                        matches.append(
+                            PhraseMatch(phrase, Levenshtein.distance(read, target), start, run, tail)
+                        )
+                        break
     return matches
 
 

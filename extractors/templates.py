@@ -75,6 +75,11 @@ class Phrasing(Strict):
     dates_after: list[NfcStr] = Field(
         default_factory=list, description="the words a date follows: a date has nothing more in its word"
     )
+    read_as: dict[NfcStr, NfcStr] = Field(
+        default_factory=dict,
+        description="letters the handwriting model reads at a word's start for others (read → written: 'b' "
+        "for 'tr'): a word so read is also matched as written so",
+    )
     weighed: bool = Field(
         default=False,
         description="a handwritten value read as no words, as short as a phrase alone, is weighed against "

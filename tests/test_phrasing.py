@@ -92,6 +92,14 @@ def requests(settings: Settings) -> Phrasing:
             "Đăng ký thường trú vào hộ gia đình nông Lê Văn Hùng tại Số 138phố Lạch Tray",
             "Đăng ký thường trú vào hộ gia đình ông Lê Văn Hùng tại Số 138 phố Lạch Tray",
         ),
+        # "tr" read as "b" and "t" as "l" at a word's start (extraction.yaml `read_as`).
+        (
+            "Đăng ký lạm bú tại Số 52 đường Xuân Thủy, phường Cầu Giấy, Thành phố Hà Nội, thời han lam brú "
+            "đến ngày 07/10/2028",
+            "Đăng ký tạm trú tại Số 52 đường Xuân Thủy, phường Cầu Giấy, Thành phố Hà Nội, thời hạn tạm trú "
+            "đến ngày 07/10/2028",
+        ),
+        ("Đăng ký thường bú tại Số 1 phố Huế", "Đăng ký thường trú tại Số 1 phố Huế"),
         # A speck after the closing bracket, or the bracket itself, read as dots and a letter or two.
         (
             "Đăng ký thường trú tại Số 22 phố Lạc Trung, Thành phố Hà Nội (nhà thuê, lập hộ mới...n",
@@ -131,6 +139,9 @@ def test_set_phrases_and_the_address_are_mended(requests: Phrasing, read: str, m
         # A name after "tại" is no address.
         "Đăng ký thường trú vào hộ gia đình ông Tại Văn Minh tại Số 5 phố Huế",
         "Đăng ký thường trú vào hộ gia đình ông Lê Văn Hùng tại Số 5, 2024: nhà cũ",
+        # Another procedure's word that starts with a letter read for another is no slip of the phrase's.
+        "Đăng ký lưu trú tại Số 5 phố Huế",
+        "Đăng ký lại thường trú tại Số 5 phố Huế",
         # Letters after a dot that no phrase ends before are as written.
         "Đăng ký tạm trú tại Số 7 phố Huế, thời hạn tạm trú đến ngày 20/09/2031, xem tr.ba",
     ],
