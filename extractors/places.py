@@ -285,15 +285,12 @@ def _like(read: str, listed: str) -> float:
     return whole
 
 
-def _listed_or_nearest(read: str, listed: frozenset[str], anywhere: bool = True) -> str | None:
-    """The listed spelling of `read` when it is a listed name (of `listed`, or, if `anywhere`, anywhere in
-    the gazetteer: then `read` itself); else the one of `listed` nearest to it (`_like`), at least
-    CLOSING_NAME_SIMILARITY like it and CLOSING_NAME_LEAD ahead of the next; None when there is no such
-    name."""
-    if (spelling := next((name for name in listed if tone_key(name) == tone_key(read)), None)) is not None:
-        return spelling
-    if anywhere and tone_key(read) in gazetteer().known:
-        return read
+def _listed_or_nearest(read: str, listed: frozenset[str]) -> str | None:
+    """The listed spelling of `read` when it is a listed name (of `listed`, or anywhere in the gazetteer:
+    then `read` itself); else the one of `listed` nearest to it (`_like`), at least CLOSING_NAME_SIMILARITY
+    like it and CLOSING_NAME_LEAD ahead of the next; None when there is no such name."""
+    if tone_key(read) in gazetteer().known:
+        return next((name for name in listed if tone_key(name) == tone_key(read)), read)
     scored = sorted(((_like(read, other), other) for other in listed), reverse=True)
     if not scored or scored[0][0] < CLOSING_NAME_SIMILARITY:
         return None
@@ -364,10 +361,7 @@ def snap_closing_unit(value: str) -> str:
     ):
         head += ","
     if (commune := CLOSING_COMMUNE.search(head)) is not None:
-        # The commune right before its province is one of its own ("phường Phú Lai" is another's).
-        spelling = _listed_or_nearest(
-            commune["name"], _communes(listed_name, commune["unit"]), anywhere=False
-        )
+        spelling = _listed_or_nearest(commune["name"], _communes(listed_name, commune["unit"]))
         if spelling is not None and tone_key(spelling) != tone_key(commune["name"]):
             head = (
                 head[: commune.start("name")]
