@@ -299,17 +299,17 @@ def _listed_or_nearest(read: str, listed: frozenset[str]) -> str | None:
     return scored[0][1]
 
 
-def _province_holding(commune: re.Match[str], read: str) -> str | None:
-    """The one province that has the listed commune a CLOSING_COMMUNE match names, when the closing name
-    `read` is at least WARD_BACKED_SIMILARITY like it: "Hà Nini" after "phường Vĩnh Tuy" is Hà Nội, not Hà
-    Tĩnh; "Hà Phong" after "phường Gia Viên" Hải Phòng, not Hà Giang."""
+def _province_holding(commune: re.Match[str], read: str, of_unit: frozenset[str]) -> str | None:
+    """The one province that has the listed commune a CLOSING_COMMUNE match names, when it is a name of the
+    closing unit (`of_unit`) and the closing name `read` is at least WARD_BACKED_SIMILARITY like it: "Hà
+    Nini" after "phường Vĩnh Tuy" is Hà Nội, not Hà Tĩnh; "Hà Phong" after "phường Gia Viên" Hải Phòng."""
     key = tone_key(commune["name"].strip())
     holding = [
         province
         for province in gazetteer().communes
         if any(tone_key(name) == key for name in _communes(province, commune["unit"]))
     ]
-    if len(holding) != 1:
+    if len(holding) != 1 or holding[0] not in of_unit:
         return None
     similarity = Levenshtein.normalized_similarity(" ".join(_words(read)), " ".join(_words(holding[0])))
     return holding[0] if similarity >= WARD_BACKED_SIMILARITY else None
@@ -342,12 +342,16 @@ def snap_closing_unit(value: str) -> str:
     unit = _unit_key(match)
     read_head = head = value[: match.start()].rstrip()
     of_unit = gazetteer().by_unit.get(unit, frozenset())
+    listed_name = _listed_or_nearest(read, of_unit)
     before = CLOSING_COMMUNE.search(head)
-    # A name that is none of the unit's is read wrong, and the commune before it may say which it is.
-    backed = None
+    # A name that is none of the unit's was read wrong. When no name of the unit is near enough, or the
+    # nearest is a province without the commune named before it ("phường Vĩnh Tuy, Thành phố Hà Nihh" is not
+    # Hà Tĩnh), the one province that has that commune may say which it is.
     if before is not None and all(tone_key(name) != tone_key(read) for name in of_unit):
-        backed = _province_holding(before, read)
-    listed_name = backed or _listed_or_nearest(read, of_unit)
+        backed = _province_holding(before, read, of_unit)
+        provinces = gazetteer().communes
+        if backed is not None and (listed_name not in of_unit or listed_name in provinces):
+            listed_name = backed
     if listed_name is None:
         return value
     name = read if tone_key(read) == tone_key(listed_name) else _in_case_of(listed_name, read)
@@ -393,8 +397,8 @@ def _closing_unit_word_mended(value: str) -> str:
         if (
             letters == "thanhpho"
             or Levenshtein.distance(letters, "thanhpho") > CLOSING_UNIT_WORD_EDITS
+            or not all(word.isalpha() for word in pair)  # "huyện Thạnh Phú, Bến Tre": a name, then its city
             or all(vietnamese_syllable(word) for word in pair)
-            or not pair[0][-1:].isalpha()
         ):
             continue
         name = " ".join(words[start + 2 :])

@@ -114,6 +114,10 @@ def test_listed_names_and_guesses_are_left_as_read(read: str) -> None:
         ("phường Phú Lợi, Thành phố Hn Chi Minh", "phường Phú Lợi, Thành phố Hồ Chí Minh"),
         ("phường Thanh Xuân, Thànhn phố Hà Nội", "phường Thanh Xuân, Thành phố Hà Nội"),
         ("phường Bến Thành, Thành.n phố Hồ Chí Minh", "phường Bến Thành, Thành phố Hồ Chí Minh"),
+        # A district-level city near its listed name stays a city (review of session 22).
+        ("phường Tích Sơn, Thành phố Vĩnh Yênn", "phường Tích Sơn, Thành phố Vĩnh Yên"),
+        ("phường Vàng Danh, Thành phố Uông Bíí", "phường Vàng Danh, Thành phố Uông Bí"),
+        ("phường Noong Bua, Thành phố Điện Biên Ph", "phường Noong Bua, Thành phố Điện Biên Phủ"),
         # A name no listed one is near enough, after a commune only one province has: that province.
         (
             "Công an phường Bến Thành, Thành phố HồaChí Minh",
@@ -212,6 +216,12 @@ def test_common_address_words_and_commas_are_put_right(read: str, mended: str) -
         "Phòng 302 trường Đại học Bách khoa",  # two edits from "đường"
         "Số 15 ngã tư Sở",  # a street word is followed by a name or a number
         "Số 5 Lê Lợi, phòng Tài Chính",  # a syllable two letters from "phường" is a word of its own
+        # Two words before a city named without its unit word are a name of their own (review of session 22).
+        "xã An Thạnh, huyện Thạnh Phú, Bến Tre",
+        "Số 12 phố Thanh Hà, Hà Nội",
+        "phường Đông Thọ, Thành phố Thanh Hóa, Thanh Hóa",
+        # A commune of the province's other era ("Phú Chánh" was Bình Dương's) is as written.
+        "phường Phú Chánh, Thành phố Hồ Chí Minh",
         # Two syllables near "Thành phố" are words of their own; so is a pair before no city's name.
         "xã Thanh Phú, huyện Bến Lức",
         "Số 5 đường Thanh Phúc Hà Nội",
