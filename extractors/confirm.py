@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Indel, Levenshtein
 
 from intake.model import Document, ExtractedField, OcrLine
 
@@ -83,10 +83,11 @@ QUOTE_CHARS_PER_EDIT = 4
 
 def mend_quotes(documents: list[Document], rules: ConfirmationRules) -> int:
     """Each quoted part of a value read in doubt (templates `quotes`: the address a CT01 request asks for)
-    that differs from the part a sure source on another paper carries, and is near one such part only, is
-    mended to it, flagged; return how many. A handwritten request misreads a letter or two of the street
-    ("phốcLê Lai", "Trưng Chinh", "Số 8" for "Số 88") that the typed certificate or contract reads sure;
-    on eight sets the street a request asked for was always that of a proof paper of the dossier."""
+    that differs from the part a sure source on another paper carries, and is a slip of one such part only
+    (`_slip_of`), is mended to it, flagged; return how many. A handwritten request misreads a letter or two
+    of the street ("phốcLê Lai", "Trưng Chinh") or loses a digit ("Số 8" for "Số 88") that the typed
+    certificate or contract reads sure; on eight sets the street a request asked for was always that of a
+    proof paper of the dossier."""
     mended = 0
     for quote in rules.quotes:
         for document in documents:
@@ -95,16 +96,16 @@ def mend_quotes(documents: list[Document], rules: ConfirmationRules) -> int:
                 continue
             quoted = re.search(quote.pattern, found.value)
             parts = _quoted_elsewhere(documents, document, quote)
-            if quoted is None or quoted["value"] in parts:
+            # Case and spacing alone the text cannot settle: a typed paper may read "ngõ 1 10" as well.
+            if quoted is None or _as_compared(quoted["value"]) in parts:
                 continue
-            near = [part for part in parts if _near(quoted["value"], part)]
-            # Spacing alone the text cannot settle: a typed paper may read "ngõ 1 10" as well.
-            if len(near) != 1 or _unspaced(near[0]) == _unspaced(quoted["value"]):
+            near = {part for part in parts.values() if _slip_of(quoted["value"], part)}
+            if len(near) != 1:
                 continue
             start, end = quoted.span("value")
             document.fields[quote.within] = found.model_copy(
                 update={
-                    "value": found.value[:start] + near[0] + found.value[end:],
+                    "value": found.value[:start] + near.pop() + found.value[end:],
                     "review_reasons": [*found.review_reasons, FROM_OTHER_DOCUMENT],
                 }
             )
@@ -112,19 +113,38 @@ def mend_quotes(documents: list[Document], rules: ConfirmationRules) -> int:
     return mended
 
 
-def _unspaced(text: str) -> str:
-    return "".join(text.split())
+def _as_compared(text: str) -> str:
+    return "".join(text.split()).casefold()
 
 
-def _near(as_read: str, part: str) -> bool:
-    return Levenshtein.distance(as_read, part) <= len(part) // QUOTE_CHARS_PER_EDIT
+# A house number is its digits and capitals ("12A"): a lower-case letter in it is a misreading ("n14").
+HOUSE_NUMBER_CHARACTERS = re.compile(r"[^\dA-Z]")
 
 
-def _quoted_elsewhere(documents: list[Document], document: Document, quote: Quote) -> set[str]:
-    """The parts a quote takes of the sure values of its sources on the dossier's other papers."""
+def _house_numbers(text: str) -> str:
+    return "".join(
+        HOUSE_NUMBER_CHARACTERS.sub("", word) for word in text.split() if any(map(str.isdigit, word))
+    )
+
+
+def _slip_of(as_read: str, part: str) -> bool:
+    """Whether `as_read` is `part` read with slips: within one edit in QUOTE_CHARS_PER_EDIT characters, and
+    its house numbers the same or one digit more or less ("Số 8" for "Số 88", "Số 549" for "Số 54"). A digit
+    or a letter read for another ("Số 5" for "Số 6", "12A" for "12B") may be another house."""
+    if Levenshtein.distance(as_read.casefold(), part.casefold()) > len(part) // QUOTE_CHARS_PER_EDIT:
+        return False
+    numbers_read, numbers = _house_numbers(as_read), _house_numbers(part)
+    return numbers_read == numbers or (
+        abs(len(numbers_read) - len(numbers)) == 1 and Indel.distance(numbers_read, numbers) == 1
+    )
+
+
+def _quoted_elsewhere(documents: list[Document], document: Document, quote: Quote) -> dict[str, str]:
+    """The parts a quote takes of the sure values of its sources on the dossier's other papers, by their
+    letters without case and spacing (`_as_compared`)."""
     sure = _sure_elsewhere(documents, document, quote.sources)
     parts = (re.search(quote.source_pattern, value) for value in sure)
-    return {part["value"] for part in parts if part is not None}
+    return {_as_compared(part["value"]): part["value"] for part in parts if part is not None}
 
 
 # The band searched for a value's row of boxes around its box, in line heights.

@@ -55,7 +55,9 @@ CERTIFICATE = "Số 65 phố Lê Lai, phường Máy Tơ, quận Ngô Quyền, t
         ("Số 65 phốcLê Lai", CERTIFICATE, "address"),
         ("Số 88 đường Lê Dun", "Số 88 đường Lê Duẩn, phường Hải Châu, Thành phố Đà Nẵng", "property_address"),
         ("Số 8 đường Lê Duẩn", "Số 88 đường Lê Duẩn, phường Hải Châu, Thành phố Đà Nẵng", "property_address"),
-        ("Số 10894 đường Võ Văn Tần", "Số 108/14 đường Võ Văn Tần, phường 7, Quận 3", "address"),
+        ("Số 5499 phố Lạch Tray", "Số 549 phố Lạch Tray, phường Gia Viên", "address"),  # a digit more
+        ("Số 15410 đường Nam Kỳ Khởi Nghĩa", "Số 154/10 đường Nam Kỳ Khởi Nghĩa", "address"),  # "/" lost
+        ("Số n14 đường Xuân Thủy", "Số 114 đường Xuân Thủy, phường Cầu Giấy", "address"),
     ],
 )
 def test_a_misread_street_is_the_proof_papers(
@@ -83,6 +85,12 @@ def test_a_misread_street_is_the_proof_papers(
         # Near two proof papers' streets: which one is meant the text cannot say.
         ("Số 3 phố Lê Lai", ["Số 37 phố Lê Lai, phường Gia Viên", "Số 38 phố Lê Lai"], False),
         ("Số 65 phốcLê Lai", [], False),  # no proof paper
+        ("số 65 phố Lê Lai", [CERTIFICATE], False),  # case alone
+        # A digit or a capital read for another may be another house (review of session 22).
+        ("Số 5 phố Lê Lai", ["Số 6 phố Lê Lai, phường Gia Viên"], False),
+        ("Số 10894 đường Võ Văn Tần", ["Số 108/14 đường Võ Văn Tần, phường 7, Quận 3"], False),
+        ("Tổ 3", ["Tổ 5, phường Gia Viên"], False),
+        ("Số 12A phố Lê Lai", ["Số 12B phố Lê Lai, phường Gia Viên"], False),
     ],
 )
 def test_a_request_is_left_as_read(
@@ -117,3 +125,13 @@ def test_the_current_address_of_a_2021_declaration_is_the_proof_papers_too(rules
     proof = _proof(1, "Số 162 ngõ 145 phố Lò Đúc, phường Bạch Đằng, quận Hai Bà Trưng, thành phố Hà Nội")
     assert mend_quotes([declaration, proof], rules) == 1
     assert declaration.fields["current_address"].value == read.replace("Là Đúc", "Lò Đúc")
+
+
+def test_a_current_address_in_another_house_of_the_street_is_as_read(rules: ConfirmationRules) -> None:
+    read = "Số 15 ngõ 45 phố Lò Đúc, phường Vĩnh Tuy, Thành phố Hà Nội"
+    current = ExtractedField(
+        key="current_address", value=read, needs_review=True, review_reasons=["handwriting_unconfirmed"]
+    )
+    declaration = Document(index=0, doc_type=DocType.CT01, pages=[0], fields={"current_address": current})
+    assert mend_quotes([declaration, _proof(1, "Số 16 ngõ 45 phố Lò Đúc, phường Vĩnh Tuy")], rules) == 0
+    assert declaration.fields["current_address"].value == read
