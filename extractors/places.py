@@ -384,7 +384,7 @@ def snap_closing_unit(value: str) -> str:
 def _closing_unit_word_mended(value: str) -> str:
     """`value` with the two words before its closing name spelt "Thành phố" where they were read with a
     letter or two lost or added ("Thnh phố", "Thàanh Phố", "Thành Pphố", "nThành phố", "Tnhành phố"): at
-    most CLOSING_UNIT_WORD_EDITS from it, letters without tone marks, one of them no syllable, and the
+    most CLOSING_UNIT_WORD_EDITS from it, letters without marks, one of them no syllable, and the
     words after them a listed name of a city, or near one (`_listed_or_nearest`)."""
     words = value.split(" ")
     cities = gazetteer().by_unit.get("thanh pho", frozenset())
@@ -393,7 +393,7 @@ def _closing_unit_word_mended(value: str) -> str:
         if start < 0:
             break
         pair = words[start : start + 2]
-        letters = "".join(char for char in toneless(" ".join(pair)).casefold() if char.isalpha())
+        letters = "".join(char for char in strip_accents(" ".join(pair)).casefold() if char.isalpha())
         if (
             letters == "thanhpho"
             or Levenshtein.distance(letters, "thanhpho") > CLOSING_UNIT_WORD_EDITS

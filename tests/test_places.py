@@ -133,6 +133,8 @@ def test_listed_names_and_guesses_are_left_as_read(read: str) -> None:
         ("phường Phú Lợi, aThành phố Hồ Chí Minh", "phường Phú Lợi, Thành phố Hồ Chí Minh"),
         ("phường Gia Viên, Thành Pphố Hải Phòng", "phường Gia Viên, Thành phố Hải Phòng"),
         ("PHƯỜNG GIA VIÊN, THNH PHỐ HẢI PHÒNG", "PHƯỜNG GIA VIÊN, THÀNH PHỐ HẢI PHÒNG"),
+        ("phường Vĩnh Tuy, Thành phốnc Hà Nội", "phường Vĩnh Tuy, Thành phố Hà Nội"),  # "ô" is an "o" too
+        ("phường Bảy Hiền, Thànnh phốn Hồ Chí Minh", "phường Bảy Hiền, Thành phố Hồ Chí Minh"),
         # A comma read in the closing name or after its unit word, a speck read after it.
         ("phường Đống Đa, Thành phố Hà, Nôi", "phường Đống Đa, Thành phố Hà Nội"),
         ("phường Bến Thành, Thành phố Hồ Chí, Minh", "phường Bến Thành, Thành phố Hồ Chí Minh"),
