@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from rapidfuzz.distance import Indel, Levenshtein
+from rapidfuzz.distance import Levenshtein
 
 from intake.model import Document, ExtractedField, OcrLine
 
@@ -117,25 +117,44 @@ def _as_compared(text: str) -> str:
     return "".join(text.split()).casefold()
 
 
-# A house number is its digits and capitals ("12A"): a lower-case letter in it is a misreading ("n14").
-HOUSE_NUMBER_CHARACTERS = re.compile(r"[^\dA-Z]")
+# A house number is its digits, the marks between them and its letters ("12/3A", "5-7"); in a handwritten
+# reading a lower-case letter in it is a misreading ("n14"), on a typed paper part of it ("12a").
+HOUSE_NUMBER_MARKS = "/-"
+# A part this short is little more than its number ("Tổ 3", "Phòng 203"): a digit more or less is another.
+MIN_PART_FOR_DIGIT_SLIP = 12
 
 
-def _house_numbers(text: str) -> str:
-    return "".join(
-        HOUSE_NUMBER_CHARACTERS.sub("", word) for word in text.split() if any(map(str.isdigit, word))
-    )
+def _house_numbers(text: str, misread_lower_case: bool) -> str:
+    kept = [
+        char
+        for word in text.split()
+        if any(map(str.isdigit, word))
+        for char in word
+        if char.isdigit()
+        or char in HOUSE_NUMBER_MARKS
+        or (char.isalpha() and not (misread_lower_case and char.islower()))
+    ]
+    return "".join(kept).upper()
 
 
 def _slip_of(as_read: str, part: str) -> bool:
-    """Whether `as_read` is `part` read with slips: within one edit in QUOTE_CHARS_PER_EDIT characters, and
-    its house numbers the same or one digit more or less ("Số 8" for "Số 88", "Số 549" for "Số 54"). A digit
-    or a letter read for another ("Số 5" for "Số 6", "12A" for "12B") may be another house."""
+    """Whether `as_read` is `part` read with slips: within one edit in QUOTE_CHARS_PER_EDIT characters, in
+    the same case style, and its house numbers the same or, in a part of MIN_PART_FOR_DIGIT_SLIP characters
+    or more, with one digit or "/" more or less ("Số 8" for "Số 88", "Số 15410" for "Số 154/10"). A digit or
+    a letter read for another ("Số 5" for "Số 6", "12A" for "12B"), or a mark moved ("1/23", "12/3"), may be
+    another house."""
+    if part.isupper() != as_read.isupper():
+        return False
     if Levenshtein.distance(as_read.casefold(), part.casefold()) > len(part) // QUOTE_CHARS_PER_EDIT:
         return False
-    numbers_read, numbers = _house_numbers(as_read), _house_numbers(part)
-    return numbers_read == numbers or (
-        abs(len(numbers_read) - len(numbers)) == 1 and Indel.distance(numbers_read, numbers) == 1
+    numbers_read, numbers = _house_numbers(as_read, True), _house_numbers(part, False)
+    if numbers_read == numbers:
+        return True
+    longer, shorter = sorted((numbers_read, numbers), key=len, reverse=True)
+    return len(part) >= MIN_PART_FOR_DIGIT_SLIP and any(
+        longer[:index] + longer[index + 1 :] == shorter
+        for index, char in enumerate(longer)
+        if char.isdigit() or char == "/"
     )
 
 

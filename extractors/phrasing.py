@@ -19,7 +19,7 @@ from typing import NamedTuple
 from rapidfuzz.distance import Levenshtein
 
 from .normalize import Normalized, vietnamese_syllable
-from .places import TRAILING_SPECK, mend_address_words
+from .places import mend_address_words, without_trailing_speck
 from .templates import Phrasing
 
 WORDING_MENDED = "wording_mended"
@@ -41,10 +41,10 @@ class PhraseMatch(NamedTuple):
 
 def _as_written(words: list[str], read_as: dict[str, str]) -> list[str]:
     """`words` with each word's first letters that the model reads for others (`Phrasing.read_as`) as
-    written: "bú" → "trú", "lạm" → "tạm"."""
+    written: "bú" → "trú", "lạm" → "tạm"; not a capitalised word, which is a name ("Lai Châu")."""
     written = []
     for word in words:
-        start = next((read for read in read_as if word.casefold().startswith(read.casefold())), None)
+        start = next((read for read in read_as if word.startswith(read)), None)
         written.append(word if start is None else read_as[start] + word[len(start) :])
     return written
 
@@ -107,7 +107,8 @@ def _phrase_matches(words: list[str], phrasing: Phrasing) -> list[PhraseMatch]:
                     continue  # a separator of its own before the phrase: "Tokyo -Nhật Bản"
                 # The run as read, or with letters the model reads for others as written ("lạm bú" for "tạm
                 # trú"); the edits counted are those of the run as read.
-                for written in dict.fromkeys((read, " ".join(_as_written(read.split(), phrasing.read_as)))):
+                as_written = " ".join(_as_written(words[start : start + run], phrasing.read_as)).casefold()
+                for written in dict.fromkeys((read, as_written.removesuffix(tail))):
                     within = Levenshtein.distance(written, target, score_cutoff=budget) <= budget
                     if within and _word_edits_allowed(written.split(), target.split()):
                         matches.append(
@@ -146,12 +147,15 @@ def mend_phrases(text: str, phrasing: Phrasing) -> str:
     phrase but for case is left as written."""
     words = LOOSE_CLOSING.sub(")", LOOSE_OPENING.sub("(", text)).split()
     matches = _phrase_matches(words, phrasing)
-    if words and (speck := TRAILING_SPECK.search(words[-1])) is not None and speck.start() > 0:
-        # A speck after the last word ("(nhà thuê, lập hộ mới..m"): left out where a phrase ends the text
-        # without it.
-        without = [*words[:-1], words[-1][: speck.start()]]
+    if words and (cut := without_trailing_speck(words[-1])) not in ("", words[-1]):
+        # A speck after the last word ("(nhà thuê, lập hộ mới..m"): left out where a phrase, read with as
+        # many words as it has, ends the text without it ("tại TP.HN" is not "tại" and a lost space).
+        without = [*words[:-1], cut]
         matches_without = _phrase_matches(without, phrasing)
-        if any(match.start + match.words == len(without) for match in matches_without):
+        if any(
+            match.start + match.words == len(without) and match.words == len(match.phrase.split())
+            for match in matches_without
+        ):
             words, matches = without, matches_without
     ranked = sorted(
         matches,

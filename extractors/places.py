@@ -223,14 +223,25 @@ def _mend_segment(segment: str, last: bool) -> str:
 CLOSING_UNIT = re.compile(
     r"(?i)(?<![\w])(?P<unit>th[àa]nh[.\w]{0,2}\s+ph[ốo]|t[ỉi]nh)\w?\s+(?P<name>[^\W\d_][^\d,;()]*?)(?P<end>[.\s]*)$"
 )
-# The same, read with a comma in the name or after the unit ("Thành phố Hà, Nội", "Thành phố, Hồ Chí Minh"),
-# or with a speck after the name read as dots and a letter or two ("Cần Thơ...i", "Cần Thơn.ha").
+# The same, opening its part of the address, read with a comma in the name or after the unit ("Thành phố Hà,
+# Nội", "Thành phố, Hồ Chí Minh"), or with a speck after the name read as dots and a letter or two ("Cần
+# Thơ...i", "Cần Thơn.ha"); not a commune's name that ends in "Tỉnh" ("xã Phước Tỉnh, Bà Rịa - Vũng Tàu").
 CLOSING_UNIT_SPECKLED = re.compile(
-    r"(?i)(?<![\w])(?P<unit>th[àa]nh[.\w]{0,2}\s+ph[ốo]|t[ỉi]nh)\w?,?\s+(?P<name>[^\W\d_][^\d;()]*?)(?P<end>[.\s]*)$"
+    r"(?i)(?:^|(?<=,)|(?<=,\s))(?P<unit>th[àa]nh[.\w]{0,2}\s+ph[ốo]|t[ỉi]nh)\w?,?\s+(?P<name>[^\W\d_][^\d;()]*?)"
+    r"(?P<end>[.\s]*)$"
 )
 STRAY_COMMA = re.compile(r"\s*,\s*")
 # A speck after a text's last word, read as dots and a letter or two ("Thơ...i", "mới).mn").
-TRAILING_SPECK = re.compile(r"\.+[^\W\d_]{1,2}$")
+TRAILING_SPECK = re.compile(r"\.+(?P<letters>[^\W\d_]{1,2})$")
+
+
+def without_trailing_speck(text: str) -> str:
+    """`text` without a speck read after its last word (TRAILING_SPECK): lower-case letters only, not an
+    abbreviation ("TP.HN", "Q.BT")."""
+    speck = TRAILING_SPECK.search(text)
+    return text[: speck.start()] if speck is not None and speck["letters"].islower() else text
+
+
 UNIT_SPELLINGS = {"thanh pho": "thành phố", "tinh": "tỉnh"}
 CLOSING_NAME_SIMILARITY = 0.6  # normalised Levenshtein similarity, letters without tone marks
 CLOSING_NAME_LEAD = 0.15  # ahead of the next listed name of the same unit
@@ -344,13 +355,18 @@ def snap_closing_unit(value: str) -> str:
     of_unit = gazetteer().by_unit.get(unit, frozenset())
     listed_name = _listed_or_nearest(read, of_unit)
     before = CLOSING_COMMUNE.search(head)
-    # A name that is none of the unit's was read wrong. When no name of the unit is near enough, or the
-    # nearest is a province without the commune named before it ("phường Vĩnh Tuy, Thành phố Hà Nihh" is not
-    # Hà Tĩnh), the one province that has that commune may say which it is.
-    if before is not None and all(tone_key(name) != tone_key(read) for name in of_unit):
+    # A name a letter from one name of the unit only is that one ("Kiên Giangg", though Tiền Giang is near
+    # too), whichever communes it has: a 2025 commune may be written with the province that held it. A name
+    # two letters or more from every name of the unit was read wrong: when no name is near enough, or the
+    # nearest is a province without the commune named before it ("phường Vĩnh Tuy, Thành phố Hà Nihh" is
+    # not Hà Tĩnh), the one province that has that commune may say which it is.
+    letters = {name: Levenshtein.distance(toneless(read), toneless(name)) for name in of_unit}
+    one_off = [name for name, distance in letters.items() if distance == 1]
+    if 0 not in letters.values() and len(one_off) == 1:
+        listed_name = one_off[0]
+    elif before is not None and 0 not in letters.values() and not one_off:
         backed = _province_holding(before, read, of_unit)
-        provinces = gazetteer().communes
-        if backed is not None and (listed_name not in of_unit or listed_name in provinces):
+        if backed is not None and (listed_name not in of_unit or listed_name in gazetteer().communes):
             listed_name = backed
     if listed_name is None:
         return value
@@ -418,7 +434,7 @@ def _closing_without_specks(value: str) -> str:
     if match is None:
         return value
     read, unit_read = match["name"], value[match.start("unit") : match.start("name")]
-    name = STRAY_COMMA.sub(" ", TRAILING_SPECK.sub("", read)).strip()
+    name = STRAY_COMMA.sub(" ", without_trailing_speck(read)).strip()
     if name == read and "," not in unit_read:
         return value
     if _listed_or_nearest(name, gazetteer().by_unit.get(_unit_key(match), frozenset())) is None:

@@ -142,6 +142,12 @@ def test_set_phrases_and_the_address_are_mended(requests: Phrasing, read: str, m
         # Another procedure's word that starts with a letter read for another is no slip of the phrase's.
         "Đăng ký lưu trú tại Số 5 phố Huế",
         "Đăng ký lại thường trú tại Số 5 phố Huế",
+        # A capitalised word is a name, not a phrase's word read with "l" for "t"; an abbreviation after a
+        # dot is no speck (review of session 22).
+        "Đăng ký thường trú Lai Châu",
+        "Đăng ký tạm trú Lái Thiêu, Thuận An, Bình Dương",
+        "Đăng ký tạm trú tại TP.HN",
+        "Tách hộ.Lê",
         # Letters after a dot that no phrase ends before are as written.
         "Đăng ký tạm trú tại Số 7 phố Huế, thời hạn tạm trú đến ngày 20/09/2031, xem tr.ba",
     ],

@@ -91,6 +91,10 @@ def test_a_misread_street_is_the_proof_papers(
         ("Số 10894 đường Võ Văn Tần", ["Số 108/14 đường Võ Văn Tần, phường 7, Quận 3"], False),
         ("Tổ 3", ["Tổ 5, phường Gia Viên"], False),
         ("Số 12A phố Lê Lai", ["Số 12B phố Lê Lai, phường Gia Viên"], False),
+        ("Số 12b phố Lê Lai", ["Số 12a phố Lê Lai, phường Gia Viên"], False),  # the typed paper's letter
+        ("Số 1/23 phố Lê Lai", ["Số 12/3 phố Lê Lai, phường Gia Viên"], False),  # a mark moved
+        ("Tổ 3", ["Tổ 13, phường Gia Viên"], False),  # little more than a number
+        ("Số 65 phốcLê Lai", ["SỐ 65 PHỐ LÊ LAI, PHƯỜNG MÁY TƠ"], False),  # another case style
     ],
 )
 def test_a_request_is_left_as_read(
@@ -135,3 +139,18 @@ def test_a_current_address_in_another_house_of_the_street_is_as_read(rules: Conf
     declaration = Document(index=0, doc_type=DocType.CT01, pages=[0], fields={"current_address": current})
     assert mend_quotes([declaration, _proof(1, "Số 16 ngõ 45 phố Lò Đúc, phường Vĩnh Tuy")], rules) == 0
     assert declaration.fields["current_address"].value == read
+
+
+def test_a_head_named_tai_is_no_address(rules: ConfirmationRules) -> None:
+    written = (
+        "Đăng ký thường trú vào hộ gia đình ông Tại Văn Minh tại {}, phường Gia Viên, Thành phố Hải Phòng"
+    )
+    request = ExtractedField(
+        key="request",
+        value=written.format("Số 65 phốcLê Lai"),
+        needs_review=True,
+        review_reasons=["handwriting_unconfirmed"],
+    )
+    declaration = Document(index=0, doc_type=DocType.CT01, pages=[0], fields={"request": request})
+    assert mend_quotes([declaration, _proof(1, CERTIFICATE)], rules) == 1
+    assert declaration.fields["request"].value == written.format("Số 65 phố Lê Lai")
