@@ -124,12 +124,16 @@ HOUSE_NUMBER_MARKS = "/-"
 MIN_PART_FOR_DIGIT_SLIP = 12
 
 
+# "Số" read run into the number after it ("Số41").
+HOUSE_NUMBER_LABEL = re.compile(r"(?i)^s[ốo](?=\d)")
+
+
 def _house_numbers(text: str, misread_lower_case: bool) -> str:
     kept = [
         char
         for word in text.split()
         if any(map(str.isdigit, word))
-        for char in word
+        for char in HOUSE_NUMBER_LABEL.sub("", word)
         if char.isdigit()
         or char in HOUSE_NUMBER_MARKS
         or (char.isalpha() and not (misread_lower_case and char.islower()))
@@ -140,7 +144,8 @@ def _house_numbers(text: str, misread_lower_case: bool) -> str:
 def _slip_of(as_read: str, part: str) -> bool:
     """Whether `as_read` is `part` read with slips: within one edit in QUOTE_CHARS_PER_EDIT characters, in
     the same case style, and its house numbers the same or, in a part of MIN_PART_FOR_DIGIT_SLIP characters
-    or more, with one digit or "/" more or less ("Số 8" for "Số 88", "Số 15410" for "Số 154/10"). A digit or
+    or more, with one digit or "/" more or less ("Số 8" for "Số 88", "Số 15410" for "Số 154/10"), or its "/"
+    read as a digit ("Số 4667" for "Số 46/7"). A digit or
     a letter read for another ("Số 5" for "Số 6", "12A" for "12B"), or a mark moved ("1/23", "12/3"), may be
     another house."""
     if part.isupper() != as_read.isupper():
@@ -148,13 +153,25 @@ def _slip_of(as_read: str, part: str) -> bool:
     if Levenshtein.distance(as_read.casefold(), part.casefold()) > len(part) // QUOTE_CHARS_PER_EDIT:
         return False
     numbers_read, numbers = _house_numbers(as_read, True), _house_numbers(part, False)
-    if numbers_read == numbers:
+    if numbers_read == numbers or _slash_read_as_digit(numbers_read, numbers):
         return True
     longer, shorter = sorted((numbers_read, numbers), key=len, reverse=True)
     return len(part) >= MIN_PART_FOR_DIGIT_SLIP and any(
         longer[:index] + longer[index + 1 :] == shorter
         for index, char in enumerate(longer)
         if char.isdigit() or char == "/"
+    )
+
+
+def _slash_read_as_digit(numbers_read: str, numbers: str) -> bool:
+    """Whether a house number was read with its one "/" as a digit ("4667" for "46/7")."""
+    differing = [(read, typed) for read, typed in zip(numbers_read, numbers, strict=False) if read != typed]
+    return (
+        len(numbers_read) == len(numbers)
+        and numbers.count("/") == 1
+        and len(differing) == 1
+        and differing[0][0].isdigit()
+        and differing[0][1] == "/"
     )
 
 

@@ -58,6 +58,8 @@ CERTIFICATE = "Số 65 phố Lê Lai, phường Máy Tơ, quận Ngô Quyền, t
         ("Số 5499 phố Lạch Tray", "Số 549 phố Lạch Tray, phường Gia Viên", "address"),  # a digit more
         ("Số 15410 đường Nam Kỳ Khởi Nghĩa", "Số 154/10 đường Nam Kỳ Khởi Nghĩa", "address"),  # "/" lost
         ("Số n14 đường Xuân Thủy", "Số 114 đường Xuân Thủy, phường Cầu Giấy", "address"),
+        ("Số 4667 đường Lê Duẩn", "Số 46/7 đường Lê Duẩn, phường Hải Châu", "address"),  # "/" read as 6
+        ("Số41 đường Lê Lơi", "Số 41 đường Lê Lợi, phường Bến Thành", "address"),  # run into "Số"
     ],
 )
 def test_a_misread_street_is_the_proof_papers(
