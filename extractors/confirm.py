@@ -120,8 +120,9 @@ def _as_compared(text: str) -> str:
 # A house number is its digits, the marks between them and its letters ("12/3A", "5-7"); in a handwritten
 # reading a lower-case letter in it is a misreading ("n14"), on a typed paper part of it ("12a").
 HOUSE_NUMBER_MARKS = "/-"
-# A part this short is little more than its number ("Tổ 3", "Phòng 203"): a digit more or less is another.
-MIN_PART_FOR_DIGIT_SLIP = 12
+# A digit more or less is a slip in a house number ("Số 8" for "Số 88"); in a group's, a room's or a lot's
+# ("Tổ 3", "Phòng 203", "Lô A12") it may be another.
+HOUSE_NUMBER_PART = re.compile(r"(?i)^s[ốo]\s*\d")
 
 
 # "Số" read run into the number after it ("Số41").
@@ -129,22 +130,26 @@ HOUSE_NUMBER_LABEL = re.compile(r"(?i)^s[ốo](?=\d)")
 
 
 def _house_numbers(text: str, misread_lower_case: bool) -> str:
-    kept = [
-        char
-        for word in text.split()
-        if any(map(str.isdigit, word))
-        for char in HOUSE_NUMBER_LABEL.sub("", word)
-        if char.isdigit()
-        or char in HOUSE_NUMBER_MARKS
-        or (char.isalpha() and not (misread_lower_case and char.islower()))
-    ]
-    return "".join(kept).upper()
+    """The house numbers of `text`, one word's apart from the next ("Số 16 ngõ 45": "16 45")."""
+    numbers = []
+    for word in text.split():
+        if not any(map(str.isdigit, word)):
+            continue
+        kept = [
+            char
+            for char in HOUSE_NUMBER_LABEL.sub("", word)
+            if char.isdigit()
+            or char in HOUSE_NUMBER_MARKS
+            or (char.isalpha() and not (misread_lower_case and char.islower()))
+        ]
+        numbers.append("".join(kept).upper())
+    return " ".join(numbers)
 
 
 def _slip_of(as_read: str, part: str) -> bool:
     """Whether `as_read` is `part` read with slips: within one edit in QUOTE_CHARS_PER_EDIT characters, in
-    the same case style, and its house numbers the same or, in a part of MIN_PART_FOR_DIGIT_SLIP characters
-    or more, with one digit or "/" more or less ("Số 8" for "Số 88", "Số 15410" for "Số 154/10"), or its "/"
+    the same case style, and its house numbers the same or, in a house number (HOUSE_NUMBER_PART), with one
+    digit or "/" more or less ("Số 8" for "Số 88", "Số 15410" for "Số 154/10"), or its "/"
     read as a digit ("Số 4667" for "Số 46/7"). A digit or
     a letter read for another ("Số 5" for "Số 6", "12A" for "12B"), or a mark moved ("1/23", "12/3"), may be
     another house."""
@@ -152,11 +157,13 @@ def _slip_of(as_read: str, part: str) -> bool:
         return False
     if Levenshtein.distance(as_read.casefold(), part.casefold()) > len(part) // QUOTE_CHARS_PER_EDIT:
         return False
-    numbers_read, numbers = _house_numbers(as_read, True), _house_numbers(part, False)
-    if numbers_read == numbers or _slash_read_as_digit(numbers_read, numbers):
+    numbers, numbers_read = _house_numbers(part, False), _house_numbers(as_read, True)
+    if numbers in (numbers_read, _house_numbers(as_read, False)) or _slash_read_as_digit(
+        numbers_read, numbers
+    ):
         return True
     longer, shorter = sorted((numbers_read, numbers), key=len, reverse=True)
-    return len(part) >= MIN_PART_FOR_DIGIT_SLIP and any(
+    return HOUSE_NUMBER_PART.match(part) is not None and any(
         longer[:index] + longer[index + 1 :] == shorter
         for index, char in enumerate(longer)
         if char.isdigit() or char == "/"

@@ -223,12 +223,13 @@ def _mend_segment(segment: str, last: bool) -> str:
 CLOSING_UNIT = re.compile(
     r"(?i)(?<![\w])(?P<unit>th[àa]nh[.\w]{0,2}\s+ph[ốo]|t[ỉi]nh)\w?\s+(?P<name>[^\W\d_][^\d,;()]*?)(?P<end>[.\s]*)$"
 )
-# The same, opening its part of the address, read with a comma in the name or after the unit ("Thành phố Hà,
-# Nội", "Thành phố, Hồ Chí Minh"), or with a speck after the name read as dots and a letter or two ("Cần
-# Thơ...i", "Cần Thơn.ha"); not a commune's name that ends in "Tỉnh" ("xã Phước Tỉnh, Bà Rịa - Vũng Tàu").
+# The same, read with a comma in the name or after the unit ("Thành phố Hà, Nội", "Thành phố, Hồ Chí Minh"),
+# or with a speck after the name read as dots and a letter or two ("Cần Thơ...i", "Cần Thơn.ha"); "tỉnh" only
+# where it opens its part of the address, not at the end of a commune's name ("xã Phước Tỉnh, Bà Rịa - Vũng
+# Tàu").
 CLOSING_UNIT_SPECKLED = re.compile(
-    r"(?i)(?:^|(?<=,)|(?<=,\s))(?P<unit>th[àa]nh[.\w]{0,2}\s+ph[ốo]|t[ỉi]nh)\w?,?\s+(?P<name>[^\W\d_][^\d;()]*?)"
-    r"(?P<end>[.\s]*)$"
+    r"(?i)(?P<unit>(?<![\w])th[àa]nh[.\w]{0,2}\s+ph[ốo]|(?:^|(?<=,)|(?<=,\s))t[ỉi]nh)\w?,?\s+"
+    r"(?P<name>[^\W\d_][^\d;()]*?)(?P<end>[.\s]*)$"
 )
 STRAY_COMMA = re.compile(r"\s*,\s*")
 # A speck after a text's last word, read as dots and a letter or two ("Thơ...i", "mới).mn").
@@ -362,9 +363,11 @@ def snap_closing_unit(value: str) -> str:
     # not Hà Tĩnh), the one province that has that commune may say which it is.
     letters = {name: Levenshtein.distance(toneless(read), toneless(name)) for name in of_unit}
     one_off = [name for name, distance in letters.items() if distance == 1]
-    if 0 not in letters.values() and len(one_off) == 1:
+    # A name the gazetteer lists anywhere is as written ("tỉnh Vĩnh Phú", the province of 1968–1996).
+    misread = 0 not in letters.values() and tone_key(read) not in gazetteer().known
+    if misread and len(one_off) == 1:
         listed_name = one_off[0]
-    elif before is not None and 0 not in letters.values() and not one_off:
+    elif before is not None and misread and not one_off:
         backed = _province_holding(before, read, of_unit)
         if backed is not None and (listed_name not in of_unit or listed_name in gazetteer().communes):
             listed_name = backed

@@ -60,6 +60,7 @@ CERTIFICATE = "Số 65 phố Lê Lai, phường Máy Tơ, quận Ngô Quyền, t
         ("Số n14 đường Xuân Thủy", "Số 114 đường Xuân Thủy, phường Cầu Giấy", "address"),
         ("Số 4667 đường Lê Duẩn", "Số 46/7 đường Lê Duẩn, phường Hải Châu", "address"),  # "/" read as 6
         ("Số41 đường Lê Lơi", "Số 41 đường Lê Lợi, phường Bến Thành", "address"),  # run into "Số"
+        ("Số 12a phốcLê Lai", "Số 12a phố Lê Lai, phường Gia Viên", "address"),  # the same letter
     ],
 )
 def test_a_misread_street_is_the_proof_papers(
@@ -95,7 +96,9 @@ def test_a_misread_street_is_the_proof_papers(
         ("Số 12A phố Lê Lai", ["Số 12B phố Lê Lai, phường Gia Viên"], False),
         ("Số 12b phố Lê Lai", ["Số 12a phố Lê Lai, phường Gia Viên"], False),  # the typed paper's letter
         ("Số 1/23 phố Lê Lai", ["Số 12/3 phố Lê Lai, phường Gia Viên"], False),  # a mark moved
-        ("Tổ 3", ["Tổ 13, phường Gia Viên"], False),  # little more than a number
+        ("Tổ 3", ["Tổ 13, phường Gia Viên"], False),  # a group's number, not a house's
+        ("Tổ 3 phố Lê Lai", ["Tổ 13 phố Lê Lai, phường Gia Viên"], False),
+        ("Số 16 ngõ 45 phố Lò Đúc", ["Số 1 ngõ 645 phố Lò Đúc, phường Vĩnh Tuy"], False),  # digits moved
         ("Số 65 phốcLê Lai", ["SỐ 65 PHỐ LÊ LAI, PHƯỜNG MÁY TƠ"], False),  # another case style
     ],
 )
