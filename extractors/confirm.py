@@ -120,9 +120,10 @@ def _as_compared(text: str) -> str:
 # A house number is its digits, the marks between them and its letters ("12/3A", "5-7"); in a handwritten
 # reading a lower-case letter in it is a misreading ("n14"), on a typed paper part of it ("12a").
 HOUSE_NUMBER_MARKS = "/-"
-# A digit more or less is a slip in a house number ("Số 8" for "Số 88"); in a group's, a room's or a lot's
-# ("Tổ 3", "Phòng 203", "Lô A12") it may be another.
-HOUSE_NUMBER_PART = re.compile(r"(?i)^s[ốo]\s*\d")
+# A digit more or less is a slip in a house's number ("Số 8 đường Lê Duẩn" for "Số 88 …"), with the street
+# after it to tell the house; in a group's, a room's or a lot's ("Tổ 3", "Phòng 203", "Lô A12"), or a number
+# alone ("Số 5, ngõ 45, …"), it may be another.
+HOUSE_NUMBER_PART = re.compile(r"(?i)^s[ốo]\s*\d\S*\s+\S*[^\W\d_]")
 
 
 # "Số" read run into the number after it ("Số41").
@@ -148,22 +149,24 @@ def _house_numbers(text: str, misread_lower_case: bool) -> str:
 
 def _slip_of(as_read: str, part: str) -> bool:
     """Whether `as_read` is `part` read with slips: within one edit in QUOTE_CHARS_PER_EDIT characters, in
-    the same case style, and its house numbers the same or, in a house number (HOUSE_NUMBER_PART), with one
-    digit or "/" more or less ("Số 8" for "Số 88", "Số 15410" for "Số 154/10"), or its "/"
-    read as a digit ("Số 4667" for "Số 46/7"). A digit or
-    a letter read for another ("Số 5" for "Số 6", "12A" for "12B"), or a mark moved ("1/23", "12/3"), may be
-    another house."""
+    the same case style, and its house numbers the same, or, in a house and street (HOUSE_NUMBER_PART), the
+    house's number read with one digit or "/" more or less or its "/" as a digit ("Số 8" for "Số 88", "Số
+    15410" for "Số 154/10", "Số 4667" for "Số 46/7") and the others the same. A digit or a letter read for
+    another ("Số 5" for "Số 6", "12A" for "12B"), a mark moved ("1/23", "12/3"), or a lane's, a group's or a
+    room's number read otherwise may be another place."""
     if part.isupper() != as_read.isupper():
         return False
     if Levenshtein.distance(as_read.casefold(), part.casefold()) > len(part) // QUOTE_CHARS_PER_EDIT:
         return False
-    numbers, numbers_read = _house_numbers(part, False), _house_numbers(as_read, True)
-    if numbers in (numbers_read, _house_numbers(as_read, False)) or _slash_read_as_digit(
-        numbers_read, numbers
-    ):
+    numbers = _house_numbers(part, False)
+    if numbers in (_house_numbers(as_read, True), _house_numbers(as_read, False)):
         return True
-    longer, shorter = sorted((numbers_read, numbers), key=len, reverse=True)
-    return HOUSE_NUMBER_PART.match(part) is not None and any(
+    house, *others = numbers.split(" ")
+    house_read, *others_read = _house_numbers(as_read, True).split(" ")
+    if HOUSE_NUMBER_PART.match(part) is None or others != others_read:
+        return False
+    longer, shorter = sorted((house_read, house), key=len, reverse=True)
+    return _slash_read_as_digit(house_read, house) or any(
         longer[:index] + longer[index + 1 :] == shorter
         for index, char in enumerate(longer)
         if char.isdigit() or char == "/"

@@ -433,7 +433,10 @@ def _closing_without_specks(value: str) -> str:
     when without them the name is listed, or near one listed name (`_listed_or_nearest`); else as read. A
     comma before a name that is not one with the rest ("Thủ Đức, Thành phố Hồ Chí Minh", "Hà Nội, Việt
     Nam") stays."""
-    match = CLOSING_UNIT_SPECKLED.search(value)
+    # The last unit word that closes the value: an earlier one names a district-level city ("Thành phố
+    # Biên Hòa, tỉnh Đồng Nai...i").
+    units = (CLOSING_UNIT_SPECKLED.match(value, start) for start in range(len(value) - 1, -1, -1))
+    match = next((unit for unit in units if unit is not None), None)
     if match is None:
         return value
     read, unit_read = match["name"], value[match.start("unit") : match.start("name")]

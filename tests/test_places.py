@@ -145,6 +145,12 @@ def test_listed_names_and_guesses_are_left_as_read(read: str) -> None:
         ("phường Ninh Kiều, Thành phố Cần Thơ...i", "phường Ninh Kiều, Thành phố Cần Thơ"),
         ("phường Ninh Kiều, Thành phố Cần Thơn.ha", "phường Ninh Kiều, Thành phố Cần Thơ"),
         ("Công an phường Vĩnh Tuy Thành phố Hà, Nội", "Công an phường Vĩnh Tuy, Thành phố Hà Nội"),
+        # The last unit word, not a district-level city's before it (review of session 22).
+        (
+            "phường Tân Phong Thành phố Biên Hòa, tỉnh Đồng Nai...i",
+            "phường Tân Phong Thành phố Biên Hòa, tỉnh Đồng Nai",
+        ),
+        ("Thành phố Thủ Đức, Thành phố Hồ, Chí Minh", "Thành phố Thủ Đức, Thành phố Hồ Chí Minh"),
     ],
 )
 def test_the_closing_unit_read_with_letters_wrong_takes_the_nearest_listed_name(

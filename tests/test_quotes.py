@@ -99,6 +99,10 @@ def test_a_misread_street_is_the_proof_papers(
         ("Tổ 3", ["Tổ 13, phường Gia Viên"], False),  # a group's number, not a house's
         ("Tổ 3 phố Lê Lai", ["Tổ 13 phố Lê Lai, phường Gia Viên"], False),
         ("Số 16 ngõ 45 phố Lò Đúc", ["Số 1 ngõ 645 phố Lò Đúc, phường Vĩnh Tuy"], False),  # digits moved
+        # A lane's number, a number alone, a group's with its "/" as a digit (review of session 22).
+        ("Số 7 ngõ 3 phố Huế", ["Số 7 ngõ 13 phố Huế, phường Vĩnh Tuy"], False),
+        ("Số 5", ["Số 15, ngõ 12, phố Huế"], False),
+        ("Tổ 417 phố Huế", ["Tổ 4/7 phố Huế, phường Vĩnh Tuy"], False),
         ("Số 65 phốcLê Lai", ["SỐ 65 PHỐ LÊ LAI, PHƯỜNG MÁY TƠ"], False),  # another case style
     ],
 )
@@ -150,6 +154,19 @@ def test_a_head_named_tai_is_no_address(rules: ConfirmationRules) -> None:
     written = (
         "Đăng ký thường trú vào hộ gia đình ông Tại Văn Minh tại {}, phường Gia Viên, Thành phố Hải Phòng"
     )
+    request = ExtractedField(
+        key="request",
+        value=written.format("Số 65 phốcLê Lai"),
+        needs_review=True,
+        review_reasons=["handwriting_unconfirmed"],
+    )
+    declaration = Document(index=0, doc_type=DocType.CT01, pages=[0], fields={"request": request})
+    assert mend_quotes([declaration, _proof(1, CERTIFICATE)], rules) == 1
+    assert declaration.fields["request"].value == written.format("Số 65 phố Lê Lai")
+
+
+def test_a_name_before_a_number_of_another_kind_is_no_address(rules: ConfirmationRules) -> None:
+    written = "Đăng ký tạm trú cho ông Nguyễn Văn Tại số CCCD 001, tại {}, phường Gia Viên"
     request = ExtractedField(
         key="request",
         value=written.format("Số 65 phốcLê Lai"),
