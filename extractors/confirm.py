@@ -94,10 +94,11 @@ def mend_quotes(documents: list[Document], rules: ConfirmationRules) -> int:
             found = document.fields.get(quote.within)
             if found is None or not found.needs_review or not isinstance(found.value, str):
                 continue
-            quoted = re.search(quote.pattern, found.value)
+            if (quoted := re.search(quote.pattern, found.value)) is None:
+                continue
             parts = _quoted_elsewhere(documents, document, quote)
             # Case and spacing alone the text cannot settle: a typed paper may read "ngõ 1 10" as well.
-            if quoted is None or _as_compared(quoted["value"]) in parts:
+            if _as_compared(quoted["value"]) in parts:
                 continue
             near = {part for part in parts.values() if _slip_of(quoted["value"], part)}
             if len(near) != 1:
@@ -158,11 +159,11 @@ def _slip_of(as_read: str, part: str) -> bool:
         return False
     if Levenshtein.distance(as_read.casefold(), part.casefold()) > len(part) // QUOTE_CHARS_PER_EDIT:
         return False
-    numbers = _house_numbers(part, False)
-    if numbers in (_house_numbers(as_read, True), _house_numbers(as_read, False)):
+    numbers, numbers_read = _house_numbers(part, False), _house_numbers(as_read, True)
+    if numbers in (numbers_read, _house_numbers(as_read, False)):
         return True
     house, *others = numbers.split(" ")
-    house_read, *others_read = _house_numbers(as_read, True).split(" ")
+    house_read, *others_read = numbers_read.split(" ")
     if HOUSE_NUMBER_PART.match(part) is None or others != others_read:
         return False
     longer, shorter = sorted((house_read, house), key=len, reverse=True)
@@ -175,14 +176,10 @@ def _slip_of(as_read: str, part: str) -> bool:
 
 def _slash_read_as_digit(numbers_read: str, numbers: str) -> bool:
     """Whether a house number was read with its one "/" as a digit ("4667" for "46/7")."""
-    differing = [(read, typed) for read, typed in zip(numbers_read, numbers, strict=False) if read != typed]
-    return (
-        len(numbers_read) == len(numbers)
-        and numbers.count("/") == 1
-        and len(differing) == 1
-        and differing[0][0].isdigit()
-        and differing[0][1] == "/"
-    )
+    if len(numbers_read) != len(numbers) or numbers.count("/") != 1:
+        return False
+    differing = [(read, typed) for read, typed in zip(numbers_read, numbers, strict=True) if read != typed]
+    return len(differing) == 1 and differing[0][0].isdigit() and differing[0][1] == "/"
 
 
 def _quoted_elsewhere(documents: list[Document], document: Document, quote: Quote) -> dict[str, str]:

@@ -88,6 +88,7 @@ def _phrase_matches(words: list[str], phrasing: Phrasing) -> list[PhraseMatch]:
     the phrase's edit budget of it, case aside; at the value's start or its end only, if the phrasing says
     so."""
     folded = [word.casefold() for word in words]
+    written = [word.casefold() for word in _as_written(words, phrasing.read_as)]
     matches = []
     starts = range(min(1, len(words))) if phrasing.at_start else range(len(words))
     for phrase in phrasing.phrases:
@@ -107,10 +108,10 @@ def _phrase_matches(words: list[str], phrasing: Phrasing) -> list[PhraseMatch]:
                     continue  # a separator of its own before the phrase: "Tokyo -Nhật Bản"
                 # The run as read, or with letters the model reads for others as written ("lạm bú" for "tạm
                 # trú"); the edits counted are those of the run as read.
-                as_written = " ".join(_as_written(words[start : start + run], phrasing.read_as)).casefold()
-                for written in dict.fromkeys((read, as_written.removesuffix(tail))):
-                    within = Levenshtein.distance(written, target, score_cutoff=budget) <= budget
-                    if within and _word_edits_allowed(written.split(), target.split()):
+                as_written = " ".join(written[start : start + run]).removesuffix(tail)
+                for reading in dict.fromkeys((read, as_written)):
+                    within = Levenshtein.distance(reading, target, score_cutoff=budget) <= budget
+                    if within and _word_edits_allowed(reading.split(), target.split()):
                         matches.append(
                             PhraseMatch(phrase, Levenshtein.distance(read, target), start, run, tail)
                         )

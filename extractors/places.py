@@ -231,6 +231,7 @@ CLOSING_UNIT_SPECKLED = re.compile(
     r"(?i)(?P<unit>(?<![\w])th[àa]nh[.\w]{0,2}\s+ph[ốo]|(?:^|(?<=,)|(?<=,\s))t[ỉi]nh)\w?,?\s+"
     r"(?P<name>[^\W\d_][^\d;()]*?)(?P<end>[.\s]*)$"
 )
+UNIT_WORD_START = re.compile(r"(?i)th[àa]nh|t[ỉi]nh")  # where CLOSING_UNIT_SPECKLED may match
 STRAY_COMMA = re.compile(r"\s*,\s*")
 # A speck after a text's last word, read as dots and a letter or two ("Thơ...i", "mới).mn").
 TRAILING_SPECK = re.compile(r"\.+(?P<letters>[^\W\d_]{1,2})$")
@@ -311,6 +312,12 @@ def _listed_or_nearest(read: str, listed: frozenset[str]) -> str | None:
     return scored[0][1]
 
 
+@cache
+def _unit_letters(unit: str) -> dict[str, str]:
+    """The listed names of a unit ("thanh pho", "tinh") with their letters without tone marks."""
+    return {name: toneless(name) for name in gazetteer().by_unit.get(unit, frozenset())}
+
+
 def _province_holding(commune: re.Match[str], read: str, of_unit: frozenset[str]) -> str | None:
     """The one province that has the listed commune a CLOSING_COMMUNE match names, when it is a name of the
     closing unit (`of_unit`) and the closing name `read` is at least WARD_BACKED_SIMILARITY like it: "Hà
@@ -342,10 +349,10 @@ def snap_closing_unit(value: str) -> str:
     nearest to it (`_listed_or_nearest`: "Hà Ni", "Hồ Chí Minha"), when that name is not listed itself
     (a tie, "Hà Nini" between Hà Nội and Hà Tĩnh, stays as read), or by the one province that has the
     commune named right before it (`_province_holding`: "phường Vĩnh Tuy, Thành phố Hà Nini"); the commune
-    right before a province
-    likewise among that province's communes ("phường Vĩnh Tay" of Hà Nội); and the comma put back between
-    a lower unit's name and the closing unit (not in capitals: a printed heading may go without). On the
-    handwritten declarations of seed 6173 this set right 46 recipients and addresses, none wrong."""
+    right before a province likewise among that province's communes ("phường Vĩnh Tay" of Hà Nội); and the
+    comma put back between a lower unit's name and the closing unit (not in capitals: a printed heading may go
+    without). On the handwritten declarations of seed 6173 this set right 46 recipients and addresses, none
+    wrong."""
     value = _closing_without_specks(_closing_unit_word_mended(value))
     match = CLOSING_UNIT.search(value)
     if match is None:
@@ -361,10 +368,15 @@ def snap_closing_unit(value: str) -> str:
     # two letters or more from every name of the unit was read wrong: when no name is near enough, or the
     # nearest is a province without the commune named before it ("phường Vĩnh Tuy, Thành phố Hà Nihh" is
     # not Hà Tĩnh), the one province that has that commune may say which it is.
-    letters = {name: Levenshtein.distance(toneless(read), toneless(name)) for name in of_unit}
-    one_off = [name for name, distance in letters.items() if distance == 1]
     # A name the gazetteer lists anywhere is as written ("tỉnh Vĩnh Phú", the province of 1968–1996).
-    misread = 0 not in letters.values() and tone_key(read) not in gazetteer().known
+    misread, one_off = False, []
+    if tone_key(read) not in gazetteer().known:
+        letters_read = toneless(read)
+        letters = {
+            name: Levenshtein.distance(letters_read, spelt) for name, spelt in _unit_letters(unit).items()
+        }
+        misread = 0 not in letters.values()
+        one_off = [name for name, distance in letters.items() if distance == 1]
     if misread and len(one_off) == 1:
         listed_name = one_off[0]
     elif before is not None and misread and not one_off:
@@ -435,7 +447,8 @@ def _closing_without_specks(value: str) -> str:
     Nam") stays."""
     # The last unit word that closes the value: an earlier one names a district-level city ("Thành phố
     # Biên Hòa, tỉnh Đồng Nai...i").
-    units = (CLOSING_UNIT_SPECKLED.match(value, start) for start in range(len(value) - 1, -1, -1))
+    starts = reversed([word.start() for word in UNIT_WORD_START.finditer(value)])
+    units = (CLOSING_UNIT_SPECKLED.match(value, start) for start in starts)
     match = next((unit for unit in units if unit is not None), None)
     if match is None:
         return value
