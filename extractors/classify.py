@@ -7,13 +7,16 @@ review rather than guessed.
 from __future__ import annotations
 
 import re
+import statistics
 import unicodedata
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from rapidfuzz import fuzz
 
 from intake.model import Classification, DocType, Document, Page
 
+from .normalize import strip_accents
 from .templates import DocumentTemplate, Marker, TemplateSet
 
 VERSION_MARKER_CUTOFF = 95.0
@@ -141,6 +144,35 @@ def detect_version(page: Page, template: DocumentTemplate) -> str | None:
     return None
 
 
+# A name's words: letters and digits apart ("tokhai_ct01" → tokhai ct 01, "Sổ hồng-1" → so hong 1).
+NAME_WORD = re.compile(r"[a-z]+|\d+")
+
+
+def name_words(text: str) -> tuple[str, ...]:
+    return tuple(NAME_WORD.findall(strip_accents(unicodedata.normalize("NFC", text)).casefold()))
+
+
+def _holds(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    return any(words[i : i + len(part)] == part for i in range(len(words) - len(part) + 1))
+
+
+def type_named_by_file(file: str, templates: TemplateSet) -> DocType | None:
+    """The one document type whose `file_names` the file's name holds as whole words, else None."""
+    words = name_words(PurePath(file).stem)
+    named = {
+        template.doc_type
+        for template in templates.documents
+        if any(_holds(words, name_words(name)) for name in template.file_names)
+    }
+    return named.pop() if len(named) == 1 else None
+
+
+def _read_too_poorly(page: Page, below: float) -> bool:
+    """Whether the page's text is too poorly read for the absence of every type's markers to mean much."""
+    confidences = [line.confidence for line in page.lines]
+    return bool(confidences) and statistics.median(confidences) < below
+
+
 def classify_pages(pages: list[Page], templates: TemplateSet) -> list[set[DocType]]:
     """Classify pages in dossier order; return, per page, the types it starts a document of."""
     rules = templates.classification
@@ -167,6 +199,14 @@ def classify_pages(pages: list[Page], templates: TemplateSet) -> list[set[DocTyp
             result.doc_type, result.confidence, result.by = DocType.OTHER, round(1.0 - best, 4), "markers"
         else:
             reasons.append("document_type_unclear")
+        if (
+            result.doc_type in (DocType.UNKNOWN, DocType.OTHER)
+            and _read_too_poorly(page, rules.file_name_below)
+            and (named := type_named_by_file(page.file, templates)) is not None
+        ):
+            result.doc_type, result.confidence, result.by = named, rules.file_name_confidence, "file_name"
+            reasons = [reason for reason in reasons if reason != "document_type_unclear"]
+            reasons.append("document_type_from_file_name")
         result.matched_markers = evidence.matched.get(result.doc_type, [])
         if result.doc_type not in (DocType.UNKNOWN, DocType.OTHER):
             template = templates.document(result.doc_type)

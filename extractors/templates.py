@@ -268,6 +268,9 @@ class DocumentTemplate(ExtractionSpec):
     name: NfcStr
     markers: list[Marker]
     excludes: list[NfcStr] = Field(default_factory=list)
+    # Words an attachment of this type is named with ("so hong", "hop dong"), without tone marks: a page too
+    # poorly read for its text to tell its type takes the one its file's name tells (classification.yaml).
+    file_names: list[NfcStr] = Field(default_factory=list)
     version: VersionRule | None = None
     versions: list[VersionTemplate] = Field(default_factory=list)
 
@@ -300,6 +303,8 @@ class ClassificationRules(BaseModel):
     other_below: float
     min_readable_chars: int
     min_line_confidence: float
+    file_name_below: float
+    file_name_confidence: float
 
 
 class ForeignPaperRules(Strict):

@@ -164,7 +164,7 @@ class Classification(Model):
     confidence: float = 0.0
     scores: dict[str, float] = Field(default_factory=dict)
     matched_markers: list[NfcStr] = Field(default_factory=list)
-    by: Literal["markers", "continuation", "none"] = "none"
+    by: Literal["markers", "continuation", "file_name", "none"] = "none"
 
 
 class Page(Model):

@@ -64,6 +64,7 @@ REASON_LABELS: dict[str, str] = {
     "email_weighed": "Email viết tay được sửa theo ảnh (dấu chấm, chữ dễ nhầm như t/l), cần đối chiếu",
     "language_unclear": "Chưa rõ ngôn ngữ của giấy tờ",
     "document_type_unclear": "Chưa rõ loại giấy tờ",
+    "document_type_from_file_name": "Trang không đọc rõ, loại giấy tờ xác định theo tên tệp, cần đối chiếu",
     "form_version_unclear": "Chưa rõ phiên bản mẫu",
     "page_unreadable_or_blank": "Trang không đọc được hoặc trống",
     "page_illegible": "Đọc từ trang không đủ rõ, cần đối chiếu",

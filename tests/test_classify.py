@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.classify import classify_pages, group_documents, phrase_ratio
+from extractors.classify import classify_pages, group_documents, phrase_ratio, type_named_by_file
 from extractors.templates import load_templates
 from intake.config import Settings
 from intake.model import BoundingBox, DocType, OcrLine, Page
@@ -219,3 +219,64 @@ def test_ocr_slips_in_long_markers_are_tolerated(templates) -> None:
 def test_short_markers_match_exactly() -> None:
     assert phrase_ratio("mẫu ct02", "mẫu ct01 ban hành kèm theo", 84) == 0
     assert phrase_ratio("mẫu ct01", "mẫu ct01 ban hành kèm theo", 84) == 100
+
+
+# What OCR read of a heavily blurred first page of a land certificate (seed 2411 hs_0092): no marker matches.
+BLURRED = [
+    "ON 1Ô: RA 10011O NMA NPPNAN",
+    "BẹBọ Ta Ngaa",
+    "Nơu Nha ở và Tài sân khac Aan lin vơi Dôt",
+    "Í Sơ ẰẴẲ@ sứ đợng đội c®c cÓ kớU cổ 2 có tạo seo ko góo Sêo sới đột",
+    "TƯà AO PHẠN PẢ SƠN",
+    "10000 8 164 Ăg PAA, ÙgP0 M,, Q0 P0000A, MM",
+]
+
+
+def test_a_page_too_blurred_to_read_takes_its_type_from_the_file_name(templates) -> None:
+    blurred = make_page(0, BLURRED, file="so_hong_trang_1.png", confidence=0.5)
+    second = make_page(1, GCN_PAGE_2, file="so_hong_trang_2.jpg")
+    [document] = classify(templates, [blurred, second])
+    assert blurred.classification.doc_type == DocType.OWNERSHIP_CERTIFICATE
+    assert blurred.classification.by == "file_name"
+    assert blurred.classification.confidence == 0.5
+    assert blurred.needs_review and "document_type_from_file_name" in blurred.review_reasons
+    assert document.doc_type == DocType.OWNERSHIP_CERTIFICATE and document.pages == [0, 1]
+    assert document.needs_review
+
+
+def test_the_file_name_does_not_overrule_text_that_was_read(templates) -> None:
+    well_read = make_page(0, BLURRED, file="so_hong_trang_1.png", confidence=0.95)
+    # Read poorly, yet well enough for the form's own words to be found.
+    header = CT01_HEADER.format(circular="56/2021/TT-BCA")
+    declaration = make_page(1, [header, *CT01_BODY], file="hop_dong_thue.jpg", confidence=0.65)
+    classify(templates, [well_read, declaration])
+    assert well_read.classification.doc_type == DocType.OTHER
+    assert declaration.classification.doc_type == DocType.CT01
+
+
+def test_a_file_name_naming_two_types_gives_none(templates) -> None:
+    blurred = make_page(0, BLURRED, file="cccd_va_so_hong.jpg", confidence=0.5)
+    classify(templates, [blurred])
+    assert blurred.classification.doc_type == DocType.UNKNOWN
+    assert blurred.review_reasons == ["page_unreadable_or_blank"]
+
+
+@pytest.mark.parametrize(
+    ("file", "doc_type"),
+    [
+        ("Sổ hồng - trang 1.JPG", DocType.OWNERSHIP_CERTIFICATE),
+        ("giay_chung_nhan_trang_2.jpg", DocType.OWNERSHIP_CERTIFICATE),
+        ("scans/GCN.pdf", DocType.OWNERSHIP_CERTIFICATE),
+        ("hd_thue_2.jpg", DocType.RENTAL_CONTRACT),
+        ("Hợp đồng thuê nhà.pdf", DocType.RENTAL_CONTRACT),
+        ("tokhai_ct01_dien_tu.pdf", DocType.CT01),
+        ("to_khai_ct_02.jpg", DocType.CT02),
+        ("CCCD mat truoc.jpg", DocType.ID_CARD),
+        ("to_khai.jpg", None),  # either form
+        ("ho_so_scan.pdf", None),
+        ("giay_to_khac_1.png", None),
+        ("sohongo.jpg", None),  # a word, not a part of one
+    ],
+)
+def test_type_named_by_file(templates, file: str, doc_type: DocType | None) -> None:
+    assert type_named_by_file(file, templates) == doc_type
