@@ -547,6 +547,10 @@ LOOKALIKES_IN_ADDRESS = (
 # top-level domain is neither ("yahoo.conm", "gmail.con") or whose name holds a digit ("0utlook.com") is
 # that service misread.
 GENERIC_TOP_LEVEL = frozenset({"com", "net", "org", "edu", "gov", "info", "biz", "int", "mil"})
+# Mail services a letter from a listed one: their addresses are written so. Any other domain a letter from a
+# listed one is that service misread ("qmail.com", "gmail.co", "yahoo.co": 6 typed addresses of nine sets,
+# none written so), doubted.
+OTHER_MAIL_DOMAINS = frozenset({"ymail.com", "mail.com", "email.com"})
 
 
 def _without_lookalikes(value: str) -> str:
@@ -567,11 +571,13 @@ def _listed_domain_misread(value: str) -> str | None:
         return None
     if domain[:1] in AT_READ_AS and domain[1:] in COMMON_MAIL_DOMAINS:
         return f"{local}@{domain[1:]}"  # the "@" read twice, as itself and a look-alike ("…@qgmail.com")
+    nearest = sorted((Levenshtein.distance(domain, listed), listed) for listed in COMMON_MAIL_DOMAINS)
+    (edits, listed), runner_up = nearest[0], nearest[1][0]
+    if edits == 1 and domain not in OTHER_MAIL_DOMAINS:
+        return f"{local}@{listed}"
     top_level = domain.rsplit(".", 1)[-1]
     if (top_level in GENERIC_TOP_LEVEL or len(top_level) == 2) and not re.search(r"\d", domain):
         return None
-    nearest = sorted((Levenshtein.distance(domain, listed), listed) for listed in COMMON_MAIL_DOMAINS)
-    (edits, listed), runner_up = nearest[0], nearest[1][0]
     return f"{local}@{listed}" if edits <= MAX_DOMAIN_EDITS and edits < runner_up else None
 
 

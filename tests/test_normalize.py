@@ -178,6 +178,10 @@ def test_a_typed_emails_capitals_are_look_alikes_and_its_at_sign_is_restored() -
         ("tienhung0l@gmail.com", "tienhung01@gmail.com"),
         ("thuyng0c2013@gmail.com", "thuyngoc2013@gmail.com"),
         ("xuanloc92@qgmail.com", "xuanloc92@gmail.com"),  # the "@" read twice (seed 1357 hs_0134)
+        # typed, a letter of a listed domain misread or lost (seeds 2411, 7351, 6029, 8017)
+        ("lan.le59@qmail.com", "lan.le59@gmail.com"),
+        ("thangdt1989@gmail.co", "thangdt1989@gmail.com"),
+        ("thunguyet1995@yahoo.co", "thunguyet1995@yahoo.com"),
     ]:
         read = n.email(raw)
         assert read.value == expected and read.doubt is not None
@@ -250,8 +254,9 @@ def test_email_domain_is_not_guessed_from_far_or_ambiguous_spellings() -> None:
     assert not n.email("son.nguyen1999eoullock.cam").ok  # three slips
     # the dotted leaders' ".a" is no slip of the domain: two slips are left, a guess
     assert n.email("son.nguyen1999eoullock.com.a").doubt == "email_domain_guessed"
-    # A well-formed address keeps its domain, however near a listed one: ymail.com and mail.com exist.
-    for address in ("nam@company.vn", "nam@ymail.com", "nam@mail.com"):
+    # A well-formed address keeps its domain when it is another service's (ymail.com, mail.com, email.com
+    # are a letter from gmail.com), or two letters or more from a listed one.
+    for address in ("nam@company.vn", "nam@ymail.com", "nam@mail.com", "nam@email.com", "nam@gmail.vn"):
         assert n.email(address).value == address and n.email(address).doubt is None
 
 
