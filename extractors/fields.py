@@ -69,6 +69,12 @@ VOCABULARY_SHORT_WORD = 4  # letters; up to this length one slip is allowed, bey
 # text without tone marks ("thắng", "ngàn"): a signature's date.
 PLACE_DATE_START = re.compile(r"\bnga[yn]\b[\W\d_]{0,8}(?:\w{1,2}[\W\d_]{1,8})?thang\b", re.IGNORECASE)
 PLACE_DATE = re.compile(r"ngày\s*\S{1,2}\s*tháng\s*\S{1,2}\s*năm", re.IGNORECASE)
+# What a line that begins left of a value's column opens with when it was read together with the other
+# column's line: that column's label and date (an ID card's "Có giá trị đến: 31/12/2053" run into the last
+# line of the address beside it, read "Cóivơn: 31/122053 quận Cầu Giấy, …").
+OTHER_COLUMN_DATE = re.compile(
+    r"^\W*\S+(?:\s+\S+){0,2}?\s*:?\s*\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]?\s*\d{3,4}\.?\s+"
+)
 # Leaders at the end, with the number of the next field when it was read with the line ("… 5." or "… 5"),
 # or one stray character the dotted line was read with ("hợp pháp....n", "Nguyễn Ngọc Hạnh...... M").
 TRAILING_NOISE = re.compile(
@@ -512,7 +518,10 @@ def _value_after(context: Context, hit: Hit, spec: FieldSpec) -> Reading:
             break
         if candidate.box.y0 - lines[number].box.y1 > 1.5 * height or PLACE_DATE.search(candidate.text):
             break
-        pieces.append((candidate.text, candidate.box))
+        text, box = candidate.text, candidate.box
+        if box.x0 < line.box.x0 - height and (other := OTHER_COLUMN_DATE.match(text)) is not None:
+            text, box = text[other.end() :], _sub_box(candidate, other.end(), len(text))
+        pieces.append((text, box))
         confidence = min(confidence, candidate.confidence)
         number = following
         used.append(following)

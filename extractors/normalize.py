@@ -369,6 +369,11 @@ def _written_date_digits(read: str) -> str:
     return strip_accents(read.replace("Š", "5")).translate(WRITTEN_DATE_LOOKALIKES)
 
 
+LOST_SEPARATOR = re.compile(
+    r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{2})(\d{4})(?!\d)|(?<!\d)(\d{2})(\d{2})\s*[/.\-]\s*(\d{4})(?!\d)"
+)
+
+
 def date_value(raw: str) -> Normalized:
     """dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy, "ngày dd tháng mm năm yyyy", or a year alone ("Sinh năm yyyy")."""
     value = clean_text(raw)
@@ -414,8 +419,13 @@ def date_value(raw: str) -> Normalized:
         # A bracket or mark touching the day is a stroke misread, maybe of a digit: "(2/1/2002" for
         # "02/11/2002" (seed 4711 hs_0072, handwriting Tesseract read surely).
         guessed = guessed or (match is not None and _stray_before_day(joined, match))
+        if match is None:
+            # One separator lost, the digits run together ("31/122053", "3112/2058"): two-digit day or month
+            # against the year's four. A guess.
+            match = LOST_SEPARATOR.search(joined)
+            guessed = match is not None
     if match:
-        day, month, year = (int(group) for group in match.groups())
+        day, month, year = (int(group) for group in match.groups() if group is not None)
         parsed = _valid_date(day, month, year)
         if parsed is None:
             return Normalized.fail("impossible_date", value)

@@ -1923,6 +1923,51 @@ def test_a_wrapped_value_goes_on_past_a_line_of_another_column(templates: Templa
     )
 
 
+@pytest.mark.parametrize(
+    ("left", "expiry", "flags"),
+    [
+        # Typed cards of seeds 4321 (hs_0083) and 7351 (hs_0199): read with the address beside it.
+        ("Cóivơn: 31/122053 ", "2053-12-31", ["date_digits_guessed"]),
+        ("Có iMơn: 31/122048 ", "2048-12-31", ["date_digits_guessed"]),
+    ],
+)
+def test_an_expiry_date_read_into_the_address_beside_it_is_cut_out_of_it(
+    templates: TemplateSet, left: str, expiry: str, flags: list[str]
+) -> None:
+    rows: list[Row] = [
+        ("CĂN CƯỚC CÔNG DÂN", 537, 494),
+        ("Nơi thường trú / Place of residence:", 504, 763),
+        ("Số 102 ngõ 43 phố Trần Đăng Ninh, phường Dịch Vọng,", 502, 800),
+        (f"{left}quận Cầu Giấy, thành phố Hà Nội", 318, 846),
+    ]
+    fields = extract(templates, DocType.ID_CARD, None, [make_page(rows)])
+    assert fields["place_of_residence"].value == (
+        "Số 102 ngõ 43 phố Trần Đăng Ninh, phường Dịch Vọng, quận Cầu Giấy, thành phố Hà Nội"
+    )
+    assert (fields["expiry_date"].value, fields["expiry_date"].review_reasons) == (expiry, flags)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    # Typed cards of seeds 6547 (hs_0151) and 7351 (hs_0047), the label read past knowing.
+    [("_ Có gáuị đến 31/12/2051.", "2051-12-31"), ("CóMd: 31/12/2058", "2058-12-31")],
+)
+def test_an_expiry_date_whose_label_was_misread_is_the_date_after_co(
+    templates: TemplateSet, line: str, expected: str
+) -> None:
+    rows: list[Row] = [
+        ("CĂN CƯỚC CÔNG DÂN", 537, 494),
+        ("Nơi thường trú / Place of residence:", 504, 763),
+        ("Số 176 đường Trần Quốc Thảo, phường 7, Quận 3,", 502, 800),
+        (line, 318, 846),
+        ("Thành phố Hồ Chí Minh", 502, 850),
+    ]
+    page = make_page(rows)
+    page.lines[3].box = BoundingBox(x0=318, y0=846, x1=496, y1=869)
+    expiry = extract(templates, DocType.ID_CARD, None, [page])["expiry_date"]
+    assert (expiry.value, expiry.needs_review) == (expected, False)
+
+
 def test_a_line_of_another_column_at_the_end_of_the_page_is_not_part_of_a_value(
     templates: TemplateSet,
 ) -> None:

@@ -578,3 +578,16 @@ def test_a_speck_read_as_an_underscore_is_dropped(raw: str, expected: str) -> No
     assert n.email("hoa _le@yahoo.com").value == "hoa_le@yahoo.com"  # in an email it is written
     assert n.name("NGUYỄN VĂN _ AN").value == "Nguyễn Văn An"
     assert n.date_value("ngày _12 tháng 5 năm 2024").value == "2024-05-12"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("31/122053", "2053-12-31"), ("3112/2058", "2058-12-31"), ("15/061993", "1993-06-15")],
+)
+def test_a_date_with_a_separator_lost_is_read_but_doubted(raw: str, expected: str) -> None:
+    assert n.date_value(raw) == n.Normalized(expected, True, doubt="date_digits_guessed")
+
+
+def test_a_date_with_too_many_or_too_few_digits_is_not_guessed() -> None:
+    for raw in ("31/12/049", "31/12/20531", "12345678", "311/22053"):
+        assert not n.date_value(raw).ok, raw
