@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 from intake.model import Classification, DocType, Document, Page
 
 from .normalize import strip_accents
-from .templates import DocumentTemplate, Marker, TemplateSet
+from .templates import ClassificationRules, DocumentTemplate, Marker, TemplateSet
 
 VERSION_MARKER_CUTOFF = 95.0
 EXCLUDE_CUTOFF = 92.0
@@ -157,8 +157,12 @@ def _holds(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
 
 
 def type_named_by_file(file: str, templates: TemplateSet) -> DocType | None:
-    """The one document type whose `file_names` the file's name holds as whole words, else None."""
+    """The one document type whose `file_names` the file's name holds as whole words, else None; None too
+    for a name that also names another paper ("giay_chung_nhan_ket_hon", "hop_dong_lao_dong")."""
     words = name_words(PurePath(file).stem)
+    rules = templates.classification
+    if any(_holds(words, name_words(other)) for other in rules.file_names_of_other_papers):
+        return None
     named = {
         template.doc_type
         for template in templates.documents
@@ -167,10 +171,43 @@ def type_named_by_file(file: str, templates: TemplateSet) -> DocType | None:
     return named.pop() if len(named) == 1 else None
 
 
-def _read_too_poorly(page: Page, below: float) -> bool:
-    """Whether the page's text is too poorly read for the absence of every type's markers to mean much."""
-    confidences = [line.confidence for line in page.lines]
-    return bool(confidences) and statistics.median(confidences) < below
+def _read_too_poorly(page: Page, rules: ClassificationRules) -> bool:
+    """Whether the page's text is too poorly read for the absence of every type's markers to mean much: as
+    the legibility check's blurry page, the median confidence of its lines (of two characters or more, a few
+    at least: not a blank page's specks) below the bar."""
+    confidences = [line.confidence for line in page.lines if len(line.text.strip()) >= 2]
+    return (
+        len(confidences) >= rules.file_name_min_lines
+        and statistics.median(confidences) < rules.file_name_below
+    )
+
+
+def _types_from_file_names(pages: list[Page], templates: TemplateSet) -> None:
+    """Pages without a type whose text was read too poorly to tell one take the type their file's name
+    tells, when no other page of the file has another by its text (a dossier scanned into one PDF named for
+    one of its papers); marked for review."""
+    rules = templates.classification
+    typed_by_text: dict[str, set[DocType]] = {}
+    for page in pages:
+        if page.classification.doc_type not in (DocType.UNKNOWN, DocType.OTHER):
+            typed_by_text.setdefault(page.file, set()).add(page.classification.doc_type)
+    for page in pages:
+        result = page.classification
+        if result.doc_type not in (DocType.UNKNOWN, DocType.OTHER) or not _read_too_poorly(page, rules):
+            continue
+        named = type_named_by_file(page.file, templates)
+        if named is None or not typed_by_text.get(page.file, set()) <= {named}:
+            continue
+        result.doc_type, result.confidence, result.by = named, rules.file_name_confidence, "file_name"
+        reasons = {reason for reason in page.review_reasons if reason != "document_type_unclear"}
+        reasons.add("document_type_from_file_name")
+        template = templates.document(named)
+        if template is not None and template.versions:
+            result.form_version = detect_version(page, template)
+            if result.form_version is None:
+                reasons.add("form_version_unclear")
+        page.needs_review = True
+        page.review_reasons = sorted(reasons)
 
 
 def classify_pages(pages: list[Page], templates: TemplateSet) -> list[set[DocType]]:
@@ -199,14 +236,6 @@ def classify_pages(pages: list[Page], templates: TemplateSet) -> list[set[DocTyp
             result.doc_type, result.confidence, result.by = DocType.OTHER, round(1.0 - best, 4), "markers"
         else:
             reasons.append("document_type_unclear")
-        if (
-            result.doc_type in (DocType.UNKNOWN, DocType.OTHER)
-            and _read_too_poorly(page, rules.file_name_below)
-            and (named := type_named_by_file(page.file, templates)) is not None
-        ):
-            result.doc_type, result.confidence, result.by = named, rules.file_name_confidence, "file_name"
-            reasons = [reason for reason in reasons if reason != "document_type_unclear"]
-            reasons.append("document_type_from_file_name")
         result.matched_markers = evidence.matched.get(result.doc_type, [])
         if result.doc_type not in (DocType.UNKNOWN, DocType.OTHER):
             template = templates.document(result.doc_type)
@@ -220,6 +249,7 @@ def classify_pages(pages: list[Page], templates: TemplateSet) -> list[set[DocTyp
             page.review_reasons = sorted(set(page.review_reasons) | set(reasons))
         previous_type = result.doc_type if result.doc_type not in (DocType.UNKNOWN, DocType.OTHER) else None
         starts_per_page.append(evidence.starts_document)
+    _types_from_file_names(pages, templates)
     return starts_per_page
 
 

@@ -276,7 +276,46 @@ def test_a_file_name_naming_two_types_gives_none(templates) -> None:
         ("ho_so_scan.pdf", None),
         ("giay_to_khac_1.png", None),
         ("sohongo.jpg", None),  # a word, not a part of one
+        # names that also name other papers, or another thing
+        ("giay_chung_nhan_ket_hon.jpg", None),
+        ("GCN doc than.jpg", None),
+        ("hop_dong_lao_dong.pdf", None),
+        ("Hợp đồng mua bán nhà.pdf", None),
+        ("so_do_vi_tri.jpg", None),
+        ("so_do.jpg", None),  # "sổ đỏ" or "sơ đồ"
     ],
 )
 def test_type_named_by_file(templates, file: str, doc_type: DocType | None) -> None:
     assert type_named_by_file(file, templates) == doc_type
+
+
+def test_a_blurred_page_of_a_file_with_another_paper_keeps_no_type(templates) -> None:
+    """A dossier scanned into one PDF named for one of its papers: its name tells nothing of a page."""
+    header = CT01_HEADER.format(circular="56/2021/TT-BCA")
+    pages = [
+        make_page(0, [header, *CT01_BODY], file="ho_so_dang_ky_ct01.pdf"),
+        make_page(1, BLURRED, file="ho_so_dang_ky_ct01.pdf", confidence=0.5),
+        make_page(2, GCN_PAGE_1, file="ho_so_dang_ky_ct01.pdf"),
+    ]
+    classify(templates, pages)
+    assert [page.classification.doc_type for page in pages] == [
+        DocType.CT01,
+        DocType.UNKNOWN,
+        DocType.OWNERSHIP_CERTIFICATE,
+    ]
+
+
+def test_a_blurred_page_of_a_file_of_one_paper_takes_its_type(templates) -> None:
+    pages = [
+        make_page(0, GCN_PAGE_1, file="so_hong.pdf"),
+        make_page(1, BLURRED, file="so_hong.pdf", confidence=0.5),
+    ]
+    [document] = classify(templates, pages)
+    assert pages[1].classification.by == "file_name" and document.pages == [0, 1]
+
+
+def test_a_blank_page_with_specks_is_not_typed_by_its_file_name(templates) -> None:
+    # fewer lines than the legibility check measures a page's reading by
+    specks = make_page(0, ["-.", "_ ., 1", "·"], file="so_hong_trang_3.jpg", confidence=0.3)
+    classify(templates, [specks])
+    assert specks.classification.doc_type == DocType.UNKNOWN
