@@ -35,7 +35,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from extractors.normalize import NORMALIZERS, email
+from extractors.normalize import EMAIL, NORMALIZERS, Normalized, email
 from extractors.templates import TemplateError, load_templates
 from intake import emit
 from intake.config import Settings, get_settings
@@ -262,8 +262,14 @@ def _normalise(text: str, normalizer: str) -> Any:
         text = f"{match.group(3)}/{match.group(2)}/{match.group(1)}"
     if normalizer == "email":
         result = email(text, lookalikes=False)  # a typed "0" or "I" is what the officer read on the paper
+        # So is a domain: one near a listed service's ("cloud.com") is not a misreading to set right.
+        if result.doubt == "email_domain_guessed" and EMAIL.fullmatch(typed := text.strip().casefold()):
+            return typed
     else:
         result = NORMALIZERS.get(normalizer, NORMALIZERS["text"])(text)
+    if normalizer == "date" and result.doubt is not None:
+        # A date whose digits had to be guessed ("1/122053") is a typing slip to put right, not to guess.
+        result = Normalized.fail("unrecognised_date", text)
     if not result.ok:
         message = _PROBLEMS_VI.get(result.problem or "", f"Giá trị không hợp lệ ({result.problem}).")
         raise ValueError(message)

@@ -87,6 +87,12 @@ def test_typed_values_go_through_the_field_normaliser() -> None:
     assert parse_value("32,5", FieldKind("scalar", "area")) == 32.5
     # an officer's "0" and "I" are what the paper says, not OCR look-alikes to repair
     assert parse_value("an0ther.Io@gmail.com", FieldKind("scalar", "email")) == "an0ther.io@gmail.com"
+    # so is a domain near a listed service's, and a date is typed whole, not guessed from a slip
+    for typed in ("nam@cloud.com", "nam@hmail.com", "chen@yahoo.com.cn"):
+        assert parse_value(typed, FieldKind("scalar", "email")) == typed
+    for slip in ("1/122053", "0101/2020"):
+        with pytest.raises(ValueError, match="nhập dd/mm/yyyy"):
+            parse_value(slip, date)
 
 
 def _dossier() -> Dossier:
