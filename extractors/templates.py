@@ -304,7 +304,9 @@ class ClassificationRules(BaseModel):
     min_readable_chars: int
     min_line_confidence: float
     file_name_below: float
+    file_name_min_lines: int
     file_name_confidence: float
+    file_names_of_other_papers: list[NfcStr] = Field(default_factory=list)
 
 
 class ForeignPaperRules(Strict):
