@@ -70,10 +70,10 @@ VOCABULARY_SHORT_WORD = 4  # letters; up to this length one slip is allowed, bey
 PLACE_DATE_START = re.compile(r"\bnga[yn]\b[\W\d_]{0,8}(?:\w{1,2}[\W\d_]{1,8})?thang\b", re.IGNORECASE)
 PLACE_DATE = re.compile(r"ngày\s*\S{1,2}\s*tháng\s*\S{1,2}\s*năm", re.IGNORECASE)
 # What a line that begins left of a value's column opens with when it was read together with the other
-# column's line: that column's label and date (an ID card's "Có giá trị đến: 31/12/2053" run into the last
-# line of the address beside it, read "Cóivơn: 31/122053 quận Cầu Giấy, …").
+# column's line: an ID card's "Có giá trị đến: 31/12/2053", its label misread, run into the last line of the
+# address beside it ("Cóivơn: 31/122053 quận Cầu Giấy, …"). As the expiry date's pattern (id_card/_type.yaml).
 OTHER_COLUMN_DATE = re.compile(
-    r"^\W*\S+(?:\s+\S+){0,2}?\s*:?\s*\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]?\s*\d{3,4}\.?\s+"
+    r"^[\W_]*C[oóòỏõọ]\S{0,6}(?:\s+[^\s\d]{1,6}){0,3}\s*:?\s*\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]?\s*\d{3,4}\.?\s+"
 )
 # Leaders at the end, with the number of the next field when it was read with the line ("… 5." or "… 5"),
 # or one stray character the dotted line was read with ("hợp pháp....n", "Nguyễn Ngọc Hạnh...... M").
