@@ -467,6 +467,19 @@ class WeighedEmail(Strict):
     max_steps: int = Field(gt=0, description="how many variants may be taken one after another")
 
 
+class EmailFromName(Strict):
+    """How a handwritten email is weighed against the addresses its writer's name makes (email_name.py)."""
+
+    forms: list[str] = Field(
+        description="address forms of a name: {surname}, {given}, {middle} (the middle names run together), "
+        "{initials} (of the surname and middle names)"
+    )
+    max_edits: int = Field(ge=0, description="the most edits between a form and the letters read for it")
+    max_behind: float = Field(
+        description="the most a form may fall behind the value, per crop, to be taken (negative: ahead)"
+    )
+
+
 class ExtraDigit(Strict):
     """When a handwritten number read valid is taken to hold one digit the citizen did not write (fields.py
     `_extra_digit`): how much likelier (log-probability) its whole line must find the number without it."""
@@ -495,6 +508,7 @@ class ExtractionRules(Strict):
     weighed_listed: WeighedListed | None = None
     phrasings: dict[str, Phrasing] = Field(default_factory=dict)
     weighed_email: WeighedEmail | None = None
+    email_from_name: EmailFromName | None = None
     weighed_name_words: WeighedNameWords | None = None
 
 

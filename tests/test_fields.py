@@ -12,6 +12,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from extractors import marks
 from extractors.confirm import confirm_across_documents, confirm_by_weighing
+from extractors.email_name import weigh_email_from_name
 from extractors.extract import _digit_boxes
 from extractors.fields import (
     DIGITS,
@@ -1968,6 +1969,18 @@ def test_an_expiry_date_whose_label_was_misread_is_the_date_after_co(
     assert (expiry.value, expiry.needs_review) == (expected, False)
 
 
+def test_a_wrapped_line_left_of_an_indented_label_keeps_its_house_number(templates: TemplateSet) -> None:
+    """A paragraph's first line is indented: its next line begins left of the label, and a house number
+    shaped like a date is the address's, not another column's."""
+    rows: list[Row] = [
+        ("HỢP ĐỒNG THUÊ NHÀ Ở", 700, 300),
+        ("Bên A đồng ý cho Bên B thuê nhà ở tại địa chỉ: phòng 302, nhà", 318, 800),
+        ("Số 12/3/105 phố Huế, phường Hai Bà Trưng, thành phố Hà Nội.", 158, 850),
+    ]
+    found = extract(templates, DocType.RENTAL_CONTRACT, None, [make_page(rows)])["property_address"]
+    assert found.value == "phòng 302, nhà Số 12/3/105 phố Huế, phường Hai Bà Trưng, thành phố Hà Nội"
+
+
 def test_a_line_of_another_column_at_the_end_of_the_page_is_not_part_of_a_value(
     templates: TemplateSet,
 ) -> None:
@@ -2331,3 +2344,55 @@ def test_a_handwritten_email_takes_the_near_variant_its_crops_hold_better(
     images = _images_with_crop(crop_file)
     found = extract(templates, doc_type, "66/2023", [page], images, shared_engine(settings))["email"]
     assert (found.value, found.review_reasons) == (written, reasons)
+
+
+@pytest.mark.parametrize(
+    ("crop_file", "text", "box", "name", "written", "reasons"),
+    [
+        # seed 6547 hs_0007 (stored page): "41" read "Al", the name's form ("{middle}{given}") near what
+        # was read; the crops hold "ngochuyen41" far better
+        (
+            "handwritten_email_name_garbled.png",
+            ".... 6. Email: ngochuyenAlogmail.com...",
+            (232, 132, 1016, 185),
+            "Nguyễn Ngọc Huyền",
+            "ngochuyen41@gmail.com",
+            ["email_at_restored", "handwriting_unconfirmed", "email_from_name"],
+        ),
+        # seed 4321 hs_0050 (stored page): read right beside a name misread ("Đạc" for "Đạt"); the name's
+        # form "dacbc99" falls 15.8 behind per crop
+        (
+            "handwritten_email_beside_misread_name.png",
+            ".. 6.Email: datbc99eyahoo.con",
+            (232, 132, 823, 189),
+            "Bùi Công Đạc",
+            "datbc99@yahoo.com",
+            ["email_domain_guessed", "handwriting_unconfirmed"],
+        ),
+    ],
+)
+def test_a_handwritten_email_is_weighed_against_the_forms_of_its_writers_name(
+    templates: TemplateSet,
+    settings: Settings,
+    crop_file: str,
+    text: str,
+    box: tuple[int, int, int, int],
+    name: str,
+    written: str,
+    reasons: list[str],
+) -> None:
+    x0, y0, x1, y1 = box
+    email_line = OcrLine(
+        text=text, confidence=0.85, box=BoundingBox(x0=x0, y0=y0, x1=x1, y1=y1), recognizer="asternet"
+    )
+    page = make_page(
+        [("TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ", 600, 10), (f"1. Họ, chữ đệm và tên: {name}", 232, 50)],
+        height=400,
+    )
+    page.lines.append(email_line)
+    images = _images_with_crop(crop_file)
+    engine = shared_engine(settings)
+    found = extract(templates, DocType.CT01, "66/2023", [page], images, engine)
+    weigh_email_from_name(found, images, templates.extraction, engine)
+    assert found["full_name"].value == name
+    assert (found["email"].value, found["email"].review_reasons) == (written, reasons)

@@ -84,6 +84,7 @@ READING_DOUBTS = frozenset(
         "wording_mended",
         "email_cleaned",
         "email_weighed",
+        "email_from_name",
         "language_unclear",
         PAGE_ILLEGIBLE,
     }

@@ -1,0 +1,106 @@
+"""A handwritten email weighed against the addresses its writer's name makes.
+
+Most addresses on the forms are made of the declarant's name without tone marks, then digits: the given name
+after the middle names ("ngochuyen41"), the given name and the initials of the others ("huonglm31"), the given
+name and the surname ("thuy.tran43"). The handwriting model garbles a letter or two of such a name ("kimngec",
+"dlieulan", "bao.aran") or reads a digit as a letter ("ngochuyenal" for "ngochuyen41"). An unsure
+handwritten email whose letters are within a few edits of one of the forms of extraction.yaml
+`email_from_name`, and whose rest reads as digits (look-alikes taken for them), is weighed against that form
+with those digits in the crops of the handwriting re-read; the form is taken when the crops put it at most
+`max_behind` per crop behind the value as read (most are ahead of it), flagged `email_from_name`. An address
+written otherwise is left as read: none of its forms is near it, or the crops hold it far better.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+
+from intake.model import ExtractedField
+
+from .confirm import UNCONFIRMED
+from .fields import RereadCrops
+from .normalize import DIGIT_LOOKALIKES, strip_accents
+from .ocr.base import OcrEngine
+from .templates import EmailFromName, ExtractionRules
+
+EMAIL_FROM_NAME = "email_from_name"
+# What a handwritten digit after a name is read as, besides the printed look-alikes: a script 4 as "a".
+TAIL_DIGIT_LOOKALIKES = {**DIGIT_LOOKALIKES, ord("a"): "4"}
+MAX_TAIL_DIGITS = 4
+
+
+def name_forms(name: str, forms: list[str]) -> list[str]:
+    """The address forms `forms` ("{given}{initials}") of a name, lower case without tone marks."""
+    words = [strip_accents(word).lower() for word in name.split()]
+    if len(words) < 2 or not all(word.isascii() and word.isalpha() for word in words):
+        return []
+    surname, middles, given = words[0], words[1:-1], words[-1]
+    parts = {
+        "surname": surname,
+        "given": given,
+        "middle": "".join(middles),
+        "initials": surname[0] + "".join(word[0] for word in middles),
+    }
+    return list(dict.fromkeys(form.format(**parts) for form in forms))
+
+
+def email_candidates(local: str, domain: str, forms: list[str], max_edits: int) -> list[str]:
+    """The addresses a local part read as no form of the name may stand for: a form within `max_edits` of
+    its start, dotted as the reading is, then the rest of it read as digits (where the start could end at
+    several places, those nearest the form)."""
+    if any(re.fullmatch(rf"{re.escape(form)}\d{{0,{MAX_TAIL_DIGITS}}}", local) for form in forms):
+        return []
+    candidates: dict[str, None] = {}
+    for form in forms:
+        if ("." in form) != ("." in local):
+            continue
+        splits: list[tuple[int, str]] = []
+        for cut in range(max(1, len(form) - max_edits), min(len(local), len(form) + max_edits) + 1):
+            digits = local[cut:].translate(TAIL_DIGIT_LOOKALIKES)
+            edits = Levenshtein.distance(local[:cut], form, score_cutoff=max_edits + 1)
+            # The name's part ends with a letter: a digit read is no letter of the name.
+            ends_in_letter = not local[cut - 1].isdigit()
+            if edits <= max_edits and ends_in_letter and re.fullmatch(rf"\d{{0,{MAX_TAIL_DIGITS}}}", digits):
+                splits.append((edits, digits))
+        fewest = min((edits for edits, _ in splits), default=None)
+        candidates.update({f"{form}{digits}@{domain}": None for edits, digits in splits if edits == fewest})
+    return list(candidates)
+
+
+def weigh_email_from_name(
+    fields: dict[str, ExtractedField],
+    images: dict[int, np.ndarray],
+    rules: ExtractionRules,
+    engine: OcrEngine | None,
+) -> None:
+    """The document's unsure handwritten email as the form of its declarant's name the crops hold (module
+    docstring); left as read otherwise."""
+    bounds: EmailFromName | None = rules.email_from_name
+    email, name = fields.get("email"), fields.get("full_name")
+    if bounds is None or engine is None or email is None or name is None or not isinstance(name.value, str):
+        return
+    value = email.value
+    if (
+        UNCONFIRMED not in email.review_reasons
+        or not isinstance(value, str)
+        or "@" not in value
+        or email.box is None
+        or email.page is None
+        or (image := images.get(email.page)) is None
+    ):
+        return
+    local, domain = value.rsplit("@", 1)
+    candidates = email_candidates(local, domain, name_forms(name.value, bounds.forms), bounds.max_edits)
+    if not candidates or (crops := RereadCrops.around(image, email.box)) is None or len(crops.starts) < 2:
+        return
+    if (ranked := crops.weigh([value, *candidates], engine)) is None:
+        return
+    behind = {choice: total for total, choice in ranked}
+    nearest = min(candidates, key=behind.__getitem__)
+    if behind[nearest] - behind[value] > bounds.max_behind * len(crops.starts):
+        return
+    email.value = nearest
+    email.review_reasons = [*email.review_reasons, EMAIL_FROM_NAME]
