@@ -27,6 +27,10 @@ from .ocr.base import OcrEngine
 from .templates import EmailFromName, ExtractionRules
 
 EMAIL_FROM_NAME = "email_from_name"
+NAME_FROM_EMAIL = "name_from_email"
+# Where the given name goes in a form, while the form is matched against an address: a word of letters no
+# name or address holds.
+GIVEN_SLOT = "qxqgivenqxq"
 # What a handwritten digit after a name is read as, besides the printed look-alikes: a script 4 as "a".
 TAIL_DIGIT_LOOKALIKES = {**DIGIT_LOOKALIKES, ord("a"): "4"}
 MAX_TAIL_DIGITS = 4
@@ -104,3 +108,63 @@ def weigh_email_from_name(
         return
     email.value = nearest
     email.review_reasons = [*email.review_reasons, EMAIL_FROM_NAME]
+
+
+def given_name_in_email(name: str, email: str, forms: list[str]) -> str | None:
+    """The given name the address spells, where it differs from the name's (without tone marks) and the rest
+    of one of the name's forms is the address as read: "datpq19" for "Phạm Quang Đạc" → "dat"; None when no
+    form, or several that disagree, say so."""
+    words = name.split()
+    if len(words) < 2 or "@" not in email:
+        return None
+    letters = re.sub(rf"\d{{0,{MAX_TAIL_DIGITS}}}$", "", email.rsplit("@", 1)[0])
+    slotted = name_forms(" ".join([*words[:-1], GIVEN_SLOT]), forms)
+    spelt: set[str] = set()
+    for form in slotted:
+        if GIVEN_SLOT not in form or form == GIVEN_SLOT:  # the given name alone: any letters would do
+            continue
+        pattern = "([a-z]+)".join(re.escape(part) for part in form.split(GIVEN_SLOT))
+        if (match := re.fullmatch(pattern, letters)) is not None and len(set(match.groups())) == 1:
+            spelt.add(match.group(1))
+    given = strip_accents(words[-1]).lower()
+    return spelt.pop() if len(spelt) == 1 and given not in spelt else None
+
+
+def weigh_name_from_email(
+    fields: dict[str, ExtractedField],
+    images: dict[int, np.ndarray],
+    rules: ExtractionRules,
+    engine: OcrEngine | None,
+) -> None:
+    """The declarant's unsure handwritten name with the given name its email spells (given_name_in_email),
+    as the listed name of those letters the crops hold best, when at most `name_max_behind` per crop behind
+    the name as read: the model reads a script "t" as "c" ("Đạc" beside "datpq19@…"). Flagged
+    `name_from_email`; left as read otherwise."""
+    bounds: EmailFromName | None = rules.email_from_name
+    name, email = fields.get("full_name"), fields.get("email")
+    if bounds is None or engine is None or name is None or email is None or not isinstance(email.value, str):
+        return
+    value = name.value
+    if (
+        UNCONFIRMED not in name.review_reasons
+        or not isinstance(value, str)
+        or name.box is None
+        or name.page is None
+        or (image := images.get(name.page)) is None
+        or (given := given_name_in_email(value, email.value, bounds.forms)) is None
+    ):
+        return
+    head = value.split()[:-1]
+    choices = [
+        " ".join([*head, listed]) for listed in rules.name_syllables if strip_accents(listed).lower() == given
+    ]
+    if not choices or (crops := RereadCrops.around(image, name.box)) is None or len(crops.starts) < 2:
+        return
+    if (ranked := crops.weigh([value, *choices], engine)) is None:
+        return
+    behind = {choice: total for total, choice in ranked}
+    nearest = min(choices, key=behind.__getitem__)
+    if not behind[nearest] - behind[value] <= bounds.name_max_behind * len(crops.starts):
+        return
+    name.value = nearest
+    name.review_reasons = [*name.review_reasons, NAME_FROM_EMAIL]

@@ -20,7 +20,7 @@ from .birth_year import (
     weigh_birth_data,
 )
 from .confirm import confirm_across_documents, confirm_by_weighing, mend_quotes
-from .email_name import weigh_email_from_name
+from .email_name import weigh_email_from_name, weigh_name_from_email
 from .fields import extract_document
 from .foreign import foreign_paper_fields
 from .mentions import agree_mentions
@@ -64,6 +64,7 @@ def extract_dossier(dossier: Dossier, images: list[np.ndarray], settings: Settin
         agree_mentions(fields, template.extraction(document.form_version), templates.extraction)
         boxes = _digit_boxes(templates, document, "personal_id")
         weigh_birth_data(fields, dossier.pages, page_images, templates.extraction, engine, boxes)
+        weigh_name_from_email(fields, page_images, templates.extraction, engine)
         weigh_email_from_name(fields, page_images, templates.extraction, engine)
         for key, found in fields.items():
             if found.rows:

@@ -478,6 +478,10 @@ class EmailFromName(Strict):
     max_behind: float = Field(
         description="the most a form may fall behind the value, per crop, to be taken (negative: ahead)"
     )
+    name_max_behind: float = Field(
+        description="the most a name with the given name the email spells may fall behind the name as read, "
+        "per crop, to be taken"
+    )
 
 
 class ExtraDigit(Strict):

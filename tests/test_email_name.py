@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.email_name import email_candidates, name_forms
+from extractors.email_name import email_candidates, given_name_in_email, name_forms
 
 FORMS = [
     "{middle}{given}",
@@ -48,3 +48,20 @@ def test_the_candidates_of_an_email_are_the_near_forms_with_the_digits_read(
 ) -> None:
     forms = name_forms("Nguyễn Ngọc Huyền", FORMS)
     assert email_candidates(local, "gmail.com", forms, max_edits=2) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "email", "given"),
+    [
+        # handwritten names of the development sets beside their emails
+        ("Phạm Quang Đạc", "datpq19@gmail.com", "dat"),  # {given}{initials}
+        ("Võ Quốc Đac", "dat.vo10@gmail.com", "dat"),  # {given}.{surname}
+        ("Nguyễn Diệu Nguyệc", "dieunguyet1992@yahoo.com", "nguyet"),  # {middle}{given}
+        ("Phạm Quang Đạt", "datpq19@gmail.com", None),  # the name's own
+        ("Lê Văn Nam", "lan1990@gmail.com", None),  # the given name alone says nothing of the rest
+        ("Phạm Quang Đạc", "datpx19@gmail.com", None),  # another form's rest: not this name's
+        ("Minh", "minh@gmail.com", None),
+    ],
+)
+def test_the_given_name_an_email_spells(name: str, email: str, given: str | None) -> None:
+    assert given_name_in_email(name, email, FORMS) == given

@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from extractors import marks
 from extractors.confirm import confirm_across_documents, confirm_by_weighing
-from extractors.email_name import weigh_email_from_name
+from extractors.email_name import weigh_email_from_name, weigh_name_from_email
 from extractors.extract import _digit_boxes
 from extractors.fields import (
     DIGITS,
@@ -2396,3 +2396,28 @@ def test_a_handwritten_email_is_weighed_against_the_forms_of_its_writers_name(
     weigh_email_from_name(found, images, templates.extraction, engine)
     assert found["full_name"].value == name
     assert (found["email"].value, found["email"].review_reasons) == (written, reasons)
+
+
+def test_a_handwritten_given_name_is_the_one_its_email_spells(
+    templates: TemplateSet, settings: Settings
+) -> None:
+    """Seed 4321 hs_0050 (stored page): a script "t" read "c", "Đạc", beside "datbc99@yahoo.com"; the crops
+    hold "Đạt" about as well (0.24 ahead per crop)."""
+    name_line = OcrLine(
+        text="1. Họ, chữ đệm và tên: Bùi Công Đạc....",
+        confidence=0.85,
+        box=BoundingBox(x0=232, y0=132, x1=994, y1=185),
+        recognizer="asternet",
+    )
+    page = make_page(
+        [("TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ", 600, 10), ("6. Email: datbc99@yahoo.com", 1300, 300)],
+        height=400,
+    )
+    page.lines.insert(1, name_line)
+    images = _images_with_crop("handwritten_name_given_t_read_c.png")
+    engine = shared_engine(settings)
+    found = extract(templates, DocType.CT01, "66/2023", [page], images, engine)
+    assert found["full_name"].value == "Bùi Công Đạc"
+    weigh_name_from_email(found, images, templates.extraction, engine)
+    assert found["full_name"].value == "Bùi Công Đạt"
+    assert found["full_name"].review_reasons[-1] == "name_from_email" and found["full_name"].needs_review

@@ -85,6 +85,7 @@ READING_DOUBTS = frozenset(
         "email_cleaned",
         "email_weighed",
         "email_from_name",
+        "name_from_email",
         "language_unclear",
         PAGE_ILLEGIBLE,
     }
