@@ -13,6 +13,7 @@ written otherwise is left as read: none of its forms is near it, or the crops ho
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
@@ -22,7 +23,7 @@ from intake.model import ExtractedField
 
 from .confirm import UNCONFIRMED
 from .fields import RereadCrops
-from .normalize import DIGIT_LOOKALIKES, strip_accents
+from .normalize import DIGIT_LOOKALIKES, EMAIL, strip_accents
 from .ocr.base import OcrEngine
 from .templates import EmailFromName, ExtractionRules
 
@@ -53,8 +54,8 @@ def name_forms(name: str, forms: list[str]) -> list[str]:
 
 def email_candidates(local: str, domain: str, forms: list[str], max_edits: int) -> list[str]:
     """The addresses a local part read as no form of the name may stand for: a form within `max_edits` of
-    its start, dotted as the reading is, then the rest of it read as digits (where the start could end at
-    several places, those nearest the form)."""
+    its start (one edit in two letters at most), dotted as the reading is, then the rest of it read as
+    digits (where the start could end at several places, those nearest the form)."""
     if any(re.fullmatch(rf"{re.escape(form)}\d{{0,{MAX_TAIL_DIGITS}}}", local) for form in forms):
         return []
     candidates: dict[str, None] = {}
@@ -62,12 +63,14 @@ def email_candidates(local: str, domain: str, forms: list[str], max_edits: int) 
         if ("." in form) != ("." in local):
             continue
         splits: list[tuple[int, str]] = []
-        for cut in range(max(1, len(form) - max_edits), min(len(local), len(form) + max_edits) + 1):
+        # A short form is not made of any two letters: at most one edit in two letters.
+        allowed = min(max_edits, len(form) // 2)
+        for cut in range(max(1, len(form) - allowed), min(len(local), len(form) + allowed) + 1):
             digits = local[cut:].translate(TAIL_DIGIT_LOOKALIKES)
-            edits = Levenshtein.distance(local[:cut], form, score_cutoff=max_edits + 1)
+            edits = Levenshtein.distance(local[:cut], form, score_cutoff=allowed + 1)
             # The name's part ends with a letter: a digit read is no letter of the name.
             ends_in_letter = not local[cut - 1].isdigit()
-            if edits <= max_edits and ends_in_letter and re.fullmatch(rf"\d{{0,{MAX_TAIL_DIGITS}}}", digits):
+            if edits <= allowed and ends_in_letter and re.fullmatch(rf"\d{{0,{MAX_TAIL_DIGITS}}}", digits):
                 splits.append((edits, digits))
         fewest = min((edits for edits, _ in splits), default=None)
         candidates.update({f"{form}{digits}@{domain}": None for edits, digits in splits if edits == fewest})
@@ -90,7 +93,7 @@ def weigh_email_from_name(
     if (
         UNCONFIRMED not in email.review_reasons
         or not isinstance(value, str)
-        or "@" not in value
+        or not EMAIL.fullmatch(value)  # one that failed its format stays as read, for a person
         or email.box is None
         or email.page is None
         or (image := images.get(email.page)) is None
@@ -104,7 +107,11 @@ def weigh_email_from_name(
         return
     behind = {choice: total for total, choice in ranked}
     nearest = min(candidates, key=behind.__getitem__)
-    if behind[nearest] - behind[value] > bounds.max_behind * len(crops.starts):
+    # Not when the model cannot spell the value as read (inf): then any form would lead it.
+    if not (
+        math.isfinite(behind[value])
+        and behind[nearest] - behind[value] <= bounds.max_behind * len(crops.starts)
+    ):
         return
     email.value = nearest
     email.review_reasons = [*email.review_reasons, EMAIL_FROM_NAME]
@@ -164,7 +171,10 @@ def weigh_name_from_email(
         return
     behind = {choice: total for total, choice in ranked}
     nearest = min(choices, key=behind.__getitem__)
-    if not behind[nearest] - behind[value] <= bounds.name_max_behind * len(crops.starts):
+    if not (
+        math.isfinite(behind[value])
+        and behind[nearest] - behind[value] <= bounds.name_max_behind * len(crops.starts)
+    ):
         return
     name.value = nearest
     name.review_reasons = [*name.review_reasons, NAME_FROM_EMAIL]

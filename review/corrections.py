@@ -263,7 +263,9 @@ def _normalise(text: str, normalizer: str) -> Any:
     if normalizer == "email":
         result = email(text, lookalikes=False)  # a typed "0" or "I" is what the officer read on the paper
         # So is a domain: one near a listed service's ("cloud.com") is not a misreading to set right.
-        if result.doubt == "email_domain_guessed" and EMAIL.fullmatch(typed := text.strip().casefold()):
+        if result.doubt == "email_domain_guessed" and EMAIL.fullmatch(
+            typed := "".join(text.split()).casefold()
+        ):
             return typed
     else:
         result = NORMALIZERS.get(normalizer, NORMALIZERS["text"])(text)

@@ -41,6 +41,7 @@ def test_the_forms_of_a_name_are_its_words_without_tone_marks() -> None:
         ("huyen", []),
         ("hoa.binh1990", []),  # no form near
         ("ngochuyen12345", []),  # more digits than an address holds after a name
+        ("huyenbn42", ["huyennn42@gmail.com", "huyen42@gmail.com"]),  # the crops tell them apart
     ],
 )
 def test_the_candidates_of_an_email_are_the_near_forms_with_the_digits_read(
@@ -65,3 +66,9 @@ def test_the_candidates_of_an_email_are_the_near_forms_with_the_digits_read(
 )
 def test_the_given_name_an_email_spells(name: str, email: str, given: str | None) -> None:
     assert given_name_in_email(name, email, FORMS) == given
+
+
+def test_a_short_form_is_not_any_two_letters() -> None:
+    forms = name_forms("Nguyễn Văn An", FORMS)
+    assert "an1990@gmail.com" not in email_candidates("ba1990", "gmail.com", forms, max_edits=2)
+    assert email_candidates("am1990", "gmail.com", forms, max_edits=2) == ["an1990@gmail.com"]

@@ -2421,3 +2421,26 @@ def test_a_handwritten_given_name_is_the_one_its_email_spells(
     weigh_name_from_email(found, images, templates.extraction, engine)
     assert found["full_name"].value == "Bùi Công Đạt"
     assert found["full_name"].review_reasons[-1] == "name_from_email" and found["full_name"].needs_review
+
+
+def test_an_email_that_fails_its_format_is_not_weighed_against_the_name(
+    templates: TemplateSet, settings: Settings
+) -> None:
+    """A character the handwriting model cannot spell ("ñ"): the value as read scores nothing, and any form
+    of the name would lead it."""
+    box = BoundingBox(x0=500, y0=132, x1=1016, y1=185)
+    fields = {
+        "full_name": ExtractedField(key="full_name", value="Nguyễn Ngọc Tuyến"),
+        "email": ExtractedField(
+            key="email",
+            value="ñgochuyen41@gmail.com",
+            page=0,
+            box=box,
+            needs_review=True,
+            review_reasons=["invalid_email", "handwriting_unconfirmed"],
+        ),
+    }
+    images = _images_with_crop("handwritten_email_name_garbled.png")
+    weigh_email_from_name(fields, images, templates.extraction, shared_engine(settings))
+    assert fields["email"].value == "ñgochuyen41@gmail.com"
+    assert fields["email"].review_reasons == ["invalid_email", "handwriting_unconfirmed"]
