@@ -19,7 +19,7 @@ import re
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from intake.model import ExtractedField
+from intake.model import BoundingBox, ExtractedField
 
 from .confirm import UNCONFIRMED
 from .fields import RereadCrops
@@ -101,20 +101,33 @@ def weigh_email_from_name(
         return
     local, domain = value.rsplit("@", 1)
     candidates = email_candidates(local, domain, name_forms(name.value, bounds.forms), bounds.max_edits)
-    if not candidates or (crops := RereadCrops.around(image, email.box)) is None or len(crops.starts) < 2:
-        return
-    if (ranked := crops.weigh([value, *candidates], engine)) is None:
-        return
+    if (
+        nearest := _nearest_in_crops(image, email.box, value, candidates, bounds.max_behind, engine)
+    ) is not None:
+        email.value = nearest
+        email.review_reasons = [*email.review_reasons, EMAIL_FROM_NAME]
+
+
+def _nearest_in_crops(
+    image: np.ndarray,
+    box: BoundingBox,
+    value: str,
+    choices: list[str],
+    max_behind: float,
+    engine: OcrEngine,
+) -> str | None:
+    """Of `choices`, the one the crops of the handwriting re-read around `box` put least behind, when at
+    most `max_behind` per crop behind `value`; None otherwise, or when the model cannot spell `value` (then
+    any choice would lead it)."""
+    if not choices or (crops := RereadCrops.around(image, box)) is None or len(crops.starts) < 2:
+        return None
+    if (ranked := crops.weigh([value, *choices], engine)) is None:
+        return None
     behind = {choice: total for total, choice in ranked}
-    nearest = min(candidates, key=behind.__getitem__)
-    # Not when the model cannot spell the value as read (inf): then any form would lead it.
-    if not (
-        math.isfinite(behind[value])
-        and behind[nearest] - behind[value] <= bounds.max_behind * len(crops.starts)
-    ):
-        return
-    email.value = nearest
-    email.review_reasons = [*email.review_reasons, EMAIL_FROM_NAME]
+    nearest = min(choices, key=behind.__getitem__)
+    if math.isfinite(behind[value]) and behind[nearest] - behind[value] <= max_behind * len(crops.starts):
+        return nearest
+    return None
 
 
 def given_name_in_email(name: str, email: str, forms: list[str]) -> str | None:
@@ -165,16 +178,8 @@ def weigh_name_from_email(
     choices = [
         " ".join([*head, listed]) for listed in rules.name_syllables if strip_accents(listed).lower() == given
     ]
-    if not choices or (crops := RereadCrops.around(image, name.box)) is None or len(crops.starts) < 2:
-        return
-    if (ranked := crops.weigh([value, *choices], engine)) is None:
-        return
-    behind = {choice: total for total, choice in ranked}
-    nearest = min(choices, key=behind.__getitem__)
-    if not (
-        math.isfinite(behind[value])
-        and behind[nearest] - behind[value] <= bounds.name_max_behind * len(crops.starts)
-    ):
-        return
-    name.value = nearest
-    name.review_reasons = [*name.review_reasons, NAME_FROM_EMAIL]
+    if (
+        nearest := _nearest_in_crops(image, name.box, value, choices, bounds.name_max_behind, engine)
+    ) is not None:
+        name.value = nearest
+        name.review_reasons = [*name.review_reasons, NAME_FROM_EMAIL]
