@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
@@ -108,6 +109,22 @@ def weigh_email_from_name(
         email.review_reasons = [*email.review_reasons, EMAIL_FROM_NAME]
 
 
+def _behind_value(
+    image: np.ndarray, box: BoundingBox, value: str, choices: list[str], engine: OcrEngine
+) -> dict[str, float] | None:
+    """How far, per crop of the handwriting re-read around `box`, each of `choices` falls behind `value`
+    (negative: ahead); None when the crops cannot weigh them, or the model cannot spell `value` (then every
+    choice would lead it)."""
+    if not choices or (crops := RereadCrops.around(image, box)) is None or len(crops.starts) < 2:
+        return None
+    if (ranked := crops.weigh([value, *choices], engine)) is None:
+        return None
+    behind = {choice: total for total, choice in ranked}
+    if not math.isfinite(behind[value]):
+        return None
+    return {choice: (behind[choice] - behind[value]) / len(crops.starts) for choice in choices}
+
+
 def _nearest_in_crops(
     image: np.ndarray,
     box: BoundingBox,
@@ -116,38 +133,42 @@ def _nearest_in_crops(
     max_behind: float,
     engine: OcrEngine,
 ) -> str | None:
-    """Of `choices`, the one the crops of the handwriting re-read around `box` put least behind, when at
-    most `max_behind` per crop behind `value`; None otherwise, or when the model cannot spell `value` (then
-    any choice would lead it)."""
-    if not choices or (crops := RereadCrops.around(image, box)) is None or len(crops.starts) < 2:
+    """Of `choices`, the one the crops around `box` put least behind, when at most `max_behind` per crop
+    behind `value`; else None."""
+    if (behind := _behind_value(image, box, value, choices, engine)) is None:
         return None
-    if (ranked := crops.weigh([value, *choices], engine)) is None:
-        return None
-    behind = {choice: total for total, choice in ranked}
     nearest = min(choices, key=behind.__getitem__)
-    if math.isfinite(behind[value]) and behind[nearest] - behind[value] <= max_behind * len(crops.starts):
-        return nearest
-    return None
+    return nearest if behind[nearest] <= max_behind else None
 
 
-def given_name_in_email(name: str, email: str, forms: list[str]) -> str | None:
+class GivenInEmail(NamedTuple):
+    spelt: str  # the given name as the address spells it, without tone marks
+    as_name_reads: str  # the address with the name's own given name in its place
+
+
+def given_name_in_email(name: str, email: str, forms: list[str]) -> GivenInEmail | None:
     """The given name the address spells, where it differs from the name's (without tone marks) and the rest
     of one of the name's forms is the address as read: "datpq19" for "Phạm Quang Đạc" → "dat"; None when no
     form, or several that disagree, say so."""
     words = name.split()
     if len(words) < 2 or "@" not in email:
         return None
-    letters = re.sub(rf"\d{{0,{MAX_TAIL_DIGITS}}}$", "", email.rsplit("@", 1)[0])
+    local, domain = email.rsplit("@", 1)
+    letters = re.sub(rf"\d{{0,{MAX_TAIL_DIGITS}}}$", "", local)
+    given = strip_accents(words[-1]).lower()
     slotted = name_forms(" ".join([*words[:-1], GIVEN_SLOT]), forms)
-    spelt: set[str] = set()
+    found: dict[str, str] = {}
     for form in slotted:
         if GIVEN_SLOT not in form or form == GIVEN_SLOT:  # the given name alone: any letters would do
             continue
-        pattern = "([a-z]+)".join(re.escape(part) for part in form.split(GIVEN_SLOT))
+        parts = form.split(GIVEN_SLOT)
+        pattern = "([a-z]+)".join(re.escape(part) for part in parts)
         if (match := re.fullmatch(pattern, letters)) is not None and len(set(match.groups())) == 1:
-            spelt.add(match.group(1))
-    given = strip_accents(words[-1]).lower()
-    return spelt.pop() if len(spelt) == 1 and given not in spelt else None
+            found.setdefault(match.group(1), f"{given.join(parts)}{local[len(letters) :]}@{domain}")
+    if len(found) != 1 or given in found:
+        return None
+    spelt, as_name_reads = found.popitem()
+    return GivenInEmail(spelt, as_name_reads)
 
 
 def weigh_name_from_email(
@@ -162,24 +183,37 @@ def weigh_name_from_email(
     `name_from_email`; left as read otherwise."""
     bounds: EmailFromName | None = rules.email_from_name
     name, email = fields.get("full_name"), fields.get("email")
-    if bounds is None or engine is None or name is None or email is None or not isinstance(email.value, str):
+    if bounds is None or engine is None or name is None or email is None:
         return
-    value = name.value
+    value, address = name.value, email.value
     if (
         UNCONFIRMED not in name.review_reasons
         or not isinstance(value, str)
+        or not isinstance(address, str)
+        or not EMAIL.fullmatch(address)
         or name.box is None
         or name.page is None
-        or (image := images.get(name.page)) is None
-        or (given := given_name_in_email(value, email.value, bounds.forms)) is None
+        or email.box is None
+        or email.page is None
+        or (name_image := images.get(name.page)) is None
+        or (email_image := images.get(email.page)) is None
+        or (found := given_name_in_email(value, address, bounds.forms)) is None
     ):
+        return
+    # The email is no surer than the name: its own crops must hold it well ahead of the address the name as
+    # read would make, or the email may be the one misread ("daibc99" beside "Đạt"; the email is then
+    # weighed against the name's forms instead).
+    unlike = _behind_value(email_image, email.box, address, [found.as_name_reads], engine)
+    if unlike is None or unlike[found.as_name_reads] < bounds.email_unlike_name:
         return
     head = value.split()[:-1]
     choices = [
-        " ".join([*head, listed]) for listed in rules.name_syllables if strip_accents(listed).lower() == given
+        " ".join([*head, listed])
+        for listed in rules.name_syllables
+        if strip_accents(listed).lower() == found.spelt
     ]
     if (
-        nearest := _nearest_in_crops(image, name.box, value, choices, bounds.name_max_behind, engine)
+        nearest := _nearest_in_crops(name_image, name.box, value, choices, bounds.name_max_behind, engine)
     ) is not None:
         name.value = nearest
         name.review_reasons = [*name.review_reasons, NAME_FROM_EMAIL]

@@ -482,6 +482,10 @@ class EmailFromName(Strict):
         description="the most a name with the given name the email spells may fall behind the name as read, "
         "per crop, to be taken"
     )
+    email_unlike_name: float = Field(
+        description="how far, per crop, the email's own crops must put the address the name as read makes "
+        "behind the email as read, for the email to correct the name"
+    )
 
 
 class ExtraDigit(Strict):

@@ -65,7 +65,13 @@ def test_the_candidates_of_an_email_are_the_near_forms_with_the_digits_read(
     ],
 )
 def test_the_given_name_an_email_spells(name: str, email: str, given: str | None) -> None:
-    assert given_name_in_email(name, email, FORMS) == given
+    found = given_name_in_email(name, email, FORMS)
+    assert (found.spelt if found else None) == given
+
+
+def test_an_email_spelling_another_given_name_is_compared_with_the_address_the_name_makes() -> None:
+    found = given_name_in_email("Phạm Quang Đạc", "datpq19@gmail.com", FORMS)
+    assert found is not None and found.as_name_reads == "dacpq19@gmail.com"
 
 
 def test_a_short_form_is_not_any_two_letters() -> None:
