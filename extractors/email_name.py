@@ -200,18 +200,20 @@ def weigh_name_from_email(
         or (found := given_name_in_email(value, address, bounds.forms)) is None
     ):
         return
-    # The email is no surer than the name: its own crops must hold it well ahead of the address the name as
-    # read would make, or the email may be the one misread ("daibc99" beside "Đạt"; the email is then
-    # weighed against the name's forms instead).
-    unlike = _behind_value(email_image, email.box, address, [found.as_name_reads], engine)
-    if unlike is None or unlike[found.as_name_reads] < bounds.email_unlike_name:
-        return
     head = value.split()[:-1]
     choices = [
         " ".join([*head, listed])
         for listed in rules.name_syllables
         if strip_accents(listed).lower() == found.spelt
     ]
+    if not choices:
+        return
+    # The email is no surer than the name: its own crops must hold it well ahead of the address the name as
+    # read would make (which they can spell), or the email may be the one misread ("daibc99" beside "Đạt";
+    # the email is then weighed against the name's forms instead).
+    unlike = _behind_value(email_image, email.box, address, [found.as_name_reads], engine)
+    if unlike is None or not bounds.email_unlike_name <= unlike[found.as_name_reads] < math.inf:
+        return
     if (
         nearest := _nearest_in_crops(name_image, name.box, value, choices, bounds.name_max_behind, engine)
     ) is not None:
