@@ -182,6 +182,15 @@ def _read_too_poorly(page: Page, rules: ClassificationRules) -> bool:
     )
 
 
+def _form_version_unclear(page: Page, result: Classification, templates: TemplateSet) -> bool:
+    """Set the page's form version, for a type that has versions; whether it could not be told."""
+    template = templates.document(result.doc_type)
+    if template is None or not template.versions:
+        return False
+    result.form_version = detect_version(page, template)
+    return result.form_version is None
+
+
 def _types_from_file_names(pages: list[Page], templates: TemplateSet) -> None:
     """Pages without a type whose text was read too poorly to tell one take the type their file's name
     tells, when no other page of the file has another by its text (a dossier scanned into one PDF named for
@@ -201,11 +210,8 @@ def _types_from_file_names(pages: list[Page], templates: TemplateSet) -> None:
         result.doc_type, result.confidence, result.by = named, rules.file_name_confidence, "file_name"
         reasons = {reason for reason in page.review_reasons if reason != "document_type_unclear"}
         reasons.add("document_type_from_file_name")
-        template = templates.document(named)
-        if template is not None and template.versions:
-            result.form_version = detect_version(page, template)
-            if result.form_version is None:
-                reasons.add("form_version_unclear")
+        if _form_version_unclear(page, result, templates):
+            reasons.add("form_version_unclear")
         page.needs_review = True
         page.review_reasons = sorted(reasons)
 
@@ -237,12 +243,10 @@ def classify_pages(pages: list[Page], templates: TemplateSet) -> list[set[DocTyp
         else:
             reasons.append("document_type_unclear")
         result.matched_markers = evidence.matched.get(result.doc_type, [])
-        if result.doc_type not in (DocType.UNKNOWN, DocType.OTHER):
-            template = templates.document(result.doc_type)
-            if template is not None and template.versions:
-                result.form_version = detect_version(page, template)
-                if result.form_version is None:
-                    reasons.append("form_version_unclear")
+        if result.doc_type not in (DocType.UNKNOWN, DocType.OTHER) and _form_version_unclear(
+            page, result, templates
+        ):
+            reasons.append("form_version_unclear")
         page.classification = result
         if reasons:
             page.needs_review = True

@@ -35,7 +35,8 @@ NAME_FROM_EMAIL = "name_from_email"
 GIVEN_SLOT = "qxqgivenqxq"
 # What a handwritten digit after a name is read as, besides the printed look-alikes: a script 4 as "a".
 TAIL_DIGIT_LOOKALIKES = {**DIGIT_LOOKALIKES, ord("a"): "4"}
-MAX_TAIL_DIGITS = 4
+# The digits after a name in an address: a year or a number, four at most.
+TAIL_DIGITS = re.compile(r"\d{0,4}")
 
 
 def name_forms(name: str, forms: list[str]) -> list[str]:
@@ -53,11 +54,16 @@ def name_forms(name: str, forms: list[str]) -> list[str]:
     return list(dict.fromkeys(form.format(**parts) for form in forms))
 
 
+def _name_letters(local: str) -> str:
+    """An address's local part without the digits after the name ("huonglm31" → "huonglm")."""
+    return re.sub(rf"{TAIL_DIGITS.pattern}$", "", local, count=1)
+
+
 def email_candidates(local: str, domain: str, forms: list[str], max_edits: int) -> list[str]:
     """The addresses a local part read as no form of the name may stand for: a form within `max_edits` of
     its start (one edit in two letters at most), dotted as the reading is, then the rest of it read as
     digits (where the start could end at several places, those nearest the form)."""
-    if any(re.fullmatch(rf"{re.escape(form)}\d{{0,{MAX_TAIL_DIGITS}}}", local) for form in forms):
+    if _name_letters(local) in forms:
         return []
     candidates: dict[str, None] = {}
     for form in forms:
@@ -71,7 +77,7 @@ def email_candidates(local: str, domain: str, forms: list[str], max_edits: int) 
             edits = Levenshtein.distance(local[:cut], form, score_cutoff=allowed + 1)
             # The name's part ends with a letter: a digit read is no letter of the name.
             ends_in_letter = not local[cut - 1].isdigit()
-            if edits <= allowed and ends_in_letter and re.fullmatch(rf"\d{{0,{MAX_TAIL_DIGITS}}}", digits):
+            if edits <= allowed and ends_in_letter and TAIL_DIGITS.fullmatch(digits):
                 splits.append((edits, digits))
         fewest = min((edits for edits, _ in splits), default=None)
         candidates.update({f"{form}{digits}@{domain}": None for edits, digits in splits if edits == fewest})
@@ -154,7 +160,7 @@ def given_name_in_email(name: str, email: str, forms: list[str]) -> GivenInEmail
     if len(words) < 2 or "@" not in email:
         return None
     local, domain = email.rsplit("@", 1)
-    letters = re.sub(rf"\d{{0,{MAX_TAIL_DIGITS}}}$", "", local)
+    letters = _name_letters(local)
     given = strip_accents(words[-1]).lower()
     slotted = name_forms(" ".join([*words[:-1], GIVEN_SLOT]), forms)
     found: dict[str, str] = {}

@@ -69,12 +69,6 @@ VOCABULARY_SHORT_WORD = 4  # letters; up to this length one slip is allowed, bey
 # text without tone marks ("thắng", "ngàn"): a signature's date.
 PLACE_DATE_START = re.compile(r"\bnga[yn]\b[\W\d_]{0,8}(?:\w{1,2}[\W\d_]{1,8})?thang\b", re.IGNORECASE)
 PLACE_DATE = re.compile(r"ngày\s*\S{1,2}\s*tháng\s*\S{1,2}\s*năm", re.IGNORECASE)
-# What a line that begins left of a value's column opens with when it was read together with the other
-# column's line: an ID card's "Có giá trị đến: 31/12/2053", its label misread, run into the last line of the
-# address beside it ("Cóivơn: 31/122053 quận Cầu Giấy, …"). As the expiry date's pattern (id_card/_type.yaml).
-OTHER_COLUMN_DATE = re.compile(
-    r"^[\W_]*C[oóòỏõọ]\S{0,6}(?:\s+[^\s\d]{1,6}){0,3}\s*:?\s*\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]?\s*\d{3,4}\.?\s+"
-)
 # Leaders at the end, with the number of the next field when it was read with the line ("… 5." or "… 5"),
 # or one stray character the dotted line was read with ("hợp pháp....n", "Nguyễn Ngọc Hạnh...... M").
 TRAILING_NOISE = re.compile(
@@ -128,6 +122,8 @@ class Context:
     lines: list[Line]
     hits: dict[int, list[Hit]] = field(default_factory=dict)
     images: dict[int, np.ndarray] = field(default_factory=dict)
+    # Patterns of the fields read beside wrapped values (FieldSpec.beside_wrapped_values).
+    beside_wrapped: list[re.Pattern[str]] = field(default_factory=list)
 
 
 def document_lines(document: Document, pages: list[Page]) -> list[Line]:
@@ -495,6 +491,17 @@ class Reading:
     unconfirmed: bool = False  # some of it was read by the second recogniser only
 
 
+def _other_column_end(context: Context, text: str) -> int | None:
+    """Where the text of a field read beside wrapped values (an ID card's "Cóivơn: 31/122053") ends, when a
+    line opens with it and goes on with the value's next line: "… quận Cầu Giấy, …"."""
+    for pattern in context.beside_wrapped:
+        if (opening := pattern.match(text)) is not None and (
+            gap := re.match(r"\.?\s+", text[opening.end() :])
+        ):
+            return opening.end() + gap.end()
+    return None
+
+
 def _value_after(context: Context, hit: Hit, spec: FieldSpec) -> Reading:
     lines = context.lines
     line = lines[hit.line]
@@ -519,8 +526,8 @@ def _value_after(context: Context, hit: Hit, spec: FieldSpec) -> Reading:
         if candidate.box.y0 - lines[number].box.y1 > 1.5 * height or PLACE_DATE.search(candidate.text):
             break
         text, box = candidate.text, candidate.box
-        if box.x0 < line.box.x0 - height and (other := OTHER_COLUMN_DATE.match(text)) is not None:
-            text, box = text[other.end() :], _sub_box(candidate, other.end(), len(text))
+        if box.x0 < line.box.x0 - height and (end := _other_column_end(context, text)) is not None:
+            text, box = text[end:], _sub_box(candidate, end, len(text))
         pieces.append((text, box))
         confidence = min(confidence, candidate.confidence)
         number = following
@@ -2440,7 +2447,15 @@ def extract_document(
     engine: OcrEngine | None,
 ) -> dict[str, ExtractedField]:
     spec = template.extraction(document.form_version)
-    context = Context(lines=document_lines(document, pages), images=images)
+    context = Context(
+        lines=document_lines(document, pages),
+        images=images,
+        beside_wrapped=[
+            re.compile(item.pattern)
+            for item in spec.fields.values()
+            if item.beside_wrapped_values and item.pattern is not None
+        ],
+    )
     context.hits = find_hits(context.lines, spec, rules.label_cutoff)
     fields = extract_fields(context, spec, rules, engine)
     for key, table in spec.tables.items():

@@ -109,6 +109,11 @@ class FieldSpec(Strict):
         description="a repeated field with one value for each of this field's values: fewer is flagged",
     )
     last: bool = False
+    beside_wrapped_values: bool = Field(
+        default=False,
+        description="its pattern, opening a line that begins left of a wrapped value's column, is this field "
+        "read together with that value's next line (an ID card's expiry date beside the address): cut there",
+    )
     section: str | None = None
     digit_boxes: int | None = None
     required: bool = True
