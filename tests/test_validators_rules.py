@@ -663,6 +663,29 @@ def test_an_unsure_name_the_handwriting_holds_far_from_the_lessees_is_a_mismatch
 
 
 @pytest.mark.parametrize(
+    ("behind", "expected"), [(39.9, {"name_mismatch_across_documents": "review"}), (12.0, {})]
+)
+def test_a_name_alike_as_letters_but_another_listed_word_is_a_mismatch_when_weighed_apart(
+    settings, behind, expected
+) -> None:
+    """Seed 1729 hs_0152: "Nguyễn Thu Hương" on the CT01, read unsure, "Nguyễn Hữu Hương" on the contract,
+    one ID. The letters alone make them one name (the given name the same, the rest alike); the handwriting
+    held the contract's name 39.9 behind the name as read, and "Thu" and "Hữu" are two listed names."""
+    dossier = dossier_from_truth("02_tam_tru_thue_nha")
+    contract = dossier.documents[1]
+    words = contract.fields["lessee_name"].value.split()
+    lessee = " ".join([words[0], "Hữu", words[-1]])
+    written = " ".join([words[0], "Thu", words[-1]])
+    contract.fields["lessee_name"].value = lessee
+    for key in ("full_name", "household_head_name"):  # the declarant heads the household
+        _handwritten_unsure(dossier, key, written)
+    declaration = next(d for d in dossier.documents if d.doc_type == "ct01")
+    declaration.fields["full_name"].weighed_against = {lessee: behind}
+    run(dossier, settings)
+    assert failed(dossier) == expected
+
+
+@pytest.mark.parametrize(
     ("behind", "reason"), [(106.1, "name_mismatch_across_documents"), (12.0, "field_needs_review")]
 )
 def test_an_unsure_lessee_name_the_contract_holds_far_from_the_declarants_is_a_mismatch(
