@@ -2,11 +2,12 @@
 `mentions`). The CT01 request names the household head it joins ("Đăng ký thường trú vào hộ gia đình ông
 Nguyễn Văn An tại …"), and the head's own line often reads worse, or better: the model garbles one line of a
 hand ("Ñz«ô+ /ñ« [ôäg") and reads the other right, or slips a letter in one ("Nguyễn Gia Việc", "Nnguyễn
-Công Tuấn"). Of two such readings that differ, the one spelt wholly as listed names stands for both when the
-other, read in doubt, is near it in letters or is no name at all; the value taken is flagged. A sure reading
-is left as written, and so are two listed names ("Phạm" and "Phan", "Vân" and "Văn"): the text cannot tell
-them apart. A name not listed (many of the minorities' names are not), read in doubt, loses to a listed one
-near it, flagged.
+Công Tuấn"). A declarant who heads the household writes their own name twice too, as the declarant and as
+the head, under one ID (`when_equal`). Of two such readings that differ, the one spelt wholly as listed names
+stands for both when the other, read in doubt, is near it in letters or is no name at all; the value taken is
+flagged. A sure reading is left as written, and so are two listed names ("Phạm" and "Phan", "Vân" and "Văn")
+read in doubt: the text cannot tell them apart, unless one of the two was read surely. A name not listed (many
+of the minorities' names are not), read in doubt, loses to a listed one near it, flagged.
 """
 
 from __future__ import annotations
@@ -31,9 +32,10 @@ def _listed_share(value: str, listed: SyllableIndex) -> float:
     return sum(tone_key(word) in listed.known for word in words) / len(words) if words else 0.0
 
 
-def _stands_for(better: str, other: str, listed: SyllableIndex) -> bool:
+def _stands_for(better: str, other: str, listed: SyllableIndex, better_sure: bool = False) -> bool:
     """Whether `better` (a name of two words or more, a listed surname then listed names) stands for
-    `other`: near it in letters, or no name at all (fewer than half its words listed)."""
+    `other`: near it in letters, or no name at all (fewer than half its words listed). Two listed names
+    the text cannot tell apart, unless `better` was read surely: that is what was written."""
     spelt = name(better)
     words = better.split()
     if not spelt.ok or spelt.value != better or len(words) < 2 or _listed_share(better, listed) < 1:
@@ -41,7 +43,8 @@ def _stands_for(better: str, other: str, listed: SyllableIndex) -> bool:
     if tone_key(words[0]) not in listed.surnames:
         return False
     near = Levenshtein.distance(better, other) <= len(better) // CHARS_PER_EDIT
-    return _listed_share(other, listed) < 1 and (near or _listed_share(other, listed) < 0.5)
+    spelt_as_listed = _listed_share(other, listed) == 1
+    return (better_sure or not spelt_as_listed) and (near or _listed_share(other, listed) < 0.5)
 
 
 def _written_as_a_name(text: str) -> bool:
@@ -64,9 +67,28 @@ def _taken(found: ExtractedField, value: str, source: ExtractedField) -> Extract
     return found.model_copy(update=update)
 
 
+def _word_for_word(as_named: str, as_read: str) -> bool:
+    """Whether a mention holds every word of the name: as many words, or two of them run together and
+    otherwise a slip at most ("Phạm ThịOanh" for "Phạm Thị Oanh"). A word lost ("Nguyễn Văn" for "Nguyễn
+    Văn An") may be another name's part, and is left as read."""
+    words_named, words_read = as_named.split(), as_read.split()
+    if len(words_named) == len(words_read):
+        return True
+    run_together = len(words_named) == len(words_read) - 1
+    return run_together and Levenshtein.distance("".join(words_named), "".join(words_read)) <= 1
+
+
+def _one_person(fields: dict[str, ExtractedField], keys: list[str]) -> bool:
+    """Whether the fields `keys` all hold one value (two IDs of one person), or there are none to compare."""
+    values = {fields[key].value if key in fields else None for key in keys}
+    return not keys or (len(values) == 1 and values.pop() not in (None, ""))
+
+
 def _agree(fields: dict[str, ExtractedField], mention: Mention, listed: SyllableIndex) -> None:
     found, within = fields.get(mention.field), fields.get(mention.within)
     if found is None or within is None or not isinstance(within.value, str):
+        return
+    if not _one_person(fields, mention.when_equal):
         return
     named = re.search(mention.pattern, within.value)
     if named is None:
@@ -76,12 +98,12 @@ def _agree(fields: dict[str, ExtractedField], mention: Mention, listed: Syllable
     if as_named == as_read or not _written_as_a_name(as_named):
         return
     # Only a reading in doubt is replaced: a sure one is what was written.
-    if found.needs_review and _stands_for(as_named, as_read, listed):
+    if found.needs_review and _stands_for(as_named, as_read, listed, not within.needs_review):
         fields[mention.field] = _taken(found, as_named, within)
     elif (
         within.needs_review
-        and len(as_named.split()) == len(as_read.split())  # word for word: no word of the request lost
-        and _stands_for(as_read, as_named, listed)
+        and _word_for_word(as_named, as_read)
+        and _stands_for(as_read, as_named, listed, not found.needs_review)
     ):
         start, end = named.span("value")
         mended = within.value[:start] + as_read + within.value[end:]

@@ -210,6 +210,11 @@ class Mention(Strict):
     field: str
     within: str = Field(alias="in", description="the field whose value names it")
     pattern: ValuePattern = Field(description="where in that value it is named: the group `value`")
+    when_equal: list[str] = Field(
+        default_factory=list,
+        description="fields whose values must be one for the two to name one person (the declarant's and the "
+        "head's IDs: a declarant who heads the household writes their name twice); none: always",
+    )
 
 
 class ExtractionSpec(Strict):
@@ -235,7 +240,7 @@ class ExtractionSpec(Strict):
             if item.one_per and not (item.repeat and paired is not None and paired.repeat):
                 raise ValueError(f"{key}: one_per must pair two repeated fields, not {item.one_per!r}")
         for mention in self.mentions:
-            unknown = {mention.field, mention.within} - set(self.fields)
+            unknown = {mention.field, mention.within, *mention.when_equal} - set(self.fields)
             if unknown:
                 raise ValueError(
                     f"mention of {mention.field} in {mention.within}: no field {sorted(unknown)}"

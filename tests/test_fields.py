@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw, ImageFont
 from extractors import marks
 from extractors.confirm import confirm_across_documents, confirm_by_weighing
 from extractors.email_name import weigh_email_from_name, weigh_name_from_email
-from extractors.extract import _digit_boxes
+from extractors.extract import _digit_boxes, confirm_dossier
 from extractors.fields import (
     DIGITS,
     EMAIL_WEIGHED,
@@ -40,6 +40,7 @@ from extractors.fields import (
     with_canonical_start,
     with_listed_syllables,
 )
+from extractors.mentions import FROM_OTHER_FIELD
 from extractors.normalize import Normalized, name, relationship, text
 from extractors.ocr import shared_engine
 from extractors.ocr.asternet import AsterNetRecognizer
@@ -52,7 +53,7 @@ from extractors.templates import (
     load_templates,
 )
 from intake.config import Settings
-from intake.model import BoundingBox, DocType, Document, ExtractedField, OcrLine, Page
+from intake.model import BoundingBox, DocType, Document, Dossier, ExtractedField, OcrLine, Page
 
 DATA = Path(__file__).parent / "data"
 Row = tuple[str, float, float] | tuple[str, float, float, float]
@@ -907,6 +908,39 @@ def test_a_doubted_handwritten_name_is_weighed_against_the_contract(
     assert found.needs_review is not taken
     # what was not taken is kept with how far the handwriting puts it behind the name as read
     assert taken or found.weighed_against[lessee] > 30
+
+
+def test_a_head_taken_from_another_paper_is_the_one_the_request_names(
+    templates: TemplateSet, settings: Settings
+) -> None:
+    """Seed 1729 hs_0046: the head's line was read "Tiần Quang Bảo", the request "… hộ gia đình ông
+    nTrrầnn Quang Bảo tại …"; neither spelt as listed names, the mention could not be settled until the
+    weighing took the other paper's name for the head. Then the request names that name."""
+    declaration, images = _declaration_with_doubted_name("Nguyễn Thùy Thảo")
+    as_read = declaration.fields.pop("full_name")
+    declaration.fields["household_head_name"] = as_read.model_copy(
+        update={"key": "household_head_name", "value": "Nguyễn Thùy Tháaa"}
+    )
+    request = (
+        "Đăng ký thường trú vào hộ gia đình bà {} tại Số 7 phố Huế, phường Hai Bà Trưng, Thành phố Hà Nội"
+    )
+    declaration.fields["request"] = ExtractedField(
+        key="request",
+        value=request.format("nNguyễn Thùyy Thảo"),
+        needs_review=True,
+        review_reasons=["handwriting_unconfirmed"],
+    )
+    declaration.form_version = "116/2026"
+    owner = ExtractedField(key="owner_names", value=["Nguyễn Thùy Thảo"], confidence=0.96)
+    certificate = Document(
+        index=1, doc_type=DocType.OWNERSHIP_CERTIFICATE, pages=[1], fields={"owner_names": owner}
+    )
+    dossier = Dossier(dossier_id="0" * 64, name="hs", documents=[declaration, certificate])
+    assert confirm_dossier(dossier, images, templates, shared_engine(settings)) == 1
+    assert declaration.fields["household_head_name"].value == "Nguyễn Thùy Thảo"
+    mended = declaration.fields["request"]
+    assert mended.value == request.format("Nguyễn Thùy Thảo")
+    assert mended.needs_review and FROM_OTHER_FIELD in mended.review_reasons
 
 
 @pytest.mark.parametrize("box_from", ["line share", "re-read"])

@@ -61,6 +61,11 @@ JOINING = (
         ("Nguyễn Thùy Vân", "Nguyễn Thùy Văn", "Nguyễn Thùy Vân", "Nguyễn Thùy Văn"),
         # A listed name far from a reading that is half a name is another name.
         ("Nguyễn Văn Nnn", "Trần Thị Lan", "Nguyễn Văn Nnn", "Trần Thị Lan"),
+        # Two words run together (seed 1729 hs_0031); a word lost may be another name's part.
+        ("Phạm Thị Oanh", "Phạm ThịOanh", "Phạm Thị Oanh", "Phạm Thị Oanh"),
+        ("Phạm Thị Oanh", "Phạm Thị", "Phạm Thị Oanh", "Phạm Thị"),
+        ("Phạm Thị Oanh", "Phạm ThịOanhh", "Phạm Thị Oanh", "Phạm Thị Oanh"),
+        ("Phạm Thị Oanh", "Phạm ThịOanhhn", "Phạm Thị Oanh", "Phạm ThịOanhhn"),
     ],
 )
 def test_the_reading_spelt_as_listed_names_stands_for_both(
@@ -131,3 +136,57 @@ def test_a_mention_of_an_unknown_field_is_a_template_error(
         load_templates(
             edited_templates("{field: household_head_name, in: request", "{field: head, in: request")
         )
+
+
+def _declarant_and_head(
+    full: str, head: str, full_sure: bool, head_sure: bool, head_id: str = "001190123456"
+) -> dict[str, ExtractedField]:
+    def reading(key: str, value: str, sure: bool) -> ExtractedField:
+        doubt = [] if sure else ["handwriting_unconfirmed"]
+        return ExtractedField(key=key, value=value, raw=value, needs_review=not sure, review_reasons=doubt)
+
+    return {
+        "full_name": reading("full_name", full, full_sure),
+        "personal_id": reading("personal_id", "001190123456", True),
+        "household_head_name": reading("household_head_name", head, head_sure),
+        "household_head_id": reading("household_head_id", head_id, True),
+    }
+
+
+@pytest.mark.parametrize(
+    ("full", "head", "full_sure", "head_sure", "full_after", "head_after"),
+    [
+        # Seed 6547 hs_0034: the declarant's name read surely, the head's line (the same ID) misread.
+        ("Nguyễn Gia Đạt", "Nguyễn Gia An", True, False, "Nguyễn Gia Đạt", "Nguyễn Gia Đạt"),
+        ("Trần Kim Ngọc", "Tiần Kin Ngọc", True, False, "Trần Kim Ngọc", "Trần Kim Ngọc"),
+        ("Hoàng Duy Lộc", "(eàaø ƒ)„ #c", False, False, "Hoàng Duy Lộc", "Hoàng Duy Lộc"),  # garbled
+        ("Nguyễn Xuân Lng", "Nguyễn Xuân Long", False, True, "Nguyễn Xuân Long", "Nguyễn Xuân Long"),
+        # Two listed names, both in doubt: the text cannot tell which was written.
+        ("Phạm Minh Đạt", "Phạm Minh Đan", False, False, "Phạm Minh Đạt", "Phạm Minh Đan"),
+        # Another name, far from the sure one: left to a person (the IDs may be misplaced).
+        ("Nguyễn Gia Đạt", "Trần Thị Lan", True, False, "Nguyễn Gia Đạt", "Trần Thị Lan"),
+    ],
+)
+def test_a_declarant_who_heads_the_household_writes_one_name_twice(
+    templates: TemplateSet,
+    full: str,
+    head: str,
+    full_sure: bool,
+    head_sure: bool,
+    full_after: str,
+    head_after: str,
+) -> None:
+    fields = _declarant_and_head(full, head, full_sure, head_sure)
+    agree_mentions(fields, templates.document("ct01").extraction("116/2026"), templates.extraction)
+    assert (fields["full_name"].value, fields["household_head_name"].value) == (full_after, head_after)
+    for key, before in (("full_name", full), ("household_head_name", head)):
+        assert (FROM_OTHER_FIELD in fields[key].review_reasons) == (fields[key].value != before)
+
+
+def test_a_head_under_another_id_is_not_the_declarant(templates: TemplateSet) -> None:
+    fields = _declarant_and_head("Nguyễn Gia Đạt", "Nguyễn Gia An", True, False, head_id="001060123456")
+    agree_mentions(fields, templates.document("ct01").extraction("116/2026"), templates.extraction)
+    assert fields["household_head_name"].value == "Nguyễn Gia An"
+    fields = _declarant_and_head("Nguyễn Gia Đạt", "Nguyễn Gia An", True, False, head_id="")
+    agree_mentions(fields, templates.document("ct01").extraction("116/2026"), templates.extraction)
+    assert fields["household_head_name"].value == "Nguyễn Gia An"
