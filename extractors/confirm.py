@@ -31,7 +31,9 @@ from intake.model import Document, ExtractedField, OcrLine
 
 from . import marks
 from .fields import RereadCrops, clipped_crop, line_holding, whole_line_crop
+from .normalize import tone_key
 from .ocr.base import OcrEngine
+from .places import gazetteer
 from .templates import ConfirmationRules, Quote, WeighedGroup
 
 UNCONFIRMED = "handwriting_unconfirmed"
@@ -95,6 +97,8 @@ def mend_quotes(documents: list[Document], rules: ConfirmationRules) -> int:
             if found is None or not found.needs_review or not isinstance(found.value, str):
                 continue
             if (quoted := re.search(quote.pattern, found.value)) is None:
+                continue
+            if quote.listed_place_stands and tone_key(quoted["value"]) in gazetteer().known:
                 continue
             parts = _quoted_elsewhere(documents, document, quote)
             # Case and spacing alone the text cannot settle: a typed paper may read "ngõ 1 10" as well.

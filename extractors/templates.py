@@ -357,6 +357,11 @@ class Quote(Strict):
     source_pattern: ValuePattern = Field(
         description="the part of a source's value that is quoted: the group `value`"
     )
+    listed_place_stands: bool = Field(
+        default=False,
+        description="the quoted part is a place name: read as one the gazetteer lists, it is what was "
+        "written (the proof may name the ward before 2025's), and only a name listed nowhere is mended",
+    )
 
 
 class ConfirmationRules(Strict):

@@ -167,3 +167,33 @@ def test_a_name_tai_is_not_the_addresss_word(rules: ConfirmationRules, written: 
     declaration = Document(index=0, doc_type=DocType.CT01, pages=[0], fields={"request": request})
     assert mend_quotes([declaration, _proof(1, CERTIFICATE)], rules) == 1
     assert declaration.fields["request"].value == written.format("Số 65 phố Lê Lai")
+
+
+def _request_declaration(value: str) -> Document:
+    request = ExtractedField(
+        key="request", value=value, raw=value, needs_review=True, review_reasons=["handwriting_unconfirmed"]
+    )
+    return Document(index=0, doc_type=DocType.CT01, pages=[0], fields={"request": request})
+
+
+@pytest.mark.parametrize(
+    ("ward_read", "proof", "ward_after"),
+    [
+        # Seed 1729 hs_0002: the contract of 2025 names the ward as the request does.
+        ("Cầu Gin", "Số 26 ngõ 4 phố Trần Thái Tông, phường Cầu Giấy, Thành phố Hà Nội", "Cầu Giấy"),
+        # A listed ward stands, though the certificate names the ward before 2025's a slip from it.
+        ("Phú Lợi", "Số 26 ngõ 4 phố Trần Thái Tông, phường Phú Hòa, thành phố Thủ Dầu Một", "Phú Lợi"),
+        # A ward read as no name, and the old certificate's ward far from it: left as read.
+        ("Vĩnh Tay", CERTIFICATE.replace("Số 65 phố Lê Lai", "Số 26 ngõ 4 phố Trần Thái Tông"), "Vĩnh Tay"),
+    ],
+)
+def test_a_ward_read_as_no_listed_name_is_the_proof_papers(
+    rules: ConfirmationRules, ward_read: str, proof: str, ward_after: str
+) -> None:
+    request = "Đăng ký tạm trú tại Số 26 ngõ 4 phố Trần Thái Tông, phường {}, Thành phố Hà Nội"
+    declaration = _request_declaration(request.format(ward_read))
+    key = "property_address" if "Thành phố Hà Nội" in proof else "address"
+    mended = mend_quotes([declaration, _proof(1, proof, key=key)], rules)
+    assert declaration.fields["request"].value == request.format(ward_after)
+    assert mended == int(ward_after != ward_read)
+    assert (FROM_OTHER_DOCUMENT in declaration.fields["request"].review_reasons) == bool(mended)
