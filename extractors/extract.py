@@ -25,6 +25,7 @@ from .fields import extract_document
 from .foreign import foreign_paper_fields
 from .mentions import agree_mentions
 from .ocr.base import OcrEngine, OcrEngineError, shared_engine
+from .relationship import weigh_relationship
 from .templates import RequestType, TemplateSet, load_templates
 
 SEAL_DOCUMENTS = (DocType.OWNERSHIP_CERTIFICATE, DocType.RENTAL_CONTRACT)
@@ -66,6 +67,9 @@ def extract_dossier(dossier: Dossier, images: list[np.ndarray], settings: Settin
         weigh_birth_data(fields, dossier.pages, page_images, templates.extraction, engine, boxes)
         weigh_name_from_email(fields, page_images, templates.extraction, engine)
         weigh_email_from_name(fields, page_images, templates.extraction, engine)
+        weigh_relationship(
+            fields, template.extraction(document.form_version), page_images, templates.extraction, engine
+        )
         for key, found in fields.items():
             if found.rows:
                 fields[key] = reread_member_birth_data(

@@ -503,6 +503,29 @@ class EmailFromName(Strict):
     )
 
 
+class RelationshipSpan(Strict):
+    relationships: list[NfcStr]
+    younger_by: tuple[int, int] = Field(
+        description="how many years younger than the household head a declarant of these relationships can "
+        "be (negative: older), both ends included"
+    )
+
+
+class RelationshipAges(Strict):
+    """Which relationships to the household head the declarant's and the head's years of birth allow
+    (relationship.py)."""
+
+    head_itself: list[NfcStr] = Field(
+        description="the relationships of a declarant who is the head (the same ID), and of no one else"
+    )
+    spans: list[RelationshipSpan] = Field(
+        description="relationships by age gap; one listed in no span is allowed at any age"
+    )
+
+    def span_of(self, relationship: str) -> tuple[int, int] | None:
+        return next((span.younger_by for span in self.spans if relationship in span.relationships), None)
+
+
 class ExtraDigit(Strict):
     """When a handwritten number read valid is taken to hold one digit the citizen did not write (fields.py
     `_extra_digit`): how much likelier (log-probability) its whole line must find the number without it."""
@@ -532,6 +555,7 @@ class ExtractionRules(Strict):
     phrasings: dict[str, Phrasing] = Field(default_factory=dict)
     weighed_email: WeighedEmail | None = None
     email_from_name: EmailFromName | None = None
+    relationship_ages: RelationshipAges | None = None
     weighed_name_words: WeighedNameWords | None = None
 
 

@@ -64,6 +64,9 @@ REASON_LABELS: dict[str, str] = {
     "email_weighed": "Email viết tay được sửa theo ảnh (dấu chấm, chữ dễ nhầm như t/l), cần đối chiếu",
     "email_from_name": "Email viết tay được sửa theo họ tên người kê khai và ảnh, cần đối chiếu",
     "name_from_email": "Tên viết tay được sửa theo email của người kê khai và ảnh, cần đối chiếu",
+    "relationship_weighed_by_age": (
+        "Quan hệ với chủ hộ viết tay khó đọc, được chọn theo ảnh trong số quan hệ hợp với năm sinh hai người"
+    ),
     "language_unclear": "Chưa rõ ngôn ngữ của giấy tờ",
     "document_type_unclear": "Chưa rõ loại giấy tờ",
     "document_type_from_file_name": "Trang không đọc rõ, loại giấy tờ xác định theo tên tệp, cần đối chiếu",

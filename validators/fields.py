@@ -86,6 +86,7 @@ READING_DOUBTS = frozenset(
         "email_weighed",
         "email_from_name",
         "name_from_email",
+        "relationship_weighed_by_age",
         "language_unclear",
         PAGE_ILLEGIBLE,
     }

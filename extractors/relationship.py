@@ -1,0 +1,101 @@
+"""A handwritten relationship to the household head, weighed among the relationships the two people's ages
+allow.
+
+The model reads a script "Con" as "Ca", "(sa", "ICa" or "Cô", and the crops of the handwriting re-read hold
+"Con", "Cô", "Cha", "Anh" and "Em" about as well (a lead of 0.1 to 5 per crop between them): weighed against
+every listed relationship, none leads by enough to be taken (fields.py `_weighed_vocabulary`). The form says
+more than the word: the declarant's year of birth (their date of birth, or their ID's) and the head's (the
+head's ID encodes it) rule most of them out. A declarant 25 years younger than the head is not the head's
+father, aunt or elder brother; one whose ID is the head's is the head. Among the relationships the years allow
+(extraction.yaml `relationship_ages`), the one the crops hold best is taken by the bounds of the listed
+weighing (`weighed_listed`), flagged `relationship_weighed_by_age`. Only a reading that is no listed
+relationship, or one the years rule out, is weighed; the value stays for a person to check.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from intake.model import ExtractedField
+from intake.personal_id import id_birth_data
+
+from .fields import RereadCrops
+from .ocr.base import OcrEngine
+from .templates import ExtractionRules, ExtractionSpec, RelationshipAges
+
+RELATIONSHIP_WEIGHED_BY_AGE = "relationship_weighed_by_age"
+FIELD = "relationship_to_head"
+NOT_IN_VOCABULARY = "not_in_vocabulary"
+ISO_YEAR = re.compile(r"^(\d{4})-\d{2}-\d{2}$")
+
+
+def _own_birth_year(fields: dict[str, ExtractedField]) -> int | None:
+    born = fields.get("date_of_birth")
+    if born is not None and (match := ISO_YEAR.match(str(born.value or ""))):
+        return int(match.group(1))
+    own_id = fields.get("personal_id")
+    encoded = id_birth_data(str(own_id.value or "")) if own_id is not None else None
+    return encoded[0] if encoded else None
+
+
+def allowed_relationships(
+    fields: dict[str, ExtractedField], vocabulary: list[str], ages: RelationshipAges
+) -> list[str]:
+    """The listed relationships the form's IDs and years allow: the head's own ("Chủ hộ") when the
+    declarant's ID is the head's, and only then; the others by how many years younger than the head the
+    declarant is. All of them when the head's year is not known."""
+    own_id, head_id = fields.get("personal_id"), fields.get("household_head_id")
+    head = id_birth_data(str(head_id.value or "")) if head_id is not None else None
+    if head is None:
+        return list(vocabulary)
+    if own_id is not None and own_id.value == head_id.value:
+        return [word for word in vocabulary if word in ages.head_itself]
+    own_year = _own_birth_year(fields)
+    younger_by = own_year - head[0] if own_year is not None else None
+
+    def allowed(word: str) -> bool:
+        if word in ages.head_itself:
+            return False
+        span = ages.span_of(word)
+        return span is None or younger_by is None or span[0] <= younger_by <= span[1]
+
+    return [word for word in vocabulary if allowed(word)]
+
+
+def weigh_relationship(
+    fields: dict[str, ExtractedField],
+    spec: ExtractionSpec,
+    images: dict[int, np.ndarray],
+    rules: ExtractionRules,
+    engine: OcrEngine | None,
+) -> None:
+    """The document's unsure relationship to the head, when it is no listed one or one the years rule out,
+    as the allowed one the crops hold (module docstring); left as read otherwise."""
+    ages, bounds = rules.relationship_ages, rules.weighed_listed
+    found, item = fields.get(FIELD), spec.fields.get(FIELD)
+    if ages is None or bounds is None or engine is None or found is None or item is None:
+        return
+    if not found.needs_review or found.box is None or found.page is None:
+        return
+    if (image := images.get(found.page)) is None:
+        return
+    allowed = allowed_relationships(fields, item.vocabulary, ages)
+    if not allowed or (found.value in item.vocabulary and found.value in allowed):
+        return
+    crops = RereadCrops.around(image, found.box)
+    if crops is None or len(crops.starts) < 2 or (ranked := crops.weigh(allowed, engine)) is None:
+        return
+    nearest, chosen = ranked[0]
+    next_nearest = ranked[1][0] if len(ranked) > 1 else float("inf")
+    if nearest > bounds.max_shortfall * len(crops.starts) or next_nearest - nearest < bounds.lead:
+        return
+    kept = [reason for reason in found.review_reasons if reason != NOT_IN_VOCABULARY]  # it is listed now
+    fields[FIELD] = found.model_copy(
+        update={
+            "value": chosen,
+            "needs_review": True,
+            "review_reasons": [*kept, RELATIONSHIP_WEIGHED_BY_AGE],
+        }
+    )
