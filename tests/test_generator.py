@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import re
 import unicodedata
 from datetime import date
@@ -14,7 +15,7 @@ from PIL import Image, ImageDraw
 
 from intake.config import PROJECT_ROOT
 from samples.generator.degrade import DEGRADATIONS, LEGIBLE
-from samples.generator.dossiers import status_for
+from samples.generator.dossiers import PARENT_AGE_AT_BIRTH, _child, _family, status_for
 from samples.generator.evalset import ACCEPT_SCENARIOS, SCENARIOS, build_dossier, generate_eval_set, plan
 from samples.generator.people import PROVINCE_CODES
 from samples.generator.render import HAND_FACE, font
@@ -193,3 +194,16 @@ def test_committed_ground_truth_keeps_its_shape(ground_truth_dir: Path) -> None:
         for pages in truth["files"].values():
             for page in pages:
                 assert {"page", "doc_type", "form_version", "degradation", "document", "legible"} <= set(page)
+
+
+def test_a_declarants_parent_heading_the_household_is_of_a_parents_age() -> None:
+    """The forms give the declarant's relationship to the head ("Con"): the two years of birth must allow it,
+    as the extraction's relationship weighing expects (extraction.yaml relationship_ages)."""
+    rng = random.Random(5)
+    for _ in range(200):
+        fam = _family(rng)
+        head_year = fam.owner.date_of_birth.year
+        child = _child(rng, fam, (1975, 1998))  # the CT02 scenarios' years
+        assert PARENT_AGE_AT_BIRTH[0] <= child.date_of_birth.year - head_year <= PARENT_AGE_AT_BIRTH[1]
+        minor = _child(rng, fam, (2009, 2011))  # a scenario's own years come first
+        assert 2009 <= minor.date_of_birth.year <= 2011

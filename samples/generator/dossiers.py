@@ -84,10 +84,21 @@ def _family(rng: random.Random, place_city: str | None = None) -> Family:
     return Family(owner, spouse, prop)
 
 
+# A child is born when the household head (a parent) is this many years old, as families are: the forms'
+# relationship to the head ("Con") must fit the two years of birth.
+PARENT_AGE_AT_BIRTH = (18, 45)
+
+
 def _child(rng: random.Random, fam: Family, birth_year: tuple[int, int]) -> Person:
+    """A child of the family's head born within `birth_year`, and when the head's age allows it within
+    PARENT_AGE_AT_BIRTH of the head's year (a scenario's own years, a minor's, come first)."""
     father = fam.owner if fam.owner.gender == "male" else fam.spouse
     surname = father.full_name.split()[0] if father else None
-    return make_person(rng, birth_year=birth_year, surname=surname, address=random_address(rng))
+    head_year = fam.owner.date_of_birth.year
+    earliest = max(birth_year[0], head_year + PARENT_AGE_AT_BIRTH[0])
+    latest = min(birth_year[1], head_year + PARENT_AGE_AT_BIRTH[1])
+    years = (earliest, latest) if earliest <= latest else birth_year
+    return make_person(rng, birth_year=years, surname=surname, address=random_address(rng))
 
 
 def _certificate(rng: random.Random, fam: Family) -> Document:
