@@ -63,6 +63,7 @@ LEADING_NOISE = re.compile(r"^[^\w(+]*(?:(?:\w(?=\())?\(?\w{0,3}\)[^\w(+]*)?(?:\
 # Free text that may hold an address (a workplace too), mended by the gazetteer.
 PLACE_NAME_NORMALIZERS = ("text", "address", "occupation")
 PLACE_NAME_MENDED = "place_name_mended"
+PATTERN_REREAD = "pattern_reread"
 LISTED_VALUE_WEIGHED = "listed_value_weighed"  # a value the image was weighed into (_listed_choice)
 VOCABULARY_SHORT_WORD = 4  # letters; up to this length one slip is allowed, beyond it two
 # "ngày … tháng" however the blanks between were read ("ngày. .tháng", "ngày 05 tháng", "ngày I tháng"), on
@@ -489,6 +490,7 @@ class Reading:
     line: int
     start: int
     unconfirmed: bool = False  # some of it was read by the second recogniser only
+    doubt: str | None = None  # what is doubted of where it was read, besides its value's doubts
 
 
 def _other_column_end(context: Context, text: str) -> int | None:
@@ -647,6 +649,31 @@ def _readings_for(context: Context, key: str, item: FieldSpec, spec: ExtractionS
     return readings
 
 
+def _misread_pattern_reread(
+    context: Context, item: FieldSpec, spec: ExtractionSpec, engine: OcrEngine | None
+) -> list[Reading]:
+    """A field found by its pattern that no line holds as read, where a line holds it read with characters
+    it does not have (`misread_pattern`: Tesseract reads a certificate's bold serial "DA 182493" as "DA
+    18249353" from the detector's crop): the line's crop read again by Tesseract and by the second
+    recogniser, and the pattern's value the first of the two holds; doubted (PATTERN_REREAD), as the first
+    reading disagreed."""
+    if item.pattern is None or item.misread_pattern is None or engine is None:
+        return []
+    for number in _section_lines(context, spec, item.section):
+        line = context.lines[number]
+        image = context.images.get(line.page)
+        if line.from_text_layer or image is None or re.search(item.misread_pattern, line.text) is None:
+            continue
+        if (crop := whole_line_crop(image, line.box)) is None:
+            continue
+        for read in (engine.read_text(crop, primary_only=True), engine.read_handwriting(crop)):
+            if read is not None and (match := re.search(item.pattern, read[0])) is not None:
+                group = match.lastindex or 0
+                raw = match.group(group)
+                return [Reading(raw, line.page, line.box, read[1], False, number, 0, doubt=PATTERN_REREAD)]
+    return []
+
+
 def _judge(
     key: str,
     value: Normalized,
@@ -666,6 +693,8 @@ def _judge(
     if reading is not None and reading.unconfirmed and not confirmed:
         # Measured on generated handwriting: a sixth of its readings at confidence ≥ 0.95 are wrong.
         reasons.append("handwriting_unconfirmed")
+    if reading is not None and reading.doubt:
+        reasons.append(reading.doubt)
     return ExtractedField(
         key=key,
         value=value.value,
@@ -1917,7 +1946,9 @@ def extract_fields(
                 box=line.box if line else None,
             )
             continue
-        readings = _readings_for(context, key, item, spec)
+        readings = _readings_for(context, key, item, spec) or _misread_pattern_reread(
+            context, item, spec, engine
+        )
         if item.repeat:
             readings.sort(key=lambda r: (r.line, r.start))
         if item.last:

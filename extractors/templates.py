@@ -114,6 +114,11 @@ class FieldSpec(Strict):
         description="its pattern, opening a line that begins left of a wrapped value's column, is this field "
         "read together with that value's next line (an ID card's expiry date beside the address): cut there",
     )
+    misread_pattern: str | None = Field(
+        default=None,
+        description="where no line holds the pattern, a line that holds this (the value read with characters "
+        "it does not have) is read again, and the pattern looked for in that reading",
+    )
     section: str | None = None
     digit_boxes: int | None = None
     required: bool = True

@@ -64,6 +64,7 @@ REASON_LABELS: dict[str, str] = {
     "email_weighed": "Email viết tay được sửa theo ảnh (dấu chấm, chữ dễ nhầm như t/l), cần đối chiếu",
     "email_from_name": "Email viết tay được sửa theo họ tên người kê khai và ảnh, cần đối chiếu",
     "name_from_email": "Tên viết tay được sửa theo email của người kê khai và ảnh, cần đối chiếu",
+    "pattern_reread": "Lần đọc đầu thừa hoặc sai ký tự, giá trị lấy từ lần đọc lại dòng, cần đối chiếu",
     "relationship_weighed_by_age": (
         "Quan hệ với chủ hộ viết tay khó đọc, được chọn theo ảnh trong số quan hệ hợp với năm sinh hai người"
     ),
