@@ -98,7 +98,8 @@ def confirm_dossier(
 ) -> int:
     """Confirm unsure readings by the dossier's other papers (confirm.py); a declaration whose ID was
     replaced so has its date of birth weighed against the ID's year again, and a sex taken from the ID taken
-    again; one whose name was, the name's mentions agreed with it again. Return how many were confirmed."""
+    again; on a form whose name or ID was, the mentions agreed and the relationship weighed again. Return how
+    many were confirmed."""
     rules = templates.extraction.cross_document
     confirmed = confirm_across_documents(dossier.documents, rules)
     lines = {page.index: page.lines for page in dossier.pages}
@@ -109,11 +110,15 @@ def confirm_dossier(
         if key == "personal_id":
             reread_birth_year(document.fields, dossier.pages, images, templates.extraction, engine)
             sex_from_id(document.fields)
-        elif (template := templates.document(document.doc_type)) is not None:
-            # A name garbled on the form and taken from another paper stands for the form's mentions of it
-            # now ("vào hộ gia đình ông nTrrầnn Quang Bảo").
-            spec = template.extraction(document.form_version)
-            agree_mentions(document.fields, spec, templates.extraction)
+    for document in {document.index: document for document, _ in replaced}.values():
+        if (template := templates.document(document.doc_type)) is None:
+            continue
+        # A name or an ID garbled on the form and taken from another paper: the form's mentions of the name
+        # ("vào hộ gia đình ông nTrrầnn Quang Bảo") and the head's name under the declarant's ID are agreed
+        # again, and the relationship weighed again with the years the IDs now give.
+        spec = template.extraction(document.form_version)
+        agree_mentions(document.fields, spec, templates.extraction)
+        weigh_relationship(document.fields, spec, images, templates.extraction, engine)
     return confirmed + len(replaced)
 
 

@@ -666,11 +666,13 @@ def _misread_pattern_reread(
             continue
         if (crop := whole_line_crop(image, line.box)) is None:
             continue
-        for read in (engine.read_text(crop, primary_only=True), engine.read_handwriting(crop)):
+        reads = (engine.read_text(crop, primary_only=True), engine.read_handwriting(crop))
+        for second, read in enumerate(reads):
             if read is not None and (match := re.search(item.pattern, read[0])) is not None:
-                group = match.lastindex or 0
-                raw = match.group(group)
-                return [Reading(raw, line.page, line.box, read[1], False, number, 0, doubt=PATTERN_REREAD)]
+                raw = match.group(match.lastindex or 0)
+                return [
+                    Reading(raw, line.page, line.box, read[1], False, number, 0, bool(second), PATTERN_REREAD)
+                ]
     return []
 
 

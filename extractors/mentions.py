@@ -43,8 +43,11 @@ def _stands_for(better: str, other: str, listed: SyllableIndex, better_sure: boo
     if tone_key(words[0]) not in listed.surnames:
         return False
     near = Levenshtein.distance(better, other) <= len(better) // CHARS_PER_EDIT
-    spelt_as_listed = _listed_share(other, listed) == 1
-    return (better_sure or not spelt_as_listed) and (near or _listed_share(other, listed) < 0.5)
+    if _listed_share(other, listed) == 1:
+        # Another listed name: only a sure reading word for word stands for it ("Nguyễn Gia Đạt" read surely
+        # for "Nguyễn Gia An"), not one with a word fewer ("Nguyễn Văn" for "Nguyễn Văn An").
+        return better_sure and near and len(words) == len(other.split())
+    return near or _listed_share(other, listed) < 0.5
 
 
 def _written_as_a_name(text: str) -> bool:
@@ -74,8 +77,13 @@ def _word_for_word(as_named: str, as_read: str) -> bool:
     words_named, words_read = as_named.split(), as_read.split()
     if len(words_named) == len(words_read):
         return True
-    run_together = len(words_named) == len(words_read) - 1
-    return run_together and Levenshtein.distance("".join(words_named), "".join(words_read)) <= 1
+    # Run together, every letter kept ("ThịOanhh" has; "Thị" for "Thị Ý" lost a word).
+    joined_named, joined_read = "".join(words_named), "".join(words_read)
+    return (
+        len(words_named) == len(words_read) - 1
+        and len(joined_named) >= len(joined_read)
+        and Levenshtein.distance(joined_named, joined_read) <= 1
+    )
 
 
 def _one_person(fields: dict[str, ExtractedField], keys: list[str]) -> bool:
@@ -106,6 +114,9 @@ def _agree(fields: dict[str, ExtractedField], mention: Mention, listed: Syllable
         and _stands_for(as_read, as_named, listed, not found.needs_review)
     ):
         start, end = named.span("value")
+        if (start, end) == (0, len(within.value)):  # the whole value: its own reading's doubts go with it
+            fields[mention.within] = _taken(within, as_read, found)
+            return
         mended = within.value[:start] + as_read + within.value[end:]
         fields[mention.within] = within.model_copy(
             update={

@@ -15,6 +15,7 @@ relationship, or one the years rule out, is weighed; the value stays for a perso
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import numpy as np
 
@@ -31,33 +32,38 @@ NOT_IN_VOCABULARY = "not_in_vocabulary"
 ISO_YEAR = re.compile(r"^(\d{4})-\d{2}-\d{2}$")
 
 
-def _own_birth_year(fields: dict[str, ExtractedField]) -> int | None:
-    born = fields.get("date_of_birth")
+def _birth_year(born: ExtractedField | None, own_id: ExtractedField | None) -> int | None:
+    """A year of birth from a date (ISO) or an ID, the surely read source first; a year still to come is no
+    year (a century digit misread)."""
+    years = []
     if born is not None and (match := ISO_YEAR.match(str(born.value or ""))):
-        return int(match.group(1))
-    own_id = fields.get("personal_id")
-    encoded = id_birth_data(str(own_id.value or "")) if own_id is not None else None
-    return encoded[0] if encoded else None
+        years.append((born.needs_review, int(match.group(1))))
+    if own_id is not None and (encoded := id_birth_data(str(own_id.value or ""))) is not None:
+        years.append((own_id.needs_review, encoded[0]))
+    past = [(doubted, year) for doubted, year in years if year <= date.today().year]
+    return min(past, key=lambda item: item[0])[1] if past else None
 
 
 def allowed_relationships(
     fields: dict[str, ExtractedField], vocabulary: list[str], ages: RelationshipAges
 ) -> list[str]:
     """The listed relationships the form's IDs and years allow: the head's own ("Chủ hộ") when the
-    declarant's ID is the head's, and only then; the others by how many years younger than the head the
-    declarant is. All of them when the head's year is not known."""
+    declarant's ID reads as the head's, and only then (two readings agreeing; two IDs that differ rule it
+    out only when both were read surely); the others by how many years younger than the head the declarant
+    is. All of them when the head's ID gives no year."""
     own_id, head_id = fields.get("personal_id"), fields.get("household_head_id")
-    head = id_birth_data(str(head_id.value or "")) if head_id is not None else None
-    if head is None:
+    if head_id is None or (head_year := _birth_year(None, head_id)) is None:
         return list(vocabulary)
     if own_id is not None and own_id.value == head_id.value:
         return [word for word in vocabulary if word in ages.head_itself]
-    own_year = _own_birth_year(fields)
-    younger_by = own_year - head[0] if own_year is not None else None
+    someone_else = own_id is not None and own_id.value not in (None, "") and not own_id.needs_review
+    someone_else = someone_else and not head_id.needs_review
+    own_year = _birth_year(fields.get("date_of_birth"), own_id)
+    younger_by = own_year - head_year if own_year is not None else None
 
     def allowed(word: str) -> bool:
         if word in ages.head_itself:
-            return False
+            return not someone_else
         span = ages.span_of(word)
         return span is None or younger_by is None or span[0] <= younger_by <= span[1]
 

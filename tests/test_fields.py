@@ -2507,15 +2507,22 @@ def test_an_email_that_fails_its_format_is_not_weighed_against_the_name(
     assert fields["email"].review_reasons == ["invalid_email", "handwriting_unconfirmed"]
 
 
-@pytest.mark.parametrize(("read_as", "found"), [("DA 18249353", "DA 182493"), ("DA 1824", None)])
+@pytest.mark.parametrize(
+    ("read_as", "printed", "found"),
+    [
+        ("DA 18249353", "DA 182493", "DA 182493"),
+        ("DA 18249353", "", None),  # read again, still no serial
+        ("DA 1824", "DA 182493", None),  # too short to be a serial read with more
+    ],
+)
 def test_a_serial_read_with_digits_it_has_not_is_read_again(
-    templates: TemplateSet, settings: Settings, read_as: str, found: str | None
+    templates: TemplateSet, settings: Settings, read_as: str, printed: str, found: str | None
 ) -> None:
     """Seed 1729 hs_0177: Tesseract read a certificate's bold serial "DA 182493" as "DA 18249353" from the
     detector's crop; the line read again gives the serial, doubted. A line too short for one is no serial."""
     font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 54)
     canvas = Image.new("L", (2480, 3508), 232)
-    ImageDraw.Draw(canvas).text((1830, 3126), "DA 182493", font=font, fill=90)
+    ImageDraw.Draw(canvas).text((1830, 3126), printed, font=font, fill=90)
     width = font.getlength("DA 182493")
     box = BoundingBox(x0=1820, y0=3124, x1=1840 + width, y1=3186)
     page = make_page([("Số vào sổ cấp GCN: CH 83366", 252, 3129)])

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.mentions import FROM_OTHER_FIELD, agree_mentions
+from extractors.mentions import FROM_OTHER_FIELD, _word_for_word, agree_mentions
 from extractors.templates import TemplateError, TemplateSet, load_templates
 from intake.config import Settings
 from intake.model import ExtractedField
@@ -142,7 +142,7 @@ def _declarant_and_head(
     full: str, head: str, full_sure: bool, head_sure: bool, head_id: str = "001190123456"
 ) -> dict[str, ExtractedField]:
     def reading(key: str, value: str, sure: bool) -> ExtractedField:
-        doubt = [] if sure else ["handwriting_unconfirmed"]
+        doubt = [] if sure else ["name_spelling_unusual", "handwriting_unconfirmed"]
         return ExtractedField(key=key, value=value, raw=value, needs_review=not sure, review_reasons=doubt)
 
     return {
@@ -165,6 +165,8 @@ def _declarant_and_head(
         ("Phạm Minh Đạt", "Phạm Minh Đan", False, False, "Phạm Minh Đạt", "Phạm Minh Đan"),
         # Another name, far from the sure one: left to a person (the IDs may be misplaced).
         ("Nguyễn Gia Đạt", "Trần Thị Lan", True, False, "Nguyễn Gia Đạt", "Trần Thị Lan"),
+        # A sure reading a word short stands for no listed name (review of session 24).
+        ("Nguyễn Văn", "Nguyễn Văn An", True, False, "Nguyễn Văn", "Nguyễn Văn An"),
     ],
 )
 def test_a_declarant_who_heads_the_household_writes_one_name_twice(
@@ -179,8 +181,12 @@ def test_a_declarant_who_heads_the_household_writes_one_name_twice(
     fields = _declarant_and_head(full, head, full_sure, head_sure)
     agree_mentions(fields, templates.document("ct01").extraction("116/2026"), templates.extraction)
     assert (fields["full_name"].value, fields["household_head_name"].value) == (full_after, head_after)
-    for key, before in (("full_name", full), ("household_head_name", head)):
-        assert (FROM_OTHER_FIELD in fields[key].review_reasons) == (fields[key].value != before)
+    for key, before, sure in (("full_name", full, head_sure), ("household_head_name", head, full_sure)):
+        changed = fields[key].value != before
+        assert (FROM_OTHER_FIELD in fields[key].review_reasons) == changed
+        # A whole value taken from the other reading loses its own reading's doubts ("name_spelling_unusual").
+        doubts = [FROM_OTHER_FIELD] if sure else ["handwriting_unconfirmed", FROM_OTHER_FIELD]
+        assert not changed or fields[key].review_reasons == doubts
 
 
 def test_a_head_under_another_id_is_not_the_declarant(templates: TemplateSet) -> None:
@@ -190,3 +196,16 @@ def test_a_head_under_another_id_is_not_the_declarant(templates: TemplateSet) ->
     fields = _declarant_and_head("Nguyễn Gia Đạt", "Nguyễn Gia An", True, False, head_id="")
     agree_mentions(fields, templates.document("ct01").extraction("116/2026"), templates.extraction)
     assert fields["household_head_name"].value == "Nguyễn Gia An"
+
+
+@pytest.mark.parametrize(
+    ("named", "read", "whole"),
+    [
+        ("Phạm ThịOanh", "Phạm Thị Oanh", True),
+        ("Phạm ThịOanhh", "Phạm Thị Oanh", True),
+        ("Lê Thị", "Lê Thị Ý", False),  # a one-letter word lost, not two run together
+        ("Nguyễn Văn", "Nguyễn Văn An", False),
+    ],
+)
+def test_two_words_run_together_keep_every_letter(named: str, read: str, whole: bool) -> None:
+    assert _word_for_word(named, read) is whole

@@ -181,8 +181,8 @@ def _request_declaration(value: str) -> Document:
     [
         # Seed 1729 hs_0002: the contract of 2025 names the ward as the request does.
         ("Cầu Gin", "Số 26 ngõ 4 phố Trần Thái Tông, phường Cầu Giấy, Thành phố Hà Nội", "Cầu Giấy"),
-        # A listed ward stands, though the certificate names the ward before 2025's a slip from it.
-        ("Phú Lợi", "Số 26 ngõ 4 phố Trần Thái Tông, phường Phú Hòa, thành phố Thủ Dầu Một", "Phú Lợi"),
+        # A listed ward stands, though the proof names another listed ward a slip from it.
+        ("Phú Diên", "Số 26 ngõ 4 phố Trần Thái Tông, phường Phú Diễn, Thành phố Hà Nội", "Phú Diên"),
         # A ward read as no name, and the old certificate's ward far from it: left as read.
         ("Vĩnh Tay", CERTIFICATE.replace("Số 65 phố Lê Lai", "Số 26 ngõ 4 phố Trần Thái Tông"), "Vĩnh Tay"),
     ],

@@ -66,6 +66,27 @@ def test_the_years_rule_out_relationships(templates: TemplateSet, ct01: Extracti
     assert allowed_relationships(_form("1990-05-02", head_id="0010"), vocabulary, ages) == vocabulary
 
 
+def test_doubted_or_missing_years_and_ids_rule_out_less(templates: TemplateSet, ct01: ExtractionSpec) -> None:
+    """Review of session 24: a CT02 has no declarant's ID, and an ID's century digit may be misread."""
+    vocabulary = ct01.fields["relationship_to_head"].vocabulary
+    ages = templates.extraction.relationship_ages
+    assert ages is not None
+    no_own_id = _form("1960-03-02")
+    del no_own_id["personal_id"]
+    assert "Chủ hộ" in allowed_relationships(no_own_id, vocabulary, ages)
+    doubted = _form("1990-05-02")
+    doubted[
+        "personal_id"
+    ].needs_review = True  # two IDs that differ, one in doubt: the head may be the declarant
+    assert {"Chủ hộ", "Con"} <= set(allowed_relationships(doubted, vocabulary, ages))
+    # A head born in 2060 (century digit 2 misread): no year, every relationship.
+    assert allowed_relationships(_form("1990-05-02", head_id="001260123456"), vocabulary, ages) == vocabulary
+    # A date in doubt gives way to a sure ID: born 1963 by the ID, three years younger than the head.
+    form = _form("1990-05-02", own_id="001063654321")
+    form["date_of_birth"].needs_review = True
+    assert "Con" not in allowed_relationships(form, vocabulary, ages)
+
+
 def test_every_relationship_of_the_age_spans_is_a_listed_one(
     templates: TemplateSet, ct01: ExtractionSpec
 ) -> None:

@@ -205,8 +205,9 @@ def _describe(person: Person) -> str:
 def _listed_words_differ(a: Person, b: Person, listed: frozenset[str]) -> bool:
     """One ID under two names of as many words with, in one place, two listed name words that differ once
     folded ("Nguyễn Thu Nhung" and "Nguyễn Thị Nhung", seed 3917 hs_0149): two names, though a letter
-    apart. I and y are one letter here (Sĩ and Sỹ, Vi and Vy are one name spelt two ways). For names both
-    read surely: a slip of an unsure reading may make one listed word of another."""
+    apart. I and y are one letter here (Sĩ and Sỹ, Vi and Vy are one name spelt two ways). A slip of an
+    unsure reading may make one listed word of another: for one, the handwriting must hold it far from the
+    other name too (`_unsure_name_conflicts`)."""
     if not (a.personal_id and a.personal_id == b.personal_id):
         return False
     words_a, words_b = (a.name or "").split(), (b.name or "").split()
@@ -224,7 +225,7 @@ def _id_name_conflicts(
     view: DossierView, declared: list[Person], others: list[Person], document: Document
 ) -> list[Check]:
     """Same ID number, different names: contradictory papers a person must look at. The names are read
-    surely (a slip of an unsure reading is weighed in `_unsure_name_conflicts`)."""
+    surely, or one unsure but weighed far apart (`_unsure_name_conflicts`)."""
     checks: list[Check] = []
     for a in declared:
         for b in others:
