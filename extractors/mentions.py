@@ -43,11 +43,14 @@ def _stands_for(better: str, other: str, listed: SyllableIndex, better_sure: boo
     if tone_key(words[0]) not in listed.surnames:
         return False
     near = Levenshtein.distance(better, other) <= len(better) // CHARS_PER_EDIT
+    name_like = _listed_share(other, listed) >= 0.5
+    if name_like and len(words) < len(other.split()):
+        return False  # a word fewer stands for no name ("Nguyễn Văn" for "Nguyễn Văn An", "… Thanh Hàx")
     if _listed_share(other, listed) == 1:
-        # Another listed name: only a sure reading word for word stands for it ("Nguyễn Gia Đạt" read surely
-        # for "Nguyễn Gia An"), not one with a word fewer ("Nguyễn Văn" for "Nguyễn Văn An").
-        return better_sure and near and len(words) == len(other.split())
-    return near or _listed_share(other, listed) < 0.5
+        # Another listed name: only a sure reading stands for it ("Nguyễn Gia Đạt" read surely for "Nguyễn
+        # Gia An").
+        return better_sure and near
+    return near or not name_like
 
 
 def _written_as_a_name(text: str) -> bool:
@@ -118,12 +121,9 @@ def _agree(fields: dict[str, ExtractedField], mention: Mention, listed: Syllable
             fields[mention.within] = _taken(within, as_read, found)
             return
         mended = within.value[:start] + as_read + within.value[end:]
+        reasons = [reason for reason in within.review_reasons if reason != FROM_OTHER_FIELD]
         fields[mention.within] = within.model_copy(
-            update={
-                "value": mended,
-                "needs_review": True,
-                "review_reasons": [*within.review_reasons, FROM_OTHER_FIELD],
-            }
+            update={"value": mended, "needs_review": True, "review_reasons": [*reasons, FROM_OTHER_FIELD]}
         )
 
 

@@ -97,7 +97,8 @@ def weigh_relationship(
     next_nearest = ranked[1][0] if len(ranked) > 1 else float("inf")
     if nearest > bounds.max_shortfall * len(crops.starts) or next_nearest - nearest < bounds.lead:
         return
-    kept = [reason for reason in found.review_reasons if reason != NOT_IN_VOCABULARY]  # it is listed now
+    # It is listed now, and weighed once, however many times.
+    kept = [r for r in found.review_reasons if r not in (NOT_IN_VOCABULARY, RELATIONSHIP_WEIGHED_BY_AGE)]
     fields[FIELD] = found.model_copy(
         update={
             "value": chosen,

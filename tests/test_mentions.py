@@ -165,8 +165,11 @@ def _declarant_and_head(
         ("Phạm Minh Đạt", "Phạm Minh Đan", False, False, "Phạm Minh Đạt", "Phạm Minh Đan"),
         # Another name, far from the sure one: left to a person (the IDs may be misplaced).
         ("Nguyễn Gia Đạt", "Trần Thị Lan", True, False, "Nguyễn Gia Đạt", "Trần Thị Lan"),
-        # A sure reading a word short stands for no listed name (review of session 24).
+        # A reading a word short stands for no name; a sure one whole stands for a reading a word short
+        # (reviews of session 24).
         ("Nguyễn Văn", "Nguyễn Văn An", True, False, "Nguyễn Văn", "Nguyễn Văn An"),
+        ("Nguyễn Thị Thanh", "Nguyễn Thị Thanh Hàx", True, False, "Nguyễn Thị Thanh", "Nguyễn Thị Thanh Hàx"),
+        ("Nguyễn Văn An", "Nguyễn Văn", True, False, "Nguyễn Văn An", "Nguyễn Văn An"),
     ],
 )
 def test_a_declarant_who_heads_the_household_writes_one_name_twice(
@@ -209,3 +212,15 @@ def test_a_head_under_another_id_is_not_the_declarant(templates: TemplateSet) ->
 )
 def test_two_words_run_together_keep_every_letter(named: str, read: str, whole: bool) -> None:
     assert _word_for_word(named, read) is whole
+
+
+def test_a_request_mended_twice_is_flagged_once(templates: TemplateSet) -> None:
+    """The request is agreed again after the weighing replaced the head's name: one flag, not two."""
+    fields = _agreed(templates, "Phạm Minh Đan", JOINING.format("Phạm Mnh Đan"))
+    assert fields["request"].value == JOINING.format("Phạm Minh Đan")
+    fields["household_head_name"] = ExtractedField(
+        key="household_head_name", value="Phạm Minh Đạt", confidence=0.96, review_reasons=[]
+    )
+    agree_mentions(fields, templates.document("ct01").extraction("116/2026"), templates.extraction)
+    assert fields["request"].value == JOINING.format("Phạm Minh Đạt")
+    assert fields["request"].review_reasons == ["handwriting_unconfirmed", FROM_OTHER_FIELD]

@@ -197,3 +197,12 @@ def test_a_ward_read_as_no_listed_name_is_the_proof_papers(
     assert declaration.fields["request"].value == request.format(ward_after)
     assert mended == int(ward_after != ward_read)
     assert (FROM_OTHER_DOCUMENT in declaration.fields["request"].review_reasons) == bool(mended)
+
+
+def test_the_ward_quote_reads_its_unit_word_in_any_case(rules: ConfirmationRules) -> None:
+    request = "Đăng ký tạm trú tại Số 26 ngõ 4 phố Trần Thái Tông, Phường {}, Thành phố Hà Nội"
+    declaration = _request_declaration(request.format("Cầu Gin"))
+    address = "Số 26 ngõ 4 phố Trần Thái Tông, Phường Cầu Giấy, Thành phố Hà Nội"
+    proof = _proof(1, address, key="property_address")
+    assert mend_quotes([declaration, proof], rules) == 1
+    assert declaration.fields["request"].value == request.format("Cầu Giấy")

@@ -158,3 +158,15 @@ def test_a_relationship_read_surely_or_without_the_heads_year_is_left_as_read(
     fields = {"date_of_birth": _sure("date_of_birth", "1990-05-02"), "relationship_to_head": ruled_out}
     weigh_relationship(fields, ct01, images, templates.extraction, shared_engine(settings))
     assert fields["relationship_to_head"] is ruled_out
+
+
+def test_a_relationship_weighed_again_is_flagged_once(
+    templates: TemplateSet, ct01: ExtractionSpec, settings: Settings
+) -> None:
+    """After the weighing replaced an ID, the relationship is weighed again (extract.confirm_dossier)."""
+    found, images = _written("Con", "Cô", ["listed_value_weighed", RELATIONSHIP_WEIGHED_BY_AGE])
+    fields = {**_form("1990-05-02"), "relationship_to_head": found}
+    weigh_relationship(fields, ct01, images, templates.extraction, shared_engine(settings))
+    taken = fields["relationship_to_head"]
+    assert taken.value == "Con"
+    assert taken.review_reasons == ["listed_value_weighed", RELATIONSHIP_WEIGHED_BY_AGE]
