@@ -191,7 +191,8 @@ def _find(
     if len(key) <= EXACT_LABEL_LENGTH:
         pattern = rf"(?<!\w){re.escape(key)}(?!\w)"
         match = re.match(r"[\s\d.)(-]*" + pattern, line.key) if line_start else re.search(pattern, line.key)
-        if match is None or (followed_by_colon and not re.match(r"\s*:", line.key[match.end() :])):
+        # Tesseract reads a colon as ";" at times ("Ông; NGUYỄN VĂN LONG", seed 1729 hs_0020).
+        if match is None or (followed_by_colon and not re.match(r"\s*[:;]", line.key[match.end() :])):
             return None
         return match.end() - len(key), match.end(), 100.0
     found = _find_fuzzy(key, line.key, cutoff)

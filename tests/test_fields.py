@@ -569,6 +569,14 @@ CONTRACT_2: list[Row] = [
 ]
 
 
+def test_a_partys_colon_read_as_a_semicolon_still_ends_the_label(templates: TemplateSet) -> None:
+    rows = [(text.replace("Bà:", "Bà;"), x0, y0) for text, x0, y0 in CONTRACT_1]
+    values = {
+        k: f.value for k, f in extract(templates, DocType.RENTAL_CONTRACT, None, [make_page(rows)]).items()
+    }
+    assert values["lessor_name"] == "Vũ Ngọc Ngọc"
+
+
 def test_rental_contract_parties_terms_and_certification(templates: TemplateSet) -> None:
     pages = [make_page(CONTRACT_1, 0), make_page(CONTRACT_2, 1)]
     values = {k: f.value for k, f in extract(templates, DocType.RENTAL_CONTRACT, None, pages).items()}
