@@ -49,8 +49,8 @@ def allowed_relationships(
 ) -> list[str]:
     """The listed relationships the form's IDs and years allow: the head's own ("Chủ hộ") when the
     declarant's ID reads as the head's, and only then (two readings agreeing; two IDs that differ rule it
-    out only when both were read surely); the others by how many years younger than the head the declarant
-    is. All of them when the head's ID gives no year."""
+    out only when both were read surely, and so do two years of birth more than a year apart); the others by
+    how many years younger than the head the declarant is. All of them when the head's ID gives no year."""
     own_id, head_id = fields.get("personal_id"), fields.get("household_head_id")
     if head_id is None or (head_year := _birth_year(None, head_id)) is None:
         return list(vocabulary)
@@ -62,8 +62,8 @@ def allowed_relationships(
     younger_by = own_year - head_year if own_year is not None else None
 
     def allowed(word: str) -> bool:
-        if word in ages.head_itself:
-            return not someone_else
+        if word in ages.head_itself:  # the same person, born the same year (a CT02 gives no declarant's ID)
+            return not someone_else and (younger_by is None or abs(younger_by) <= 1)
         span = ages.span_of(word)
         return span is None or younger_by is None or span[0] <= younger_by <= span[1]
 
