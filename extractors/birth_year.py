@@ -107,7 +107,7 @@ def reread_id_birth_digits(
     bound = rules.id_birth_digits
     if engine is None or bound is None or number is None or born is None or number.page is None:
         return
-    as_read, year = str(number.value or ""), _iso_year(born)
+    as_read, year = str(number.value or ""), iso_year(born)
     encoded, holder_sex = id_birth_data(as_read), sex.value if sex is not None else None
     known_sex = holder_sex if holder_sex in ("male", "female") else None
     imposed = birth_digits(year, known_sex) if year is not None else None
@@ -156,7 +156,7 @@ def _readings_with_digits(
     return min(best[:-1]), best[-1]
 
 
-def _iso_year(born: ExtractedField) -> int | None:
+def iso_year(born: ExtractedField) -> int | None:
     """The year of a date of birth normalised to ISO form ("1987-11-01"); None for anything else."""
     match = ISO_YEAR.match(str(born.value or ""))
     return int(match.group(1)) if match else None
@@ -181,7 +181,7 @@ def sex_from_id(fields: dict[str, ExtractedField]) -> None:
     if BIRTH_YEAR_FROM_ID in born.review_reasons or ID_DIGITS_FROM_BIRTH_DATE in number.review_reasons:
         return
     encoded = id_birth_data(str(number.value or ""))
-    if encoded is None or _iso_year(born) != encoded[0]:
+    if encoded is None or iso_year(born) != encoded[0]:
         return
     failure = NORMALIZERS["gender"](str(sex.raw or sex.value or "")).problem
     kept = [reason for reason in sex.review_reasons if reason not in (failure, SEX_FROM_ID)]

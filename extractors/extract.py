@@ -49,7 +49,8 @@ def extract_dossier(dossier: Dossier, images: list[np.ndarray], settings: Settin
             pages = [(index, dossier.pages[index].lines) for index in document.pages]
             foreign = foreign_paper_fields(pages, templates.extraction.foreign_papers)
         template = templates.document(document.doc_type)
-        if template is None or not (template.extraction(document.form_version).fields):
+        spec = template.extraction(document.form_version) if template is not None else None
+        if template is None or spec is None or not spec.fields:
             document.fields = foreign
             continue
         page_images = {index: images[index] for index in document.pages if index < len(images)}
@@ -62,14 +63,12 @@ def extract_dossier(dossier: Dossier, images: list[np.ndarray], settings: Settin
             templates.request_types,
             engine,
         )
-        agree_mentions(fields, template.extraction(document.form_version), templates.extraction)
+        agree_mentions(fields, spec, templates.extraction)
         boxes = _digit_boxes(templates, document, "personal_id")
         weigh_birth_data(fields, dossier.pages, page_images, templates.extraction, engine, boxes)
         weigh_name_from_email(fields, page_images, templates.extraction, engine)
         weigh_email_from_name(fields, page_images, templates.extraction, engine)
-        weigh_relationship(
-            fields, template.extraction(document.form_version), page_images, templates.extraction, engine
-        )
+        weigh_relationship(fields, spec, page_images, templates.extraction, engine)
         for key, found in fields.items():
             if found.rows:
                 fields[key] = reread_member_birth_data(

@@ -54,6 +54,7 @@ from .templates import (
     Phrasing,
     RequestType,
     TableSpec,
+    WeighedListed,
     WrittenFormats,
 )
 
@@ -1340,22 +1341,37 @@ class WeighedChoices(NamedTuple):
     crops: int
 
 
-def _weighed_choices(
-    context: Context, reading: Reading, choices: Sequence[str], engine: OcrEngine | None
+def weighed_choices_at(
+    image: np.ndarray, box: BoundingBox, choices: Sequence[str], engine: OcrEngine
 ) -> WeighedChoices | None:
-    """`choices` weighed in the crops of the handwriting re-read (two at least: RereadCrops.weigh); None
-    when there are no such crops or the model cannot weigh one."""
-    image = context.images.get(reading.page)
+    """`choices` weighed in the crops of the handwriting re-read around `box` (two at least:
+    RereadCrops.weigh); None when there are no such crops or the model cannot weigh one."""
     if (
-        engine is None
-        or image is None
-        or reading.from_text_layer
-        or (crops := RereadCrops.around(image, reading.box)) is None
+        (crops := RereadCrops.around(image, box)) is None
         or len(crops.starts) < 2
         or (ranked := crops.weigh(list(choices), engine)) is None
     ):
         return None
     return WeighedChoices(ranked, len(crops.starts))
+
+
+def _weighed_choices(
+    context: Context, reading: Reading, choices: Sequence[str], engine: OcrEngine | None
+) -> WeighedChoices | None:
+    image = context.images.get(reading.page)
+    if engine is None or image is None or reading.from_text_layer:
+        return None
+    return weighed_choices_at(image, reading.box, choices, engine)
+
+
+def listed_pick(weighed: WeighedChoices, bounds: WeighedListed) -> str | None:
+    """The choice the crops hold nearly as well as their best readings (`max_shortfall` per crop) and far
+    better than every other (`lead`, summed over the crops); None when none does."""
+    nearest, text = weighed.ranked[0]
+    next_nearest = weighed.ranked[1][0] if len(weighed.ranked) > 1 else math.inf
+    if nearest > bounds.max_shortfall * weighed.crops or next_nearest - nearest < bounds.lead:
+        return None
+    return text
 
 
 def _listed_choice(
@@ -1375,10 +1391,7 @@ def _listed_choice(
     if bounds is None or len(choices) < 2:
         return None
     weighed = weighed or _weighed_choices(context, reading, list(choices), engine)
-    if weighed is None:
-        return None
-    (nearest, text), (next_nearest, _) = weighed.ranked[:2]
-    if nearest > bounds.max_shortfall * weighed.crops or next_nearest - nearest < bounds.lead:
+    if weighed is None or (text := listed_pick(weighed, bounds)) is None:
         return None
     return choices[text]
 

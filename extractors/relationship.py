@@ -14,7 +14,6 @@ relationship, or one the years rule out, is weighed; the value stays for a perso
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import numpy as np
@@ -22,22 +21,22 @@ import numpy as np
 from intake.model import ExtractedField
 from intake.personal_id import id_birth_data
 
-from .fields import RereadCrops
+from .birth_year import iso_year
+from .fields import listed_pick, weighed_choices_at
 from .ocr.base import OcrEngine
 from .templates import ExtractionRules, ExtractionSpec, RelationshipAges
 
 RELATIONSHIP_WEIGHED_BY_AGE = "relationship_weighed_by_age"
 FIELD = "relationship_to_head"
 NOT_IN_VOCABULARY = "not_in_vocabulary"
-ISO_YEAR = re.compile(r"^(\d{4})-\d{2}-\d{2}$")
 
 
 def _birth_year(born: ExtractedField | None, own_id: ExtractedField | None) -> int | None:
     """A year of birth from a date (ISO) or an ID, the surely read source first; a year still to come is no
     year (a century digit misread)."""
     years = []
-    if born is not None and (match := ISO_YEAR.match(str(born.value or ""))):
-        years.append((born.needs_review, int(match.group(1))))
+    if born is not None and (year := iso_year(born)) is not None:
+        years.append((born.needs_review, year))
     if own_id is not None and (encoded := id_birth_data(str(own_id.value or ""))) is not None:
         years.append((own_id.needs_review, encoded[0]))
     past = [(doubted, year) for doubted, year in years if year <= date.today().year]
@@ -90,12 +89,8 @@ def weigh_relationship(
     allowed = allowed_relationships(fields, item.vocabulary, ages)
     if not allowed or (found.value in item.vocabulary and found.value in allowed):
         return
-    crops = RereadCrops.around(image, found.box)
-    if crops is None or len(crops.starts) < 2 or (ranked := crops.weigh(allowed, engine)) is None:
-        return
-    nearest, chosen = ranked[0]
-    next_nearest = ranked[1][0] if len(ranked) > 1 else float("inf")
-    if nearest > bounds.max_shortfall * len(crops.starts) or next_nearest - nearest < bounds.lead:
+    weighed = weighed_choices_at(image, found.box, allowed, engine)
+    if weighed is None or (chosen := listed_pick(weighed, bounds)) is None:
         return
     # It is listed now, and weighed once, however many times.
     kept = [r for r in found.review_reasons if r not in (NOT_IN_VOCABULARY, RELATIONSHIP_WEIGHED_BY_AGE)]
