@@ -533,6 +533,8 @@ def test_foreign_text_takes_any_alphabet_but_not_symbols() -> None:
         ("Phan Tiến Thắng,....m", "Phan Tiến Thắng"),
         ("Lê Văn A", "Lê Văn A"),
         ("Nguyễn Thị Nhung....12, M", "Nguyễn Thị Nhung"),
+        ("Nguyễn Quốc Huy .m", "Nguyễn Quốc Huy"),  # seed 6311 hs_0074, a leader read alone
+        ("Lê Thị Lan .", "Lê Thị Lan"),
     ],
 )
 def test_a_name_read_with_leaders_and_the_next_fields_start_is_the_name(raw: str, expected: str) -> None:
@@ -546,13 +548,16 @@ def test_a_name_read_with_leaders_and_the_next_fields_start_is_the_name(raw: str
         ("Nguyễn Minh Yến8", "Nguyễn Minh Yến"),
         ("Tần Thy Nhang,8. M", "Tần Thy Nhang"),
         ("Huỳnh Quang Việt.8", "Huỳnh Quang Việt"),
+        ("Nguyễn Quang Nghĩa. 8", "Nguyễn Quang Nghĩa"),  # seed 6311 hs_0015, a space after the leader
     ],
 )
 def test_a_number_run_into_a_name_is_cut_and_the_name_doubted(raw: str, expected: str) -> None:
     assert n.name(raw) == n.Normalized(expected, True, doubt=n.NAME_NUMBER_CUT)
 
 
-@pytest.mark.parametrize("raw", ["Nguyễn 1234", "Phan Xuân 7ùng8", "Trần Văn 12B", "Trần Thị8 Hà"])
+@pytest.mark.parametrize(
+    "raw", ["Nguyễn 1234", "Phan Xuân 7ùng8", "Trần Văn 12B", "Trần Thị8 Hà", "Trần Văn 12", "Lê.Văn 8"]
+)
 def test_digits_inside_a_name_are_no_tail(raw: str) -> None:
     assert n.name(raw).problem == "digits_in_name"
 
