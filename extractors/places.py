@@ -299,11 +299,16 @@ def _like(read: str, listed: str) -> float:
 
 
 def _listed_or_nearest(read: str, listed: frozenset[str]) -> str | None:
-    """The listed spelling of `read` when it is a listed name (of `listed`, or anywhere in the gazetteer:
-    then `read` itself); else the one of `listed` nearest to it (`_like`), at least CLOSING_NAME_SIMILARITY
-    like it and CLOSING_NAME_LEAD ahead of the next; None when there is no such name."""
+    """The listed spelling of `read` when it is a listed name (of `listed`; or anywhere in the gazetteer:
+    then `read` itself, unless one name of `listed` alone has its letters); else the one of `listed` nearest
+    to it (`_like`), at least CLOSING_NAME_SIMILARITY like it and CLOSING_NAME_LEAD ahead of the next; None
+    when there is no such name."""
     if tone_key(read) in gazetteer().known:
-        return next((name for name in listed if tone_key(name) == tone_key(read)), read)
+        # Known elsewhere, but one of `listed` differs from it by tone marks only: a slip of that one
+        # ("Thành phố Hải Phong": Hải Phong is a commune, Hải Phòng the city).
+        same = [name for name in listed if tone_key(name) == tone_key(read)]
+        tone_slip = [name for name in listed if toneless(name) == toneless(read)]
+        return same[0] if same else tone_slip[0] if len(tone_slip) == 1 else read
     scored = sorted(((_like(read, other), other) for other in listed), reverse=True)
     if not scored or scored[0][0] < CLOSING_NAME_SIMILARITY:
         return None
