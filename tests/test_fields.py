@@ -1723,18 +1723,23 @@ def test_a_handwritten_sex_the_model_misreads_is_the_word_it_scores_highest(
     assert gender.review_reasons == ["handwriting_unconfirmed"]
 
 
-def _typed_phone_row(written: str, read: str) -> tuple[Page, dict[int, np.ndarray]]:
+def _typed_phone_row(written: str, read: str, after: str = ".") -> tuple[Page, dict[int, np.ndarray]]:
     """A typed phone line whose image shows `written` and whose OCR line says `read`, at confidence 0.82
     (Tesseract's confidence in such a line: it gives the number itself a word confidence near 0)."""
-    text = f"5. Số điện thoại liên hệ: {written}."
+    text = f"5. Số điện thoại liên hệ: {written}{after}"
     image = Image.new("RGB", (2480, 400), (238, 238, 238))
     font = ImageFont.truetype("/usr/share/fonts/truetype/freefont/FreeSerif.ttf", 44)
     ImageDraw.Draw(image).text((240, 160), text, font=font, fill="black")
     width = int(font.getlength(text))
     page = make_page(CT01_ROWS[:2], height=400)
     box = BoundingBox(x0=236, y0=158, x1=244 + width, y1=214)
-    page.lines.append(OcrLine(text=f"5. Số điện thoại liên hệ: {read}.", confidence=0.82, box=box))
+    page.lines.append(OcrLine(text=f"5. Số điện thoại liên hệ: {read}{after}", confidence=0.82, box=box))
     return page, {0: np.asarray(image)[:, :, ::-1].copy()}
+
+
+# The email on the phone's line, after leaders (seed 6311 hs_0053: read again digits only, its "6." joined
+# the phone).
+EMAIL_AFTER = "........................ 6. Email: kien.huynh2003@gmail.com........"
 
 
 def test_a_printed_phone_that_fails_and_reads_the_same_again_is_sure(
@@ -1746,11 +1751,19 @@ def test_a_printed_phone_that_fails_and_reads_the_same_again_is_sure(
     assert phone.confidence == 0.95  # extraction.yaml agreeing_reads_confidence
 
 
-@pytest.mark.parametrize(("written", "repeated"), [("058272768", True), ("0582727680", False)])
+@pytest.mark.parametrize(
+    ("written", "after", "repeated"),
+    [
+        ("058272768", ".", True),
+        ("0582727680", ".", False),  # the line lost the last digit
+        ("058272768", EMAIL_AFTER, True),
+        ("0582727680", EMAIL_AFTER, False),
+    ],
+)
 def test_a_failed_printed_phone_is_sure_only_when_read_the_same_again(
-    templates: TemplateSet, settings: Settings, written: str, repeated: bool
+    templates: TemplateSet, settings: Settings, written: str, after: str, repeated: bool
 ) -> None:
-    page, images = _typed_phone_row(written, "058272768")  # the second: the line lost the last digit
+    page, images = _typed_phone_row(written, "058272768", after)
     context = Context(lines=document_lines(Document(index=0, doc_type=DocType.CT01, pages=[0]), [page]))
     context.images = images
     line = len(context.lines) - 1
