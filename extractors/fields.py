@@ -59,8 +59,11 @@ from .templates import (
 )
 
 # Leaders, then a footnote mark however it was read ("(1)", "l)", "(Q2)", "()", "i(2)" after a label read
-# short of its last letter), then a label's tail ("h:").
-LEADING_NOISE = re.compile(r"^[^\w(+]*(?:(?:\w(?=\())?\(?\w{0,3}\)[^\w(+]*)?(?:\w{1,2}\s*:\s*)?")
+# short of its last letter, "(1" and its colon before a word: "Kính gửi(1: Công an …" in handwriting), then
+# a label's tail ("h:").
+LEADING_NOISE = re.compile(
+    r"^[^\w(+]*(?:(?:(?:\w(?=\())?\(?\w{0,3}\)[^\w(+]*)|\(\w{1,2}\s*[:;]\s*(?=[^\W\d_]))?(?:\w{1,2}\s*:\s*)?"
+)
 # Free text that may hold an address (a workplace too), mended by the gazetteer.
 PLACE_NAME_NORMALIZERS = ("text", "address", "occupation")
 PLACE_NAME_MENDED = "place_name_mended"
