@@ -421,7 +421,8 @@ def _closing_unit_word_mended(value: str) -> str:
     """`value` with the two words before its closing name spelt "Thành phố" where they were read with a
     letter or two lost or added ("Thnh phố", "Thàanh Phố", "Thành Pphố", "nThành phố", "Tnhành phố"): at
     most CLOSING_UNIT_WORD_EDITS from it, letters without marks, one of them no syllable, and the
-    words after them a listed name of a city, or near one (`_listed_or_nearest`)."""
+    words after them a listed name of a city, or near one (`_listed_or_nearest`), or the city that alone
+    has the commune named before them (`_province_holding`: "phường Thanh Xuân, Thành Pphố Hà Nim")."""
     words = value.split(" ")
     cities = gazetteer().by_unit.get("thanh pho", frozenset())
     for name_words in range(1, MAX_NAME_WORDS + 1):
@@ -437,8 +438,11 @@ def _closing_unit_word_mended(value: str) -> str:
             or all(vietnamese_syllable(word) for word in pair)
         ):
             continue
-        name = " ".join(words[start + 2 :])
-        if _listed_or_nearest(name.rstrip(". "), cities) is None:
+        name = " ".join(words[start + 2 :]).rstrip(". ")
+        commune = CLOSING_COMMUNE.search(" ".join(words[:start]).rstrip())
+        if _listed_or_nearest(name, cities) is None and (
+            commune is None or _province_holding(commune, name, cities) is None
+        ):
             continue
         unit = "THÀNH PHỐ" if "".join(pair).isupper() else "Thành phố"
         return " ".join([*words[:start], unit, *words[start + 2 :]])

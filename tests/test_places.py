@@ -151,6 +151,8 @@ def test_listed_names_and_guesses_are_left_as_read(read: str) -> None:
             "phường Tân Phong Thành phố Biên Hòa, tỉnh Đồng Nai",
         ),
         ("Thành phố Thủ Đức, Thành phố Hồ, Chí Minh", "Thành phố Thủ Đức, Thành phố Hồ Chí Minh"),
+        # The unit word and the name both misread: the commune before says which city (seed 5477 hs_0118).
+        ("Công an phường Thanh Xuân, Thành Pphố Hà Nim", "Công an phường Thanh Xuân, Thành phố Hà Nội"),
         # A commune's name (xã Hải Phong) that is a city's but for a tone mark (seed 6311 hs_0026).
         ("Công an phường Gia Viên, Thành phố Hải Phong", "Công an phường Gia Viên, Thành phố Hải Phòng"),
     ],
