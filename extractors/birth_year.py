@@ -169,10 +169,12 @@ def _agrees(encoded: tuple[int, str], year: int, sex: object) -> bool:
     return encoded[0] == year
 
 
-def sex_from_id(fields: dict[str, ExtractedField]) -> None:
+def sex_from_id(fields: dict[str, ExtractedField], middle_names: dict[str, list[str]] | None = None) -> None:
     """Take an unreadable `gender` from `personal_id` when the ID's birth year is `date_of_birth`'s (see the
     module's docstring); one taken so is taken again from an ID replaced since. Not when the two agree by
-    construction: a year copied from the ID, or an ID re-read with the date's digits imposed."""
+    construction: a year copied from the ID, or an ID re-read with the date's digits imposed; nor when a
+    middle name of `full_name` says the other sex (`middle_names`, by sex: "Phạm Thị Ngọc" and an ID of a
+    man, seed 5477 hs_0123): the ID may be the one written wrong."""
     sex, number, born = fields.get("gender"), fields.get("personal_id"), fields.get("date_of_birth")
     if sex is None or number is None or born is None:
         return
@@ -183,10 +185,22 @@ def sex_from_id(fields: dict[str, ExtractedField]) -> None:
     encoded = id_birth_data(str(number.value or ""))
     if encoded is None or iso_year(born) != encoded[0]:
         return
+    if _name_says_otherwise(fields.get("full_name"), encoded[1], middle_names or {}):
+        return
     failure = NORMALIZERS["gender"](str(sex.raw or sex.value or "")).problem
     kept = [reason for reason in sex.review_reasons if reason not in (failure, SEX_FROM_ID)]
     fields["gender"] = sex.model_copy(
         update={"value": encoded[1], "needs_review": True, "review_reasons": [*kept, SEX_FROM_ID]}
+    )
+
+
+def _name_says_otherwise(name: ExtractedField | None, sex: str, middle_names: dict[str, list[str]]) -> bool:
+    """Whether a middle name of `name` is one `middle_names` gives to the sex other than `sex`."""
+    if name is None or not isinstance(name.value, str):
+        return False
+    middles = {word.casefold() for word in name.value.split()[1:-1]}
+    return any(
+        word.casefold() in middles for other, words in middle_names.items() if other != sex for word in words
     )
 
 
@@ -202,7 +216,7 @@ def weigh_birth_data(
     against the ID's, the ID's birth digits against the date's, then an unread sex from the ID."""
     reread_birth_year(fields, pages, images, rules, engine)
     reread_id_birth_digits(fields, pages, images, rules, engine, boxes)
-    sex_from_id(fields)
+    sex_from_id(fields, rules.sex_of_middle_names)
 
 
 # The cells of a members' row weighed against each other, and what the table says when one is replaced.

@@ -108,7 +108,7 @@ def confirm_dossier(
     for document, key in replaced:
         if key == "personal_id":
             reread_birth_year(document.fields, dossier.pages, images, templates.extraction, engine)
-            sex_from_id(document.fields)
+            sex_from_id(document.fields, templates.extraction.sex_of_middle_names)
     for document in {document.index: document for document, _ in replaced}.values():
         if (template := templates.document(document.doc_type)) is None:
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
@@ -562,6 +562,8 @@ class ExtractionRules(Strict):
     email_from_name: EmailFromName | None = None
     relationship_ages: RelationshipAges | None = None
     weighed_name_words: WeighedNameWords | None = None
+    # Middle names that say a person's sex ("Thị": female), by the sex they say (birth_year.sex_from_id).
+    sex_of_middle_names: dict[Literal["male", "female"], list[NfcStr]] = Field(default_factory=dict)
 
 
 class RequestType(Strict):

@@ -199,6 +199,27 @@ def test_a_sex_that_could_not_be_read_is_the_ids_when_the_date_vouches_for_it(
 
 
 @pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Phạm Thị Ngọc", "5"),  # a woman's middle name, the ID a man's: the ID may be written wrong
+        ("Phạm Văn Ngọc", "male"),
+        ("Phạm Ngọc", "male"),
+    ],
+)
+def test_a_sex_is_not_taken_from_an_id_when_the_middle_name_says_the_other(name: str, expected: str) -> None:
+    fields = {
+        "full_name": ExtractedField(key="full_name", value=name, confidence=0.9),
+        "personal_id": ExtractedField(key="personal_id", value="026096892970", confidence=0.9),
+        "date_of_birth": ExtractedField(key="date_of_birth", value="1996-07-16", confidence=0.9),
+        "gender": ExtractedField(
+            key="gender", value="5", confidence=0.5, review_reasons=["unrecognised_gender"]
+        ),
+    }
+    sex_from_id(fields, {"female": ["Thị"], "male": ["Văn"]})
+    assert fields["gender"].value == expected
+
+
+@pytest.mark.parametrize(
     ("id_flags", "date_flags"),
     [(["id_digits_from_birth_date"], []), ([], ["birth_year_from_id"])],
 )
