@@ -9,7 +9,8 @@ head's ID encodes it) rule most of them out. A declarant 25 years younger than t
 father, aunt or elder brother; one whose ID is the head's is the head. Among the relationships the years allow
 (extraction.yaml `relationship_ages`), the one the crops hold best is taken by the bounds of the listed
 weighing (`weighed_listed`), flagged `relationship_weighed_by_age`. Only a reading that is no listed
-relationship, or one the years rule out, is weighed; the value stays for a person to check.
+relationship, or one the years rule out, is weighed; the value stays for a person to check. A listed one read
+surely that the years rule out is doubted (`relationship_against_ages`) and weighed the same way.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from .ocr.base import OcrEngine
 from .templates import ExtractionRules, ExtractionSpec, RelationshipAges
 
 RELATIONSHIP_WEIGHED_BY_AGE = "relationship_weighed_by_age"
+RELATIONSHIP_AGAINST_AGES = "relationship_against_ages"
 FIELD = "relationship_to_head"
 NOT_IN_VOCABULARY = "not_in_vocabulary"
 
@@ -77,23 +79,36 @@ def weigh_relationship(
     engine: OcrEngine | None,
 ) -> None:
     """The document's unsure relationship to the head, when it is no listed one or one the years rule out,
-    as the allowed one the crops hold (module docstring); left as read otherwise."""
+    as the allowed one the crops hold (module docstring); a listed one read surely that the years rule out
+    is doubted, then weighed the same way; left as read otherwise."""
     ages, bounds = rules.relationship_ages, rules.weighed_listed
     found, item = fields.get(FIELD), spec.fields.get(FIELD)
-    if ages is None or bounds is None or engine is None or found is None or item is None:
-        return
-    if not found.needs_review or found.box is None or found.page is None:
-        return
-    if (image := images.get(found.page)) is None:
+    if ages is None or found is None or item is None:
         return
     allowed = allowed_relationships(fields, item.vocabulary, ages)
     if not allowed or (found.value in item.vocabulary and found.value in allowed):
+        return
+    if not found.needs_review:
+        if found.value not in item.vocabulary:
+            return
+        # A listed relationship read surely that the years rule out: a garble the closed list took for the
+        # nearest word ("Cáữuc" as "Cậu" for "Cháu" 34 years younger, seed 5477 hs_0161), or years misread.
+        found = fields[FIELD] = found.model_copy(
+            update={
+                "needs_review": True,
+                "review_reasons": [*found.review_reasons, RELATIONSHIP_AGAINST_AGES],
+            }
+        )
+    if bounds is None or engine is None or found.box is None or found.page is None:
+        return
+    if (image := images.get(found.page)) is None:
         return
     weighed = weighed_choices_at(image, found.box, allowed, engine)
     if weighed is None or (chosen := listed_pick(weighed, bounds)) is None:
         return
     # It is listed now, and weighed once, however many times.
-    kept = [r for r in found.review_reasons if r not in (NOT_IN_VOCABULARY, RELATIONSHIP_WEIGHED_BY_AGE)]
+    replaced = (NOT_IN_VOCABULARY, RELATIONSHIP_WEIGHED_BY_AGE, RELATIONSHIP_AGAINST_AGES)
+    kept = [r for r in found.review_reasons if r not in replaced]
     fields[FIELD] = found.model_copy(
         update={
             "value": chosen,

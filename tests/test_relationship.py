@@ -10,6 +10,7 @@ from PIL import ImageFont
 
 from extractors.ocr import shared_engine
 from extractors.relationship import (
+    RELATIONSHIP_AGAINST_AGES,
     RELATIONSHIP_WEIGHED_BY_AGE,
     allowed_relationships,
     weigh_relationship,
@@ -159,6 +160,35 @@ def test_a_relationship_read_surely_or_without_the_heads_year_is_left_as_read(
     fields = {"date_of_birth": _sure("date_of_birth", "1990-05-02"), "relationship_to_head": ruled_out}
     weigh_relationship(fields, ct01, images, templates.extraction, shared_engine(settings))
     assert fields["relationship_to_head"] is ruled_out
+
+
+def test_a_listed_relationship_read_surely_that_the_years_rule_out_is_doubted_and_weighed(
+    templates: TemplateSet, ct01: ExtractionSpec, settings: Settings
+) -> None:
+    """Seed 5477 hs_0161: a garbled "Cháu" the closed list took for "Cậu", 34 years younger than the head."""
+    found, images = _written("Con", "Cô", [])
+    sure = found.model_copy(update={"needs_review": False})
+    fields = {**_form("1990-05-02"), "relationship_to_head": sure}
+    weigh_relationship(fields, ct01, images, templates.extraction, shared_engine(settings))
+    taken = fields["relationship_to_head"]
+    assert (taken.value, taken.needs_review, taken.review_reasons) == (
+        "Con",
+        True,
+        [RELATIONSHIP_WEIGHED_BY_AGE],
+    )
+    # Without the handwriting model nothing is weighed, but the reading is doubted all the same.
+    fields = {**_form("1990-05-02"), "relationship_to_head": sure}
+    weigh_relationship(fields, ct01, images, templates.extraction, None)
+    doubted = fields["relationship_to_head"]
+    assert (doubted.value, doubted.needs_review, doubted.review_reasons) == (
+        "Cô",
+        True,
+        [RELATIONSHIP_AGAINST_AGES],
+    )
+    # One the years allow stays sure.
+    fields = {**_form("1961-05-02"), "relationship_to_head": sure}
+    weigh_relationship(fields, ct01, images, templates.extraction, shared_engine(settings))
+    assert fields["relationship_to_head"] is sure
 
 
 def test_a_relationship_weighed_again_is_flagged_once(

@@ -87,6 +87,7 @@ READING_DOUBTS = frozenset(
         "email_from_name",
         "name_from_email",
         "relationship_weighed_by_age",
+        "relationship_against_ages",
         "pattern_reread",
         "language_unclear",
         PAGE_ILLEGIBLE,
