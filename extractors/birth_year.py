@@ -24,7 +24,8 @@ flagged `id_digits_from_birth_date`; an ID written inconsistent with the date fa
 
 A sex that neither reading nor scoring made out ("5", "Aa" in a members' table) is the one the ID encodes when
 the ID's year is the date's, flagged `sex_from_id`: the two readings agreeing vouch for the ID's first digits
-(not when they agree because one was taken from the other).
+(not when they agree because one was taken from the other, nor when a middle name says the other sex:
+extraction.yaml `sex_of_middle_names`).
 """
 
 from __future__ import annotations
@@ -185,9 +186,16 @@ def sex_from_id(fields: dict[str, ExtractedField], middle_names: dict[str, list[
     encoded = id_birth_data(str(number.value or ""))
     if encoded is None or iso_year(born) != encoded[0]:
         return
+    as_read = NORMALIZERS["gender"](str(sex.raw or sex.value or ""))
     if _name_says_otherwise(fields.get("full_name"), encoded[1], middle_names or {}):
+        if SEX_FROM_ID in sex.review_reasons:  # taken from an ID replaced since: unread again
+            kept = [reason for reason in sex.review_reasons if reason != SEX_FROM_ID]
+            reasons = [*kept, *([as_read.problem] if as_read.problem and as_read.problem not in kept else [])]
+            fields["gender"] = sex.model_copy(
+                update={"value": as_read.value, "needs_review": True, "review_reasons": reasons}
+            )
         return
-    failure = NORMALIZERS["gender"](str(sex.raw or sex.value or "")).problem
+    failure = as_read.problem
     kept = [reason for reason in sex.review_reasons if reason not in (failure, SEX_FROM_ID)]
     fields["gender"] = sex.model_copy(
         update={"value": encoded[1], "needs_review": True, "review_reasons": [*kept, SEX_FROM_ID]}

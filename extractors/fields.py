@@ -62,7 +62,7 @@ from .templates import (
 # short of its last letter, "(1" and its colon before a word: "Kính gửi(1: Công an …" in handwriting), then
 # a label's tail ("h:").
 LEADING_NOISE = re.compile(
-    r"^[^\w(+]*(?:(?:(?:\w(?=\())?\(?\w{0,3}\)[^\w(+]*)|\(\w{1,2}\s*[:;]\s*(?=[^\W\d_]))?(?:\w{1,2}\s*:\s*)?"
+    r"^[^\w(+]*(?:(?:(?:\w(?=\())?\(?\w{0,3}\)[^\w(+]*)|\(\d{1,2}\s*[:;]\s*(?=[^\W\d_]))?(?:\w{1,2}\s*:\s*)?"
 )
 # Free text that may hold an address (a workplace too), mended by the gazetteer.
 PLACE_NAME_NORMALIZERS = ("text", "address", "occupation")
@@ -1897,7 +1897,7 @@ def _printed_number_repeated(
 ) -> float | None:
     """The confidence of two reads, when a printed number that fails its format is read again from its
     line's image, digits and dots only, from a little before the label's colon to the line's end, and the
-    digits after the colon, up to leaders or another colon, are exactly the number read (the crop starts
+    digits after a colon, up to leaders or another colon, are exactly the number read (the crop starts
     before the value, so that a leading 0 is not cut). None otherwise, and for a number only the
     handwriting model read. A handwritten number that Tesseract read is read again the same way: on the
     development sets, 2 of 73 handwritten phones were repeated, both right."""
@@ -1926,10 +1926,9 @@ def _printed_number_repeated(
     # Dots are read too: without them the leaders vanish, and the number after them on the same line
     # joins the phone ("0975618506" for "097561850……… 6. Email", seed 6311 hs_0053).
     text, _ = engine.read_text(crop, charset=DIGITS + ":.", primary_only=True)
-    if ":" not in text:
-        return None
-    after_colon = LEADERS_OR_COLON.split(text.split(":", 1)[1].strip(". "), maxsplit=1)[0]
-    if re.sub(r"\D", "", after_colon) != first:
+    # The label's colon is one of those read (a letter of the label may be read as one too).
+    after_colons = [LEADERS_OR_COLON.split(part.strip(". "), maxsplit=1)[0] for part in text.split(":")[1:]]
+    if not any(re.sub(r"\D", "", after) == first for after in after_colons):
         return None
     return rules.agreeing_reads_confidence
 

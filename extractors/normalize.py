@@ -271,8 +271,9 @@ def vietnamese_syllable(word: str) -> bool:
 
 # Leaders after a name with what the line went on to: the next field's number or first letter, read with it
 # ("Hoàng Gia Cường............ M" for "… 10. Mối quan hệ", "Phan Hồng Hiền..8", "Nguyễn Thị Nhang....12, M"),
-# or a leader read alone after a space ("Nguyễn Quốc Hu .m": no word of a name starts with a dot).
-NAME_TAIL = re.compile(r"\s*[,.…_]*[.…_]{2,}\s*(?:\d{1,2}[.,]?\s*)?\S{0,2}$|\s+[.…_]+\S{0,2}$")
+# or a leader read alone after a space, with a small letter at most ("Nguyễn Quốc Hu .m"; ".An" may be a name
+# written over the dots, and stays for a person to read).
+NAME_TAIL = re.compile(r"\s*[,.…_]*[.…_]{2,}\s*(?:\d{1,2}[.,]?\s*)?\S{0,2}$|\s+[.…_][^\W\d_A-ZĐ]?$")
 # That number run into the name's last word, in handwriting ("Nguyễn Minh Yến8", "Tần Thy Nhang,8. M",
 # "Nguyễn Quang Ngha. 8"): the word before it may have been read with it, so the name is doubted.
 NAME_NUMBER_RUN_IN = re.compile(r"(?<=[^\W\d_])(?:[,.]\s*)?\d{1,2}[.,]?(?:\s+[^\W\d_])?$")

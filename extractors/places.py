@@ -299,16 +299,11 @@ def _like(read: str, listed: str) -> float:
 
 
 def _listed_or_nearest(read: str, listed: frozenset[str]) -> str | None:
-    """The listed spelling of `read` when it is a listed name (of `listed`; or anywhere in the gazetteer:
-    then `read` itself, unless one name of `listed` alone has its letters); else the one of `listed` nearest
-    to it (`_like`), at least CLOSING_NAME_SIMILARITY like it and CLOSING_NAME_LEAD ahead of the next; None
-    when there is no such name."""
+    """The listed spelling of `read` when it is a listed name (of `listed`, or anywhere in the gazetteer:
+    then `read` itself); else the one of `listed` nearest to it (`_like`), at least CLOSING_NAME_SIMILARITY
+    like it and CLOSING_NAME_LEAD ahead of the next; None when there is no such name."""
     if tone_key(read) in gazetteer().known:
-        # Known elsewhere, but one of `listed` differs from it by tone marks only: a slip of that one
-        # ("Thành phố Hải Phong": Hải Phong is a commune, Hải Phòng the city).
-        same = [name for name in listed if tone_key(name) == tone_key(read)]
-        tone_slip = [name for name in listed if toneless(name) == toneless(read)]
-        return same[0] if same else tone_slip[0] if len(tone_slip) == 1 else read
+        return next((name for name in listed if tone_key(name) == tone_key(read)), read)
     scored = sorted(((_like(read, other), other) for other in listed), reverse=True)
     if not scored or scored[0][0] < CLOSING_NAME_SIMILARITY:
         return None
@@ -367,6 +362,12 @@ def snap_closing_unit(value: str) -> str:
     read_head = head = value[: match.start()].rstrip()
     of_unit = gazetteer().by_unit.get(unit, frozenset())
     listed_name = _listed_or_nearest(read, of_unit)
+    if listed_name == read and read not in of_unit:
+        # Known elsewhere, but a name of the unit but for tone marks: a slip of that one ("Thành phố Hải
+        # Phong": Hải Phong is a commune, Hải Phòng the city). Communes are left as read: a province may
+        # hold two that differ so ("xã Đồng Kỵ" and "phường Đồng Kỳ").
+        tone_slips = [name for name in of_unit if toneless(name) == toneless(read)]
+        listed_name = tone_slips[0] if len(tone_slips) == 1 else listed_name
     before = CLOSING_COMMUNE.search(head)
     # A name a letter from one name of the unit only is that one ("Kiên Giangg", though Tiền Giang is near
     # too), whichever communes it has: a 2025 commune may be written with the province that held it. A name

@@ -10,7 +10,7 @@ father, aunt or elder brother; one whose ID is the head's is the head. Among the
 (extraction.yaml `relationship_ages`), the one the crops hold best is taken by the bounds of the listed
 weighing (`weighed_listed`), flagged `relationship_weighed_by_age`. Only a reading that is no listed
 relationship, or one the years rule out, is weighed; the value stays for a person to check. A listed one read
-surely that the years rule out is doubted (`relationship_against_ages`) and weighed the same way.
+surely that the years or IDs rule out is doubted (`relationship_against_ages`) and weighed the same way.
 """
 
 from __future__ import annotations
@@ -86,13 +86,19 @@ def weigh_relationship(
     if ages is None or found is None or item is None:
         return
     allowed = allowed_relationships(fields, item.vocabulary, ages)
-    if not allowed or (found.value in item.vocabulary and found.value in allowed):
+    if allowed and found.value in item.vocabulary and found.value in allowed:
+        if RELATIONSHIP_AGAINST_AGES in found.review_reasons:  # ruled out by an ID replaced since
+            kept = [reason for reason in found.review_reasons if reason != RELATIONSHIP_AGAINST_AGES]
+            fields[FIELD] = found.model_copy(update={"needs_review": bool(kept), "review_reasons": kept})
+        return
+    if not allowed:
         return
     if not found.needs_review:
         if found.value not in item.vocabulary:
             return
-        # A listed relationship read surely that the years rule out: a garble the closed list took for the
-        # nearest word ("Cáữuc" as "Cậu" for "Cháu" 34 years younger, seed 5477 hs_0161), or years misread.
+        # A listed relationship read surely that the years (or the IDs) rule out: a garble the closed list
+        # took for the nearest word ("Cáữuc" as "Cậu" for "Cháu" 34 years younger, seed 5477 hs_0161), or an
+        # ID misread. It was sure, so the flag goes again when a replaced ID allows it.
         found = fields[FIELD] = found.model_copy(
             update={
                 "needs_review": True,

@@ -68,7 +68,9 @@ REASON_LABELS: dict[str, str] = {
     "relationship_weighed_by_age": (
         "Quan hệ với chủ hộ viết tay khó đọc, được chọn theo ảnh trong số quan hệ hợp với năm sinh hai người"
     ),
-    "relationship_against_ages": "Quan hệ với chủ hộ không hợp với năm sinh của hai người, cần đối chiếu",
+    "relationship_against_ages": (
+        "Quan hệ với chủ hộ không hợp với năm sinh hoặc số định danh của hai người, cần đối chiếu"
+    ),
     "language_unclear": "Chưa rõ ngôn ngữ của giấy tờ",
     "document_type_unclear": "Chưa rõ loại giấy tờ",
     "document_type_from_file_name": "Trang không đọc rõ, loại giấy tờ xác định theo tên tệp, cần đối chiếu",

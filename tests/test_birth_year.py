@@ -219,6 +219,23 @@ def test_a_sex_is_not_taken_from_an_id_when_the_middle_name_says_the_other(name:
     assert fields["gender"].value == expected
 
 
+def test_a_sex_taken_from_an_id_replaced_by_one_the_name_contradicts_is_unread_again() -> None:
+    fields = {
+        "full_name": ExtractedField(key="full_name", value="Phạm Thị Ngọc", confidence=0.9),
+        "personal_id": ExtractedField(key="personal_id", value="026196892970", confidence=0.9),  # a woman's
+        "date_of_birth": ExtractedField(key="date_of_birth", value="1996-07-16", confidence=0.9),
+        "gender": ExtractedField(
+            key="gender", value="5", raw="5", confidence=0.5, review_reasons=["unrecognised_gender"]
+        ),
+    }
+    middle_names = {"female": ["Thị"], "male": ["Văn"]}
+    sex_from_id(fields, middle_names)
+    assert (fields["gender"].value, fields["gender"].review_reasons) == ("female", ["sex_from_id"])
+    fields["personal_id"] = fields["personal_id"].model_copy(update={"value": "026096892970"})  # a man's
+    sex_from_id(fields, middle_names)
+    assert (fields["gender"].value, fields["gender"].review_reasons) == ("5", ["unrecognised_gender"])
+
+
 @pytest.mark.parametrize(
     ("id_flags", "date_flags"),
     [(["id_digits_from_birth_date"], []), ([], ["birth_year_from_id"])],

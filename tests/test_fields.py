@@ -693,6 +693,7 @@ def test_footnote_marks_however_read_are_not_part_of_the_value() -> None:
     # Such a mark before leaders alone is not all there is to drop: the value is still read again (seed 5477
     # hs_0009, the relationship read from its crops).
     assert _clean_value(": (2:.........") != ""
+    assert _clean_value("(A1: Khu tập thể)") == "(A1: Khu tập thể)"  # a bracket of the value's own
 
 
 @pytest.mark.parametrize(

@@ -555,6 +555,13 @@ def test_a_number_run_into_a_name_is_cut_and_the_name_doubted(raw: str, expected
     assert n.name(raw) == n.Normalized(expected, True, doubt=n.NAME_NUMBER_CUT)
 
 
+@pytest.mark.parametrize("raw", ["Nguyễn Văn .An", "Trần Văn …Tú"])
+def test_a_name_word_after_a_lone_leader_is_not_cut_but_doubted(raw: str) -> None:
+    """A name may be written over the dotted line: only a small letter after a lone leader is its junk."""
+    found = n.name(raw)
+    assert len(found.value.split()) == 3 and found.doubt == "name_spelling_unusual"
+
+
 @pytest.mark.parametrize(
     "raw", ["Nguyễn 1234", "Phan Xuân 7ùng8", "Trần Văn 12B", "Trần Thị8 Hà", "Trần Văn 12", "Lê.Văn 8"]
 )

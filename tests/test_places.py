@@ -241,6 +241,9 @@ def test_common_address_words_and_commas_are_put_right(read: str, mended: str) -
         "TỈNH VĨNH PHÚ",
         "Số 5 Lê Lợi, tỉnh Phúc Yên",
         "phường Gia Viên, Thành phố Hà Phong",
+        # A commune a tone mark from another of its province is as written (review of session 25).
+        "xã Đồng Kỵ, tỉnh Bắc Ninh",
+        "Số 1, xã Xuân Đỉnh, Thành phố Hà Nội",
         # A commune's name ending in "Tỉnh" is no closing unit (review of session 22).
         "xã Phước Tỉnh, Bà Rịa - Vũng Tàu",
         "xã Sơn Tinh, Quảng Ngãi",

@@ -147,7 +147,7 @@ def test_an_allowed_listed_relationship_is_left_as_read(
     assert fields["relationship_to_head"] is found
 
 
-def test_a_relationship_read_surely_or_without_the_heads_year_is_left_as_read(
+def test_an_unlisted_relationship_read_surely_or_one_without_the_heads_year_is_left_as_read(
     templates: TemplateSet, ct01: ExtractionSpec, settings: Settings
 ) -> None:
     found, images = _written("Con", "Ca", ["not_in_vocabulary"])
@@ -185,10 +185,14 @@ def test_a_listed_relationship_read_surely_that_the_years_rule_out_is_doubted_an
         True,
         [RELATIONSHIP_AGAINST_AGES],
     )
-    # One the years allow stays sure.
+    # One the years allow stays sure; one doubted so is sure again once a replaced ID allows it.
     fields = {**_form("1961-05-02"), "relationship_to_head": sure}
     weigh_relationship(fields, ct01, images, templates.extraction, shared_engine(settings))
     assert fields["relationship_to_head"] is sure
+    fields = {**_form("1961-05-02"), "relationship_to_head": doubted}
+    weigh_relationship(fields, ct01, images, templates.extraction, None)
+    again = fields["relationship_to_head"]
+    assert (again.value, again.needs_review, again.review_reasons) == ("Cô", False, [])
 
 
 def test_a_relationship_weighed_again_is_flagged_once(
