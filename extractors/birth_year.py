@@ -190,7 +190,7 @@ def sex_from_id(fields: dict[str, ExtractedField], middle_names: dict[str, list[
     if _name_says_otherwise(fields.get("full_name"), encoded[1], middle_names or {}):
         if SEX_FROM_ID in sex.review_reasons:  # taken from an ID replaced since: unread again
             kept = [reason for reason in sex.review_reasons if reason != SEX_FROM_ID]
-            reasons = [*kept, *([as_read.problem] if as_read.problem and as_read.problem not in kept else [])]
+            reasons = kept if as_read.problem in (None, *kept) else [*kept, as_read.problem]
             fields["gender"] = sex.model_copy(
                 update={"value": as_read.value, "needs_review": True, "review_reasons": reasons}
             )

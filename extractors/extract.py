@@ -49,8 +49,7 @@ def extract_dossier(dossier: Dossier, images: list[np.ndarray], settings: Settin
             pages = [(index, dossier.pages[index].lines) for index in document.pages]
             foreign = foreign_paper_fields(pages, templates.extraction.foreign_papers)
         template = templates.document(document.doc_type)
-        spec = template.extraction(document.form_version) if template is not None else None
-        if template is None or spec is None or not spec.fields:
+        if template is None or not (spec := template.extraction(document.form_version)).fields:
             document.fields = foreign
             continue
         page_images = {index: images[index] for index in document.pages if index < len(images)}

@@ -1888,8 +1888,8 @@ REPEATABLE_NUMBERS = ("phone",)
 WHOLE_LINE_VOTE = (*REPEATABLE_NUMBERS, "date")
 
 
-# Where a printed number read again ends: leaders (a phone's own dots come one at a time) or a colon.
-LEADERS_OR_COLON = re.compile(r"\.{2,}|:")
+# Where a printed number read again ends: leaders (a phone's own dots come one at a time).
+LEADERS = re.compile(r"\.{2,}")
 
 
 def _printed_number_repeated(
@@ -1927,7 +1927,7 @@ def _printed_number_repeated(
     # joins the phone ("0975618506" for "097561850……… 6. Email", seed 6311 hs_0053).
     text, _ = engine.read_text(crop, charset=DIGITS + ":.", primary_only=True)
     # The label's colon is one of those read (a letter of the label may be read as one too).
-    after_colons = [LEADERS_OR_COLON.split(part.strip(". "), maxsplit=1)[0] for part in text.split(":")[1:]]
+    after_colons = [LEADERS.split(part.strip(". "), maxsplit=1)[0] for part in text.split(":")[1:]]
     if not any(re.sub(r"\D", "", after) == first for after in after_colons):
         return None
     return rules.agreeing_reads_confidence

@@ -86,7 +86,7 @@ def weigh_relationship(
     if ages is None or found is None or item is None:
         return
     allowed = allowed_relationships(fields, item.vocabulary, ages)
-    if allowed and found.value in item.vocabulary and found.value in allowed:
+    if found.value in allowed:
         if RELATIONSHIP_AGAINST_AGES in found.review_reasons:  # ruled out by an ID replaced since
             kept = [reason for reason in found.review_reasons if reason != RELATIONSHIP_AGAINST_AGES]
             fields[FIELD] = found.model_copy(update={"needs_review": bool(kept), "review_reasons": kept})
